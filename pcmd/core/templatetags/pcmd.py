@@ -1,0 +1,39 @@
+from django import template
+from django.utils.formats import date_format, number_format
+
+register = template.Library()
+
+
+@register.filter
+def display(value):
+    """A cell value as a Vietnamese reader expects it: Có/Không, dd/mm/yyyy, 1.234,5, '—' for empty."""
+    import datetime
+
+    from django.utils import timezone
+
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "Có" if value else "Không"
+    if isinstance(value, datetime.datetime):
+        return date_format(timezone.localtime(value) if timezone.is_aware(value) else value, "SHORT_DATETIME_FORMAT")
+    if isinstance(value, datetime.date):
+        return date_format(value, "SHORT_DATE_FORMAT")
+    if isinstance(value, int | float):
+        return number_format(value, force_grouping=True)
+    if hasattr(value, "label") and not isinstance(value, str):
+        return value.label
+    return value
+
+
+@register.filter
+def bs(field):
+    """Render a form field with Bootstrap's classes (and is-invalid when it has errors)."""
+    widget = field.field.widget
+    kind = getattr(widget, "input_type", "")
+    css = "form-select" if kind == "select" or widget.__class__.__name__.endswith("Select") else "form-control"
+    if kind == "checkbox":
+        css = "form-check-input"
+    existing = widget.attrs.get("class", "")
+    classes = " ".join(c for c in (existing, css, "is-invalid" if field.errors else "") if c)
+    return field.as_widget(attrs={"class": classes})

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class GeoConfig(AppConfig):
+    name = "pcmd.geo"
+    label = "geo"
+    verbose_name = "Đơn vị hành chính"
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from . import models
+
+        auditlog.register(models.AdminUnit)

@@ -1,0 +1,19 @@
+"""Reads of the administrative-unit tree."""
+
+from pcmd.core.models import fold
+from pcmd.core.scoping import scoped
+
+from .models import AdminUnit, Level
+
+
+def units_search(query: str, membership, *, limit: int = 30):
+    """Units whose name contains every word of the query, ignoring diacritics and case.
+
+    Provinces, districts and communes are public reference data, searchable by every user;
+    hamlets are the communes' own records and only appear inside the user's scope.
+    """
+    hamlets_in_scope = scoped(AdminUnit.objects.filter(level=Level.HAMLET), membership, "view")
+    qs = AdminUnit.objects.exclude(level=Level.HAMLET) | hamlets_in_scope
+    for word in fold(query).split():
+        qs = qs.filter(search_text__contains=word)
+    return qs.select_related("province", "parent").order_by("level", "search_text")[:limit]

@@ -1,0 +1,60 @@
+"""Reads for the org app, already scoped."""
+
+from auditlog.models import LogEntry
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+
+from pcmd.geo.models import Level
+
+
+class AuditFilterForm(forms.Form):
+    actor = forms.ModelChoiceField(label="Người thực hiện", required=False, queryset=get_user_model().objects.none(),
+                                   empty_label="Tất cả")
+    content_type = forms.ModelChoiceField(label="Loại dữ liệu", required=False,
+                                          queryset=ContentType.objects.none(), empty_label="Tất cả")
+    action = forms.TypedChoiceField(
+        label="Thao tác", required=False, coerce=int, empty_value=None,
+        choices=[("", "Tất cả"), (LogEntry.Action.CREATE, "Thêm"), (LogEntry.Action.UPDATE, "Sửa"),
+                 (LogEntry.Action.DELETE, "Xóa")],
+    )
+    date_from = forms.DateField(label="Từ ngày", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label="Đến ngày", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, entries, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Choices come from the entries the user may see, so they reveal nothing beyond them.
+        self.fields["actor"].queryset = get_user_model().objects.filter(
+            pk__in=entries.values("actor_id")).order_by("username")
+        self.fields["content_type"].queryset = ContentType.objects.filter(
+            pk__in=entries.values("content_type_id"))
+        self.fields["content_type"].label_from_instance = lambda ct: str(ct.model_class()._meta.verbose_name_plural
+                                                                          if ct.model_class() else ct.model)
+
+
+def audit_entries(membership, params):
+    """Audit entries the membership may see: all for national admins, the province's for others.
+
+    Scoped records write their unit and province into each entry (UnitScopedModel.get_additional_data).
+    """
+    entries = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp")
+    if membership.unit_id is not None:
+        unit = membership.unit
+        if unit.level == Level.PROVINCE:
+            entries = entries.filter(additional_data__province=unit.pk)
+        else:
+            entries = entries.filter(additional_data__unit=unit.pk)
+    form = AuditFilterForm(params or None, entries=entries)
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        if data["actor"]:
+            entries = entries.filter(actor=data["actor"])
+        if data["content_type"]:
+            entries = entries.filter(content_type=data["content_type"])
+        if data["action"] is not None:
+            entries = entries.filter(action=data["action"])
+        if data["date_from"]:
+            entries = entries.filter(timestamp__date__gte=data["date_from"])
+        if data["date_to"]:
+            entries = entries.filter(timestamp__date__lte=data["date_to"])
+    return entries, form

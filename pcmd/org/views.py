@@ -1,0 +1,121 @@
+"""Login, two-factor, membership switching, the permission matrix page, the audit page."""
+
+from base64 import b32encode
+
+import segno
+from auditlog.models import LogEntry
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+from django_otp import devices_for_user, login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from pcmd.core.scoping import require
+
+from . import selectors
+from .forms import LoginForm, OTPTokenForm
+from .middleware import SESSION_KEY
+from .models import Role
+from .permissions import ACTIONS, MATRIX, MODULES
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        # Sent back here from a page: the session ended (idle too long) or was never opened.
+        ctx["session_expired"] = bool(self.request.GET.get("next")) and self.request.method == "GET"
+        return ctx
+
+
+def _safe_next(request, default="home") -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                       require_https=request.is_secure()):
+        return target
+    return reverse(default)
+
+
+@login_required
+def otp_setup(request):
+    """Enrol a TOTP authenticator: scan the QR code, confirm with a first code."""
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=request.user, name="Ứng dụng xác thực", confirmed=False)
+    form = OTPTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            messages.success(request, "Đã bật xác thực hai lớp cho tài khoản của bạn.")
+            return HttpResponseRedirect(_safe_next(request))
+        form.add_error("token", "Mã không đúng hoặc đã hết hạn. Hãy nhập mã đang hiển thị trên ứng dụng.")
+    secret = b32encode(device.bin_key).decode()
+    qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=4)
+    return render(request, "registration/otp_setup.html",
+                  {"form": form, "secret": secret, "qr_svg": qr_svg, "next": request.GET.get("next", "")})
+
+
+@login_required
+def otp_verify(request):
+    """Second step of login for users who have an authenticator."""
+    form = OTPTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        for device in devices_for_user(request.user, confirmed=True):
+            if device.verify_token(form.cleaned_data["token"]):
+                otp_login(request, device)
+                return HttpResponseRedirect(_safe_next(request))
+        form.add_error("token", "Mã không đúng hoặc đã hết hạn. Hãy nhập mã đang hiển thị trên ứng dụng.")
+    return render(request, "registration/otp_verify.html", {"form": form, "next": request.GET.get("next", "")})
+
+
+@login_required
+@require_POST
+def membership_switch(request):
+    """Act in another of one's own memberships (unit / agency / role)."""
+    chosen = get_object_or_404(request.user.memberships.filter(is_active=True), pk=request.POST.get("membership"))
+    request.session[SESSION_KEY] = chosen.pk
+    messages.info(request, f"Bạn đang làm việc với vai trò {chosen.get_role_display()} — {chosen.place_label}.")
+    return redirect("home")
+
+
+@login_required
+def permission_matrix(request):
+    """The matrix as a table, for everyone signed in: knowing who may do what is not a secret."""
+    short = {"view": "Xem", "add": "Thêm", "change": "Sửa", "delete": "Xóa"}
+    rows = [
+        (label, code, [", ".join(short[a] for a in ACTIONS if a in MATRIX.get(role, {}).get(code, ())) or "—"
+                       for role in Role])
+        for code, label in MODULES.items()
+    ]
+    return render(request, "org/permission_matrix.html", {"roles": list(Role), "rows": rows})
+
+
+@login_required
+def audit_log(request):
+    """Every create, update and delete, filtered by person, kind of record, action and date."""
+    require(request.membership, "audit", "view")
+    entries, form = selectors.audit_entries(request.membership, request.GET)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "org/audit_log.html",
+                  {"page": page, "form": form, "querystring": query.urlencode(), "LogEntry": LogEntry})
+
+
+def locked_out(request, credentials=None, *args, **kwargs):
+    """django-axes lockout page (AXES_LOCKOUT_CALLABLE), in Vietnamese, with the wait time."""
+    from django.conf import settings
+
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "registration/locked_out.html", {"minutes": minutes}, status=429)

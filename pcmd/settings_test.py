@@ -1,0 +1,12 @@
+"""Test settings: the real settings, over plain HTTP, with a fast password hasher."""
+
+import os
+
+os.environ.setdefault("PCMD_HTTPS", "0")
+os.environ.setdefault("PCMD_DATA_DIR", os.path.join(os.path.dirname(__file__), "..", "var", "test"))
+
+from pcmd.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+WHITENOISE_USE_FINDERS = True

@@ -1,0 +1,27 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from pcmd.core import views as core_views
+from pcmd.geo import registry as geo_registry
+from pcmd.geo import views as geo_views
+from pcmd.org import registry as org_registry
+from pcmd.org import views as org_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("dang-nhap/", org_views.LoginView.as_view(), name="login"),
+    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("xac-thuc-hai-lop/cai-dat/", org_views.otp_setup, name="otp_setup"),
+    path("xac-thuc-hai-lop/", org_views.otp_verify, name="otp_verify"),
+    path("doi-vai-tro/", org_views.membership_switch, name="membership_switch"),
+    path("phan-quyen/", org_views.permission_matrix, name="permission_matrix"),
+    path("nhat-ky/", org_views.audit_log, name="audit_log"),
+    path("don-vi/", geo_views.unit_search, name="unit_search"),
+    path("", include(geo_registry.hamlets.urls())),
+    path("", include(org_registry.agencies.urls())),
+    path("quan-tri/", admin.site.urls),
+]
+
+handler403 = "pcmd.core.views.error_403"
+handler404 = "pcmd.core.views.error_404"
