@@ -25,7 +25,7 @@ from django.views import View
 
 from . import services
 from .exports import xlsx_response
-from .models import fold
+from .search import search
 from .scoping import get_scoped_or_404, require, scoped
 
 
@@ -164,8 +164,7 @@ class CrudView(LoginRequiredMixin, View):
             qs = filterset.qs if filterset.is_bound and filterset.is_valid() else qs
         q = self.request.GET.get("q", "").strip()
         if q:
-            for word in fold(q).split():
-                qs = qs.filter(search_text__contains=word)
+            qs = search(qs, q)
         sort = self.request.GET.get("sort", "")
         if sort.lstrip("-") in self.crud.list_fields:
             qs = qs.order_by(sort, "pk")

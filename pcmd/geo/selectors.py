@@ -1,7 +1,7 @@
 """Reads of the administrative-unit tree."""
 
-from pcmd.core.models import fold
 from pcmd.core.scoping import scoped
+from pcmd.core.search import search
 
 from .models import AdminUnit, Level
 
@@ -14,6 +14,4 @@ def units_search(query: str, membership, *, limit: int = 30):
     """
     hamlets_in_scope = scoped(AdminUnit.objects.filter(level=Level.HAMLET), membership, "view")
     qs = AdminUnit.objects.exclude(level=Level.HAMLET) | hamlets_in_scope
-    for word in fold(query).split():
-        qs = qs.filter(search_text__contains=word)
-    return qs.select_related("province", "parent").order_by("level", "search_text")[:limit]
+    return search(qs, query).select_related("province", "parent").order_by("level", "search_text")[:limit]

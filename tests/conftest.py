@@ -1,0 +1,86 @@
+"""Shared fixtures: the reference data once per session, and the three personas.
+
+Personas (ARCHITECTURE.md): an owner of the unit (coordinator of Phường Bạch Đằng, Hải Phòng),
+a read-only member of the same unit (leader), and an outsider from another province
+(coordinator of a commune of Tỉnh Ninh Bình).
+"""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from pcmd.geo.models import AdminUnit, Level
+from pcmd.org.models import Agency, Membership, Role
+
+PASSWORD = "mat-khau-thu-nghiem"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from pcmd.core.demo import seed
+
+    with django_db_blocker.unblock():
+        seed("demo")
+
+
+@pytest.fixture
+def bach_dang(db):
+    from pcmd.core.demo import bach_dang
+
+    return bach_dang()
+
+
+@pytest.fixture
+def hai_phong(db):
+    return AdminUnit.objects.get(code="31")
+
+
+@pytest.fixture
+def ninh_binh_commune(db):
+    return AdminUnit.objects.filter(province__code="37", level=Level.COMMUNE).order_by("code").first()
+
+
+def make_member(username, unit, role, agency_kind=None):
+    user = get_user_model().objects.create_user(username=username, password=PASSWORD, first_name="Thử",
+                                                last_name=username)
+    agency = Agency.objects.filter(unit=unit, kind__code=agency_kind).first() if agency_kind else None
+    Membership.objects.create(user=user, unit=unit, agency=agency, role=role)
+    return user
+
+
+@pytest.fixture
+def member_factory(db):
+    return make_member
+
+
+@pytest.fixture
+def owner(bach_dang):
+    return make_member("p.owner", bach_dang, Role.COORDINATOR, "phong-vhxh")
+
+
+@pytest.fixture
+def reader(bach_dang):
+    return make_member("p.reader", bach_dang, Role.LEADER)
+
+
+@pytest.fixture
+def outsider(ninh_binh_commune):
+    return make_member("p.outsider", ninh_binh_commune, Role.COORDINATOR, "phong-vhxh")
+
+
+@pytest.fixture
+def login(client):
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def bd_agency(bach_dang):
+    return Agency.objects.get(unit=bach_dang, kind__code="cong-an-xa")
+
+
+@pytest.fixture
+def bd_hamlet(bach_dang):
+    return AdminUnit.objects.filter(parent=bach_dang, level=Level.HAMLET).order_by("code").first()
