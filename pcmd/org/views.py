@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import devices_for_user, login as otp_login
@@ -45,6 +46,17 @@ def _safe_next(request, default="home") -> str:
     return reverse(default)
 
 
+def _check_token(device, token: str) -> str | None:
+    """None when the code is right; otherwise what to tell the user (django-otp slows down guessing)."""
+    allowed, info = device.verify_is_allowed()
+    if not allowed and info and info.get("locked_until"):
+        wait = max(1, int((info["locked_until"] - timezone.now()).total_seconds()) + 1)
+        return f"Đã nhập sai nhiều lần. Hãy đợi {wait} giây rồi nhập mã mới trên ứng dụng."
+    if device.verify_token(token):
+        return None
+    return "Mã không đúng hoặc đã hết hạn. Hãy nhập mã đang hiển thị trên ứng dụng."
+
+
 @login_required
 def otp_setup(request):
     """Enrol a TOTP authenticator: scan the QR code, confirm with a first code."""
@@ -53,13 +65,14 @@ def otp_setup(request):
         device = TOTPDevice.objects.create(user=request.user, name="Ứng dụng xác thực", confirmed=False)
     form = OTPTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
+        error = _check_token(device, form.cleaned_data["token"])
+        if error is None:
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
             messages.success(request, "Đã bật xác thực hai lớp cho tài khoản của bạn.")
             return HttpResponseRedirect(_safe_next(request))
-        form.add_error("token", "Mã không đúng hoặc đã hết hạn. Hãy nhập mã đang hiển thị trên ứng dụng.")
+        form.add_error("token", error)
     secret = b32encode(device.bin_key).decode()
     qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=4)
     return render(request, "registration/otp_setup.html",
@@ -71,11 +84,13 @@ def otp_verify(request):
     """Second step of login for users who have an authenticator."""
     form = OTPTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        error = None
         for device in devices_for_user(request.user, confirmed=True):
-            if device.verify_token(form.cleaned_data["token"]):
+            error = _check_token(device, form.cleaned_data["token"])
+            if error is None:
                 otp_login(request, device)
                 return HttpResponseRedirect(_safe_next(request))
-        form.add_error("token", "Mã không đúng hoặc đã hết hạn. Hãy nhập mã đang hiển thị trên ứng dụng.")
+        form.add_error("token", error or "Tài khoản chưa có ứng dụng xác thực; hãy liên hệ quản trị hệ thống.")
     return render(request, "registration/otp_verify.html", {"form": form, "next": request.GET.get("next", "")})
 
 

@@ -37,3 +37,10 @@ def bs(field):
     existing = widget.attrs.get("class", "")
     classes = " ".join(c for c in (existing, css, "is-invalid" if field.errors else "") if c)
     return field.as_widget(attrs={"class": classes})
+
+
+@register.filter
+def model_label(content_type):
+    """'Cơ quan' for the content type of Agency."""
+    model = content_type.model_class() if content_type else None
+    return str(model._meta.verbose_name).capitalize() if model else ""
