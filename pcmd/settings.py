@@ -149,6 +149,7 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_SAVE_EVERY_REQUEST = True  # idle timeout: the 8 hours restart with each request
 
 # Lockout after repeated failures, per account and address (so one attacker cannot lock
 # every account from one place, nor guess one account from many).

@@ -33,8 +33,8 @@ def test_province_member_sees_the_province_and_its_communes(login, member_factor
 
 
 def test_filter_and_htmx_partial(login, owner, bach_dang):
-    response = login(owner).get("/co-quan/", {"kind": Agency.objects.get(unit=bach_dang, kind__code="tram-y-te").kind_id},
-                                HTTP_HX_REQUEST="true", HTTP_HX_TARGET="crud-table")
+    kind = Agency.objects.get(unit=bach_dang, kind__code="tram-y-te").kind_id
+    response = login(owner).get("/co-quan/", {"kind": kind}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="crud-table")
     text = response.content.decode()
     assert "<html" not in text and "Trạm Y tế phường Bạch Đằng" in text and "Công an phường" not in text
 

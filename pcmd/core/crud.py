@@ -25,8 +25,8 @@ from django.views import View
 
 from . import services
 from .exports import xlsx_response
-from .search import search
 from .scoping import get_scoped_or_404, require, scoped
+from .search import search
 
 
 class ScopedModelForm(forms.ModelForm):
@@ -60,6 +60,9 @@ class Crud:
     delete: Callable | None = None
     initial: Callable | None = None  # initial(membership) -> dict for the create form
     columns_labels: dict[str, str] = field(default_factory=dict)
+    # When one model serves several registries (AdminUnit -> hamlets), name this one.
+    title: str = ""
+    title_plural: str = ""
 
     @property
     def module(self) -> str:
@@ -67,11 +70,11 @@ class Crud:
 
     @property
     def verbose_name(self) -> str:
-        return str(self.model._meta.verbose_name)
+        return self.title or str(self.model._meta.verbose_name)
 
     @property
     def verbose_name_plural(self) -> str:
-        return str(self.model._meta.verbose_name_plural)
+        return self.title_plural or str(self.model._meta.verbose_name_plural)
 
     def queryset(self) -> models.QuerySet:
         qs = self.base_queryset() if self.base_queryset else self.model._default_manager.all()

@@ -13,3 +13,10 @@ class ScopedFilterSet(django_filters.FilterSet):
             qs = f.extra.get("queryset")
             if qs is not None and getattr(qs.model, "module", ""):
                 f.extra["queryset"] = scoped(qs, membership, "view")
+
+
+def active_filter(label: str = "Tình trạng") -> django_filters.ChoiceFilter:
+    return django_filters.ChoiceFilter(
+        field_name="is_active", label=label, empty_label="Tất cả",
+        choices=[(True, "Đang hoạt động"), (False, "Ngừng hoạt động")],
+    )

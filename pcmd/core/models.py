@@ -9,6 +9,10 @@ def fold(text: str) -> str:
     return " ".join(unidecode(text or "").lower().split())
 
 
+# Columns computed from others: kept out of the change history, which shows what people changed.
+DERIVED_FIELDS = ["search_text", "path", "version", "updated_at", "created_at", "province"]
+
+
 class TrackedModel(models.Model):
     """Timestamps and a version counter for optimistic locking (see core.services.record_update)."""
 
@@ -62,9 +66,9 @@ class Searchable(models.Model):
     class Meta:
         abstract = True
 
-    def refresh_search_text(self) -> None:
-        self.search_text = fold(" ".join(str(getattr(self, f) or "") for f in self.search_source))[:500]
-
     def save(self, *args, **kwargs):
         self.refresh_search_text()
         super().save(*args, **kwargs)
+
+    def refresh_search_text(self) -> None:
+        self.search_text = fold(" ".join(str(getattr(self, f) or "") for f in self.search_source))[:500]

@@ -9,6 +9,8 @@ class GeoConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
+        from pcmd.core.models import DERIVED_FIELDS
+
         from . import models
 
-        auditlog.register(models.AdminUnit)
+        auditlog.register(models.AdminUnit, exclude_fields=DERIVED_FIELDS)

@@ -1,6 +1,6 @@
 import django_filters
 
-from pcmd.core.filters import ScopedFilterSet
+from pcmd.core.filters import ScopedFilterSet, active_filter
 
 from .models import AdminUnit, Level
 
@@ -9,7 +9,7 @@ class HamletFilter(ScopedFilterSet):
     parent = django_filters.ModelChoiceFilter(
         label="Xã/phường", queryset=AdminUnit.objects.filter(level=Level.COMMUNE), empty_label="Tất cả xã/phường"
     )
-    is_active = django_filters.BooleanFilter(label="Đang hoạt động")
+    is_active = active_filter()
 
     class Meta:
         model = AdminUnit

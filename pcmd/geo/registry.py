@@ -17,6 +17,8 @@ hamlets = crud.register(crud.Crud(
     model=AdminUnit,
     slug="thon-to-dan-pho",
     name="hamlet",
+    title="thôn, tổ dân phố",
+    title_plural="thôn, tổ dân phố",
     form_class=HamletForm,
     filterset_class=HamletFilter,
     base_queryset=lambda: AdminUnit.objects.filter(level=Level.HAMLET),

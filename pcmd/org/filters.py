@@ -1,6 +1,6 @@
 import django_filters
 
-from pcmd.core.filters import ScopedFilterSet
+from pcmd.core.filters import ScopedFilterSet, active_filter
 from pcmd.geo.models import AdminUnit, Level
 
 from .models import Agency, AgencyKind
@@ -13,7 +13,7 @@ class AgencyFilter(ScopedFilterSet):
     )
     kind = django_filters.ModelChoiceFilter(label="Loại cơ quan", queryset=AgencyKind.objects.all(),
                                             empty_label="Tất cả loại")
-    is_active = django_filters.BooleanFilter(label="Đang hoạt động")
+    is_active = active_filter()
 
     class Meta:
         model = Agency

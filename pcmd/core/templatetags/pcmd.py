@@ -44,3 +44,12 @@ def model_label(content_type):
     """'Cơ quan' for the content type of Agency."""
     model = content_type.model_class() if content_type else None
     return str(model._meta.verbose_name).capitalize() if model else ""
+
+
+ACTION_LABELS = {0: "Thêm mới", 1: "Sửa", 2: "Xóa", 3: "Xem"}
+
+
+@register.filter
+def action_label(entry):
+    """Vietnamese name of an audit entry's action (django-auditlog ships none)."""
+    return ACTION_LABELS.get(entry.action, entry.get_action_display())
