@@ -84,3 +84,20 @@ def bd_agency(bach_dang):
 @pytest.fixture
 def bd_hamlet(bach_dang):
     return AdminUnit.objects.filter(parent=bach_dang, level=Level.HAMLET).order_by("code").first()
+
+
+@pytest.fixture
+def verified_login(client):
+    """Log in a user who must use two-factor, as if they had just entered their TOTP code."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    def _login(user):
+        device = TOTPDevice.objects.create(user=user, name="kiểm thử", confirmed=True)
+        client.force_login(user)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+        return client
+
+    return _login

@@ -11,22 +11,6 @@ from pcmd.org.permissions import ENFORCEMENT_ROLES, MATRIX, as_markdown
 pytestmark = pytest.mark.django_db
 
 
-def _admin(member_factory, unit):
-    user = member_factory(f"adm.{unit.code}", unit, Role.ADMIN)
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    return user, TOTPDevice.objects.create(user=user, name="t", confirmed=True), DEVICE_ID_SESSION_KEY
-
-
-def _verified(client, user, device, key):
-    client.force_login(user)
-    session = client.session
-    session[key] = device.persistent_id
-    session.save()
-    return client
-
-
 def test_changes_are_recorded_with_who_and_what(login, owner, bd_agency):
     login(owner).post(f"/co-quan/{bd_agency.pk}/sua/", {"name": bd_agency.name, "phone": "0225 999",
                                                        "is_active": "on", "version": bd_agency.version})
@@ -36,18 +20,17 @@ def test_changes_are_recorded_with_who_and_what(login, owner, bd_agency):
     assert entry.additional_data["province"] == bd_agency.province_id
 
 
-def test_audit_page_filters_and_is_scoped_to_the_admins_province(client, member_factory, owner, bd_agency,
-                                                                 ninh_binh_commune, hai_phong):
-    client.force_login(owner)
-    client.post(f"/co-quan/{bd_agency.pk}/sua/", {"name": bd_agency.name, "phone": "1", "is_active": "on",
-                                                  "version": bd_agency.version})
-    hp_admin, device, key = _admin(member_factory, hai_phong)
-    page = _verified(client, hp_admin, device, key).get("/nhat-ky/", {"actor": owner.pk, "action": 1})
+def test_audit_page_filters_and_is_scoped_to_the_admins_province(login, verified_login, member_factory, owner,
+                                                                 bd_agency, ninh_binh_commune, hai_phong):
+    login(owner).post(f"/co-quan/{bd_agency.pk}/sua/", {"name": bd_agency.name, "phone": "1", "is_active": "on",
+                                                        "version": bd_agency.version})
+    hp_admin = member_factory("adm.hp", hai_phong, Role.ADMIN)
+    page = verified_login(hp_admin).get("/nhat-ky/", {"actor": owner.pk, "action": 1})
     assert page.status_code == 200
     assert [e.object_repr for e in page.context["page"]] == [bd_agency.name]
 
-    nb_admin, device, key = _admin(member_factory, ninh_binh_commune.province)
-    page = _verified(client, nb_admin, device, key).get("/nhat-ky/")
+    nb_admin = member_factory("adm.nb", ninh_binh_commune.province, Role.ADMIN)
+    page = verified_login(nb_admin).get("/nhat-ky/")
     assert bd_agency.name not in page.content.decode()
 
 

@@ -47,31 +47,15 @@ def crud_for(name):
     return None
 
 
-def sample_objects(bach_dang, bd_agency, bd_hamlet):
-    return {"agency": bd_agency, "hamlet": bd_hamlet}
-
-
 def test_every_url_is_classified():
     unknown = [n for n in url_names() if n not in PAGES and n not in NOT_WALKED and not crud_for(n)]
     assert unknown == []
 
 
 @pytest.mark.parametrize("role", list(Role))
-def test_every_url_for_every_role(role, member_factory, login, bach_dang, bd_agency, bd_hamlet):
-    user = member_factory(f"walk.{role}", bach_dang, role)
-    if role in ("admin", "case_worker", "support_supervisor"):
-        from django_otp.plugins.otp_totp.models import TOTPDevice
-
-        TOTPDevice.objects.create(user=user, name="t", confirmed=True)
-    client = login(user)
-    if role in ("admin", "case_worker", "support_supervisor"):
-        # Verify the second factor for the session, as the login flow would.
-        from django_otp import DEVICE_ID_SESSION_KEY
-
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = user.totpdevice_set.first().persistent_id
-        session.save()
-    objects = sample_objects(bach_dang, bd_agency, bd_hamlet)
+def test_every_url_for_every_role(role, member_factory, verified_login, bach_dang, bd_agency, bd_hamlet):
+    client = verified_login(member_factory(f"walk.{role}", bach_dang, role))
+    objects = {"agency": bd_agency, "hamlet": bd_hamlet}
     checked = 0
     for name in url_names():
         if name in NOT_WALKED:
@@ -92,18 +76,9 @@ def test_every_url_for_every_role(role, member_factory, login, bach_dang, bd_age
 
 
 @pytest.mark.parametrize("role", list(Role))
-def test_records_of_another_province_are_not_found_for_any_role(role, member_factory, login, ninh_binh_commune,
-                                                                 bd_agency, bd_hamlet):
-    user = member_factory(f"far.{role}", ninh_binh_commune, role)
-    client = login(user)
-    if role in ("admin", "case_worker", "support_supervisor"):
-        from django_otp import DEVICE_ID_SESSION_KEY
-        from django_otp.plugins.otp_totp.models import TOTPDevice
-
-        device = TOTPDevice.objects.create(user=user, name="t", confirmed=True)
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
+def test_records_of_another_province_are_not_found_for_any_role(role, member_factory, verified_login,
+                                                                 ninh_binh_commune, bd_agency, bd_hamlet):
+    client = verified_login(member_factory(f"far.{role}", ninh_binh_commune, role))
     objects = {"agency": bd_agency, "hamlet": bd_hamlet}
     for crud in REGISTRY:
         for view in ("detail", "edit", "delete"):
