@@ -10,9 +10,10 @@ npm install --silent bootstrap@5 htmx.org@2 chart.js@4 bootstrap-icons@1
 n=node_modules
 v="$here/static/vendor"
 mkdir -p "$v"/{bootstrap,htmx,chartjs,bootstrap-icons/fonts}
-cp $n/bootstrap/dist/css/bootstrap.min.css $n/bootstrap/dist/js/bootstrap.bundle.min.js $n/bootstrap/LICENSE "$v/bootstrap/"
+# Source maps too: the minified files name them, and the hashed static storage resolves every reference.
+cp $n/bootstrap/dist/css/bootstrap.min.css{,.map} $n/bootstrap/dist/js/bootstrap.bundle.min.js{,.map} $n/bootstrap/LICENSE "$v/bootstrap/"
 cp $n/htmx.org/dist/htmx.min.js $n/htmx.org/LICENSE "$v/htmx/"
-cp $n/chart.js/dist/chart.umd.min.js $n/chart.js/LICENSE.md "$v/chartjs/"
+cp $n/chart.js/dist/chart.umd.min.js{,.map} $n/chart.js/LICENSE.md "$v/chartjs/"
 cp $n/bootstrap-icons/font/bootstrap-icons.min.css $n/bootstrap-icons/LICENSE "$v/bootstrap-icons/"
 cp $n/bootstrap-icons/font/fonts/bootstrap-icons.woff2 $n/bootstrap-icons/font/fonts/bootstrap-icons.woff "$v/bootstrap-icons/fonts/"
 {
