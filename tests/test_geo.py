@@ -70,3 +70,10 @@ def test_hamlet_needs_a_commune_and_a_unique_name(bach_dang, hai_phong):
         services.hamlet_create(commune=bach_dang, name="to dan pho cau rao", division_type="tổ dân phố")
     with pytest.raises(ValidationError):
         services.hamlet_create(commune=hai_phong, name="Tổ 1", division_type="tổ dân phố")
+
+
+def test_add_legacy_unit_command(capsys):
+    call_command("add_legacy_unit", code="Q-DK", name="Quận Dương Kinh", division_type="quận", level="district",
+                 parent="31")
+    unit = AdminUnit.objects.get(code="Q-DK")
+    assert not unit.is_active and unit.parent.code == "31" and "Đã tạo Quận Dương Kinh" in capsys.readouterr().out
