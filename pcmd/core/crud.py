@@ -13,7 +13,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import models, transaction
 from django.db.models import ProtectedError
@@ -85,7 +85,7 @@ class Crud:
             return self.columns_labels[name]
         try:
             return str(self.model._meta.get_field(name.split("__")[0]).verbose_name).capitalize()
-        except Exception:  # a property, not a field
+        except FieldDoesNotExist:  # a property, not a field
             return name
 
     def url_name(self, view: str) -> str:

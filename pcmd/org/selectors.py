@@ -5,6 +5,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 
+from pcmd.core.templatetags.pcmd import model_label
 from pcmd.geo.models import Level
 
 
@@ -28,8 +29,7 @@ class AuditFilterForm(forms.Form):
             pk__in=entries.values("actor_id")).order_by("username")
         self.fields["content_type"].queryset = ContentType.objects.filter(
             pk__in=entries.values("content_type_id"))
-        self.fields["content_type"].label_from_instance = lambda ct: str(ct.model_class()._meta.verbose_name_plural
-                                                                          if ct.model_class() else ct.model)
+        self.fields["content_type"].label_from_instance = model_label
 
 
 def audit_entries(membership, params):
