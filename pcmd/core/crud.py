@@ -25,6 +25,7 @@ from django.views import View
 
 from . import services
 from .exports import xlsx_response
+from .models import AccessLog
 from .scoping import get_scoped_or_404, require, scoped
 from .search import search
 
@@ -63,6 +64,8 @@ class Crud:
     # When one model serves several registries (AdminUnit -> hamlets), name this one.
     title: str = ""
     title_plural: str = ""
+    importer: object = None  # a core.imports.Importer: adds "Nhập từ Excel" pages to the list
+    log_reads: bool = False  # sensitive records: every opening of the detail or edit page goes to AccessLog
 
     @property
     def module(self) -> str:
@@ -100,7 +103,15 @@ class Crud:
             path(f"{s}/<int:pk>/", CrudDetailView.as_view(crud=self), name=self.url_name("detail")),
             path(f"{s}/<int:pk>/sua/", CrudEditView.as_view(crud=self), name=self.url_name("edit")),
             path(f"{s}/<int:pk>/xoa/", CrudDeleteView.as_view(crud=self), name=self.url_name("delete")),
+            *self.import_urls(),
         ]
+
+    def import_urls(self) -> list:
+        if self.importer is None:
+            return []
+        from .imports import import_urls
+
+        return import_urls(self)
 
 
 REGISTRY: list[Crud] = []
@@ -144,6 +155,9 @@ class CrudView(LoginRequiredMixin, View):
         obj = get_scoped_or_404(self.crud.queryset(), self.membership, pk=self.kwargs["pk"])
         if action != "view":
             require(self.membership, self.crud.module, action)
+            # Row rules (an agency officer writes only his agency's records) live in scoped() too.
+            if not scoped(self.crud.model._default_manager.filter(pk=obj.pk), self.membership, action).exists():
+                raise PermissionDenied
         return obj
 
     def templates(self, suffix: str) -> list[str]:
@@ -212,6 +226,8 @@ class CrudDetailView(CrudView):
         from auditlog.models import LogEntry
 
         obj = self.get_object()
+        if self.crud.log_reads:
+            AccessLog.record(membership=self.membership, obj=obj)
         names = self.crud.detail_fields or self.crud.list_fields
         history = LogEntry.objects.get_for_object(obj).select_related("actor").order_by("-timestamp")[:50]
         ctx = self.context(
@@ -240,7 +256,7 @@ class CrudFormView(CrudView):
         try:
             with transaction.atomic():
                 obj = write()
-                in_scope = scoped(self.crud.model._default_manager.all(), self.membership, "view")
+                in_scope = scoped(self.crud.model._default_manager.all(), self.membership, self.action)
                 if not in_scope.filter(pk=obj.pk).exists():
                     raise PermissionDenied("Bản ghi nằm ngoài phạm vi đơn vị của bạn.")
         except ValidationError as exc:
@@ -251,6 +267,7 @@ class CrudFormView(CrudView):
 
 
 def add_errors(form, exc: ValidationError) -> None:
+    form.service_error = exc  # templates may show more than the messages (e.g. possible duplicates)
     if hasattr(exc, "error_dict"):
         for name, errors in exc.error_dict.items():
             form.add_error(name if name in form.fields else None, errors)
@@ -287,6 +304,8 @@ class CrudEditView(CrudFormView):
 
     def get(self, request, pk):
         obj = self.get_object("change")
+        if self.crud.log_reads:
+            AccessLog.record(membership=self.membership, obj=obj, action="edit")
         return self.render_form(self.form(instance=obj), obj)
 
     def post(self, request, pk):

@@ -171,7 +171,61 @@ def seed_commune_staff(ctx: SeedContext) -> None:
     ctx.summary["tài khoản cán bộ xã mới"] = len(users)
 
 
+def seed_establishments(ctx: SeedContext) -> None:
+    from pcmd.venues.demo import seed_establishments as seed
+
+    seed(ctx)
+
+
 SEEDERS = [seed_reference, seed_users, seed_hamlets, seed_commune_staff]
+SEEDERS.append(seed_establishments)
+
+
+def seed_inspections(ctx: SeedContext) -> None:
+    from pcmd.inspections.demo import seed_inspections as seed
+
+    seed(ctx)
+
+
+SEEDERS.append(seed_inspections)
+
+
+def seed_plans(ctx: SeedContext) -> None:
+    from pcmd.plans.demo import seed_plans as seed
+
+    seed(ctx)
+
+
+SEEDERS.append(seed_plans)
+
+
+def seed_hotspots_and_cases(ctx: SeedContext) -> None:
+    from pcmd.enforcement.demo import seed_enforcement
+    from pcmd.hotspots.demo import seed_hotspots
+
+    seed_hotspots(ctx)
+    seed_enforcement(ctx)
+
+
+SEEDERS.append(seed_hotspots_and_cases)
+
+
+def seed_outreach(ctx: SeedContext) -> None:
+    from pcmd.outreach.demo import seed_outreach as seed
+
+    seed(ctx)
+
+
+SEEDERS.append(seed_outreach)
+
+
+def seed_tips(ctx: SeedContext) -> None:
+    from pcmd.tips.demo import seed_tips as seed
+
+    seed(ctx)
+
+
+SEEDERS.append(seed_tips)
 
 
 def seed(scale: str = "demo", *, seed_value: int = 2026) -> SeedContext:

@@ -1,4 +1,5 @@
 import django_filters
+from django.db.models import QuerySet
 
 from .scoping import scoped
 
@@ -10,9 +11,10 @@ class ScopedFilterSet(django_filters.FilterSet):
         super().__init__(data, queryset, request=request, **kwargs)
         membership = getattr(request, "membership", None)
         for f in self.filters.values():
-            qs = f.extra.get("queryset")
-            if qs is not None and getattr(qs.model, "module", ""):
-                f.extra["queryset"] = scoped(qs, membership, "view")
+            # django-filter builds a ModelChoiceFilter's field from its `queryset` attribute, not `extra`.
+            qs = getattr(f, "queryset", None)
+            if isinstance(qs, QuerySet) and getattr(qs.model, "module", ""):
+                f.queryset = f.extra["queryset"] = scoped(qs, membership, "view")
 
 
 def active_filter(label: str = "Tình trạng") -> django_filters.ChoiceFilter:

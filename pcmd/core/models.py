@@ -1,5 +1,6 @@
 """Base models every registry builds on."""
 
+from django.conf import settings
 from django.db import models
 from unidecode import unidecode
 
@@ -10,7 +11,7 @@ def fold(text: str) -> str:
 
 
 # Columns computed from others: kept out of the change history, which shows what people changed.
-DERIVED_FIELDS = ["search_text", "path", "version", "updated_at", "created_at", "province"]
+DERIVED_FIELDS = ["search_text", "name_key", "path", "version", "updated_at", "created_at", "province"]
 
 
 class TrackedModel(models.Model):
@@ -72,3 +73,41 @@ class Searchable(models.Model):
 
     def refresh_search_text(self) -> None:
         self.search_text = fold(" ".join(str(getattr(self, f) or "") for f in self.search_source))[:500]
+
+
+class AccessLog(models.Model):
+    """One read of a sensitive record (a tip with its reporter, a support case file).
+
+    Written by `AccessLog.record(...)`; kept apart from the change history (auditlog records
+    writes only). `target` is the model label ("tips.tip"), `object_id` its key; `unit` is the
+    record's unit, so the log can be scoped like the record.
+    """
+
+    at = models.DateTimeField("Thời điểm", auto_now_add=True, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="Người xem", null=True, on_delete=models.SET_NULL,
+                             related_name="+")
+    role = models.CharField("Vai trò", max_length=32, blank=True)
+    target = models.CharField("Loại hồ sơ", max_length=64)
+    object_id = models.CharField("Mã hồ sơ", max_length=64)
+    unit = models.ForeignKey("geo.AdminUnit", verbose_name="Đơn vị của hồ sơ", null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="+")
+    action = models.CharField("Thao tác", max_length=32, default="view")
+    detail = models.CharField("Ghi chú", max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = "lượt xem hồ sơ"
+        verbose_name_plural = "nhật ký xem hồ sơ"
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["target", "object_id", "at"])]
+
+    def __str__(self):
+        return f"{self.target}#{self.object_id} — {self.user_id} — {self.at:%d/%m/%Y %H:%M}"
+
+    @classmethod
+    def record(cls, *, membership, obj, action: str = "view", detail: str = "") -> "AccessLog":
+        """Log that the seat's user read `obj` (a UnitScopedModel or anything with a pk)."""
+        return cls.objects.create(
+            user_id=getattr(membership, "user_id", None), role=getattr(membership, "role", "") or "",
+            target=obj._meta.label_lower, object_id=str(obj.pk), unit_id=getattr(obj, "unit_id", None),
+            action=action, detail=detail[:255],
+        )

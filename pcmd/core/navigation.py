@@ -1,24 +1,122 @@
 """The pages each module offers, for the menu and the home page. A new module adds its lines here."""
 
+from dataclasses import dataclass
+
 from django.urls import reverse
 
 from pcmd.org.permissions import allowed
 
-# (module, URL name, menu label, description on the home page, icon)
+# Menu groups, in menu order.
+GROUPS = {
+    "plans": "Kế hoạch",
+    "field": "Cơ sở, kiểm tra",
+    "security": "Tụ điểm, vụ án",
+    "tips": "Tin báo",
+    "outreach": "Tuyên truyền, tập huấn",
+    "reference": "Danh mục",
+}
+
+
+@dataclass(frozen=True)
+class Page:
+    group: str
+    module: str
+    url_name: str
+    label: str
+    description: str
+    icon: str
+    action: str = "view"  # pages that create something are shown only to roles that may add
+
+
 PAGES = [
-    ("org", "agency_list", "Cơ quan", "Cơ quan chủ trì, phối hợp của đơn vị", "bi-building"),
-    ("geo", "hamlet_list", "Thôn, tổ dân phố", "Thôn, tổ dân phố, khối phố của xã, phường", "bi-houses"),
-    ("geo", "unit_search", "Tra cứu đơn vị", "Tìm tỉnh, xã, phường theo tên, không cần gõ dấu", "bi-search"),
-    ("audit", "audit_log", "Nhật ký", "Ai đã thêm, sửa, xóa dữ liệu gì, khi nào", "bi-journal-text"),
+    Page("plans", "plans", "plan_list", "Kế hoạch", "Kế hoạch, chỉ tiêu, nhiệm vụ; nhập từ văn bản Word, PDF",
+         "bi-journal-check"),
+    Page("plans", "plans", "my_tasks", "Nhiệm vụ của cơ quan tôi", "Nhiệm vụ chủ trì, phối hợp; tiến độ, quá hạn",
+         "bi-list-check"),
+    Page("plans", "plans", "plan_derive", "Xây dựng kế hoạch từ cấp trên",
+         "Dự thảo kế hoạch của xã, phường từ kế hoạch của tỉnh, thành phố", "bi-diagram-3", action="add"),
+    Page("plans", "plans", "plan_coverage", "Xã, phường đã ban hành kế hoạch",
+         "Xã, phường đã ban hành, đang dự thảo, chưa có kế hoạch năm", "bi-pie-chart-fill"),
+    Page("field", "venues", "establishment_list", "Cơ sở kinh doanh",
+         "Hồ sơ cơ sở kinh doanh dịch vụ dễ bị lợi dụng; nhập Excel", "bi-shop"),
+    Page("field", "inspections", "visit_list", "Kiểm tra 178", "Lượt kiểm tra cơ sở, vi phạm, xử phạt của Đội 178",
+         "bi-clipboard-check"),
+    Page("field", "inspections", "inspection_coverage", "Độ bao phủ kiểm tra",
+         "Tỷ lệ cơ sở đang hoạt động được kiểm tra trong năm", "bi-pie-chart"),
+    Page("field", "inspections", "risk_plan", "Kế hoạch kiểm tra", "Danh sách cơ sở cần kiểm tra theo mức độ rủi ro",
+         "bi-list-ol"),
+    Page("field", "inspections", "team_list", "Đội 178", "Đội kiểm tra liên ngành, thành viên, đợt kiểm tra",
+         "bi-people"),
+    Page("security", "hotspots", "hotspot_list", "Điểm, tụ điểm phức tạp",
+         "Điểm, tụ điểm: phát hiện, triệt xóa, theo dõi, tái hoạt động", "bi-geo-alt"),
+    Page("security", "hotspots", "hotspot_statistics", "Thống kê điểm, tụ điểm",
+         "Phát hiện mới, triệt xóa, tái hoạt động theo kỳ", "bi-bar-chart"),
+    Page("security", "enforcement", "criminal_case_list", "Vụ án",
+         "Vụ án chứa, môi giới, mua dâm người dưới 18 tuổi, mua bán người", "bi-shield-exclamation"),
+    Page("security", "enforcement", "sanction_record_list", "Xử phạt hành chính",
+         "Quyết định xử phạt hành chính ngoài các lượt kiểm tra", "bi-receipt"),
+    Page("security", "enforcement", "enforcement_statistics", "Thống kê vụ án, xử phạt",
+         "Khởi tố, truy tố, xét xử; xử phạt theo đối tượng", "bi-graph-up"),
+    Page("reference", "org", "agency_list", "Cơ quan", "Cơ quan chủ trì, phối hợp của đơn vị", "bi-building"),
+    Page("reference", "geo", "hamlet_list", "Thôn, tổ dân phố", "Thôn, tổ dân phố, khối phố của xã, phường",
+         "bi-houses"),
+    Page("reference", "geo", "unit_search", "Tra cứu đơn vị", "Tìm tỉnh, xã, phường theo tên, không cần gõ dấu",
+         "bi-search"),
+    Page("reference", "audit", "audit_log", "Nhật ký", "Ai đã thêm, sửa, xóa dữ liệu gì, khi nào",
+         "bi-journal-text"),
+]
+PAGES += [
+    Page("outreach", "outreach", "activity_create", "Ghi nhận hoạt động tuyên truyền",
+         "Nhập nhanh một buổi tuyên truyền: thôn, tổ được tuyên truyền, số người theo nhóm", "bi-megaphone",
+         action="add"),
+    Page("outreach", "outreach", "activity_list", "Hoạt động tuyên truyền",
+         "Danh sách hoạt động tuyên truyền, truyền thông; xuất Excel", "bi-list-ul"),
+    Page("outreach", "outreach", "activity_calendar", "Lịch tuyên truyền",
+         "Hoạt động tuyên truyền của xã, phường theo từng tháng", "bi-calendar3"),
+    Page("outreach", "outreach", "outreach_overview", "Tình hình tuyên truyền",
+         "Xã, phường và thôn, tổ duy trì tuyên truyền thường xuyên; tỷ lệ đối tượng được tiếp cận", "bi-bar-chart"),
+    Page("outreach", "outreach", "denominator_list", "Số đối tượng cần tuyên truyền",
+         "Số người lao động, công nhân, học sinh, cán bộ của đơn vị theo năm", "bi-people"),
+    Page("outreach", "outreach", "regularity_rule_list", "Quy tắc duy trì thường xuyên",
+         "Số hoạt động tối thiểu mỗi quý để tính “duy trì thường xuyên”", "bi-sliders"),
+    Page("outreach", "outreach", "course_list", "Lớp tập huấn", "Lớp tập huấn, bồi dưỡng; học viên, điểm danh",
+         "bi-easel"),
+    Page("outreach", "outreach", "staff_member_list", "Cán bộ làm công tác phòng, chống mại dâm",
+         "Danh sách cán bộ, tuyên truyền viên, cộng tác viên để tính tỷ lệ được tập huấn", "bi-person-lines-fill"),
+    Page("outreach", "outreach", "training_overview", "Tỷ lệ cán bộ được tập huấn",
+         "Tỷ lệ cán bộ cấp tỉnh, cấp xã được tập huấn trong năm", "bi-mortarboard"),
+    Page("outreach", "outreach", "integration_list", "Lồng ghép với chương trình khác",
+         "Văn bản lồng ghép phòng, chống mại dâm với ma túy, HIV/AIDS, mua bán người, an sinh xã hội", "bi-link-45deg"),
+    Page("outreach", "outreach", "commitment_list", "Cam kết của cơ sở kinh doanh",
+         "Bản cam kết không để xảy ra mại dâm: ngày ký, người ký, bản chụp", "bi-pen"),
+    Page("outreach", "outreach", "commendation_list", "Khen thưởng",
+         "Tập thể, cá nhân được đề nghị, được khen thưởng; số quyết định", "bi-award"),
+    Page("outreach", "outreach", "budget_line_list", "Kinh phí",
+         "Dự toán theo kế hoạch, nhiệm vụ, nguồn; khoản chi; tỷ lệ thực hiện", "bi-cash-coin"),
+]
+
+PAGES += [
+    Page("tips", "tips", "tip_list", "Tin báo, tố giác",
+         "Tin báo, tố giác, khiếu nại, phản ánh: tiếp nhận, xác minh, phân loại, giao xử lý",
+         "bi-envelope-exclamation"),
+    Page("tips", "tips", "tip_create", "Tiếp nhận tin báo", "Ghi tin nhận qua đường dây nóng, hòm thư, trực tiếp",
+         "bi-telephone-inbound", action="add"),
+    Page("tips", "tips", "tip_deadlines", "Thời hạn xử lý tin báo", "Tin sắp đến hạn, quá hạn theo đơn vị, cơ quan",
+         "bi-alarm"),
+    Page("tips", "tips", "tip_incoming", "Tin báo chuyển đến", "Tin đơn vị khác chuyển đến, chờ nhận hoặc trả lại",
+         "bi-arrow-left-right", action="change"),
 ]
 
 
-def pages_for(membership) -> list[dict]:
+def menu_for(membership) -> list[dict]:
+    """The pages the membership may use, grouped for the menu and the home page (empty groups left out)."""
     if membership is None:
         return []
-    return [
-        {"module": module, "url": reverse(url_name), "label": label, "description": description, "icon": icon,
-         "can_add": allowed(membership.role, module, "add")}
-        for module, url_name, label, description, icon in PAGES
-        if allowed(membership.role, module, "view")
-    ]
+    groups = {key: {"label": label, "pages": []} for key, label in GROUPS.items()}
+    for page in PAGES:
+        if allowed(membership.role, page.module, page.action):
+            groups[page.group]["pages"].append({
+                "url": reverse(page.url_name), "label": page.label, "description": page.description,
+                "icon": page.icon, "can_add": allowed(membership.role, page.module, "add"),
+            })
+    return [group for group in groups.values() if group["pages"]]

@@ -5,25 +5,68 @@ units, a national member everything. The module's permission for the role comes 
 matrix in org.permissions: no permission, no rows.
 """
 
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
 from pcmd.geo.models import Level
+from pcmd.org.models import Role
 from pcmd.org.permissions import allowed
+
+# Roles that write only the records their own agency is responsible for (a model names the agency
+# column in `scope_agency_field`, e.g. an establishment's managing agency). Reading is not limited.
+# The rule binds seats that name an agency; a seat without one is limited by its unit only.
+# A model may also name `scope_agency_view_field` to limit what such roles *see* (tips).
+AGENCY_BOUND_ROLES = frozenset({Role.AGENCY_OFFICER})
+
+
+def agency_bound(membership) -> bool:
+    return membership is not None and membership.role in AGENCY_BOUND_ROLES and bool(membership.agency_id)
 
 
 def scoped(queryset: QuerySet, membership, action: str = "view") -> QuerySet:
     model = queryset.model
     if membership is None or not allowed(membership.role, model.module, action):
         return queryset.none()
+    agency_field = getattr(model, "scope_agency_field", "")
+    if action == "view":  # a model may limit viewing too (tips: only those assigned to the agency)
+        agency_field = getattr(model, "scope_agency_view_field", "")
+    if agency_field and agency_bound(membership):
+        queryset = queryset.filter(**{agency_field: membership.agency_id})
     if membership.unit_id is None:
         return queryset
-    unit = membership.unit
+    return within(queryset, membership.unit)
+
+
+def within(queryset: QuerySet, unit) -> QuerySet:
+    """The records of `unit` and the units under it (a province uses its denormalised column)."""
+    model = queryset.model
     if unit.level == Level.PROVINCE:
         return queryset.filter(**{model.scope_province_field: unit.pk})
     path_lookup = f"{model.scope_unit_field}__path" if model.scope_unit_field else "path"
     return queryset.filter(**{f"{path_lookup}__startswith": unit.path})
+
+
+def module_view(module: str, action: str = "view"):
+    """Decorate a function view: sign-in required, then 403 unless the role may do `action` in `module`.
+
+    The pair is kept on the view (`view.permission`) so the URL-matrix test checks it for every role.
+    """
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            require(request.membership, module, action)
+            return view(request, *args, **kwargs)
+
+        wrapped.permission = (module, action)
+        return wrapped
+
+    return decorator
 
 
 def require(membership, module: str, action: str) -> None:
