@@ -1,0 +1,174 @@
+from django import forms
+from django.template.defaultfilters import filesizeformat
+
+from pcmd.core.crud import ScopedModelForm
+from pcmd.geo.models import Level
+from pcmd.org.models import Agency
+
+from .models import LegalBasis, Plan, ProgressStatus, ReportingDuty, Target, Task, TaskProgress
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class PlanForm(ScopedModelForm):
+    class Meta:
+        model = Plan
+        fields = ["unit", "number", "title", "issuer", "place", "issue_date", "kind", "period", "parent", "status",
+                  "signer_title", "signer_name", "recipients"]
+        widgets = {"issue_date": DATE_WIDGET, "title": forms.Textarea(attrs={"rows": 2}),
+                   "recipients": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = self.fields["unit"].queryset.filter(
+            level__in=[Level.PROVINCE, Level.DISTRICT, Level.COMMUNE])
+        self.fields["unit"].label_from_instance = lambda u: u.label
+        if self.instance.pk:
+            self.fields["parent"].queryset = self.fields["parent"].queryset.exclude(pk=self.instance.pk)
+            self.fields["unit"].disabled = True  # a plan stays with the unit that issued it
+
+    def clean_period(self):
+        period = self.cleaned_data["period"].strip().replace("–", "-").replace(" ", "")
+        first, _, last = period.partition("-")
+        if period and not (first.isdigit() and len(first) == 4 and (not last or (last.isdigit() and len(last) == 4
+                                                                              and int(last) >= int(first)))):
+            raise forms.ValidationError("Kỳ kế hoạch ghi dạng 2026 hoặc 2026-2030.")
+        return period
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label="Tệp văn bản kế hoạch", help_text="Nhận tệp .docx, .txt hoặc .pdf có lớp chữ (không nhận ảnh quét).",
+        error_messages={"required": "Hãy chọn tệp văn bản kế hoạch.", "empty": "Tệp đã chọn không có nội dung."},
+        widget=forms.ClearableFileInput(attrs={"accept": ".docx,.txt,.pdf"}),
+    )
+    parent = forms.ModelChoiceField(label="Kế hoạch cấp trên", required=False, queryset=Plan.objects.none(),
+                                    help_text="Không bắt buộc: kế hoạch mà văn bản này triển khai.")
+
+    def __init__(self, *args, parents=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if parents is not None:
+            self.fields["parent"].queryset = parents
+
+    def clean_file(self):
+        """Refuse an oversized file before reading it into memory (extract_text checks again)."""
+        from .parsing.extract import max_upload_bytes
+
+        upload = self.cleaned_data["file"]
+        limit = max_upload_bytes()
+        if upload.size > limit:
+            raise forms.ValidationError(f"Tệp quá lớn ({filesizeformat(upload.size)}); kích thước tối đa là "
+                                        f"{filesizeformat(limit)}. Hãy bỏ bớt hình ảnh hoặc lưu lại tệp gọn hơn.")
+        return upload
+
+
+class ConfirmForm(forms.Form):
+    issued = forms.BooleanField(label="Văn bản này đã được ký ban hành (không còn là dự thảo)", required=False)
+
+
+LINE_HELP = "Số dòng trong văn bản gốc (cột bên trái)."
+
+
+class ItemForm(ScopedModelForm):
+    """Base of the review forms: line range checks shared by every item kind."""
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("line_start"), data.get("line_end")
+        if start and end and end < start:
+            self.add_error("line_end", "Dòng kết thúc phải sau dòng bắt đầu.")
+        return data
+
+
+class TargetForm(ItemForm):
+    class Meta:
+        model = Target
+        fields = ["section", "text", "metric", "comparator", "value", "value_max", "year", "population", "scope",
+                  "indicator", "line_start", "line_end"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"line_start": LINE_HELP}
+
+    def clean(self):
+        data = super().clean()
+        comparator, value, value_max = data.get("comparator"), data.get("value"), data.get("value_max")
+        if data.get("metric") != "qualitative" and comparator and value is None:
+            self.add_error("value", "Chỉ tiêu định lượng cần có giá trị.")
+        if comparator == "range":
+            if value_max is None:
+                self.add_error("value_max", "Chỉ tiêu “trong khoảng” cần giá trị tối đa.")
+            elif value is not None and value_max < value:
+                self.add_error("value_max", "Giá trị tối đa phải lớn hơn hoặc bằng giá trị tối thiểu.")
+        if data.get("metric") == "percent" and value is not None and not 0 <= value <= 100:
+            self.add_error("value", "Tỷ lệ phải từ 0 đến 100.")
+        return data
+
+
+class NamesField(forms.CharField):
+    """A list of names, one per line (agency names as the document writes them)."""
+
+    widget = forms.Textarea(attrs={"rows": 2})
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        return [line.strip() for line in (value or "").splitlines() if line.strip()]
+
+
+class TaskForm(ItemForm):
+    lead_names = NamesField(label="Cơ quan chủ trì (như văn bản, mỗi dòng một tên)", required=False)
+    partner_names = NamesField(label="Cơ quan phối hợp (như văn bản, mỗi dòng một tên)", required=False)
+
+    class Meta:
+        model = Task
+        fields = ["ref", "title", "text", "lead_names", "lead_agencies", "partner_names", "partner_agencies",
+                  "due_date", "frequency", "timing", "line_start", "line_end"]
+        widgets = {"title": forms.Textarea(attrs={"rows": 2}), "text": forms.Textarea(attrs={"rows": 3}),
+                   "due_date": DATE_WIDGET, "lead_agencies": forms.SelectMultiple(attrs={"size": 6}),
+                   "partner_agencies": forms.SelectMultiple(attrs={"size": 6})}
+
+    def __init__(self, *args, plan=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        agencies = Agency.objects.filter(unit=plan.unit, is_active=True) if plan else Agency.objects.none()
+        for name in ("lead_agencies", "partner_agencies"):
+            self.fields[name].queryset = self.fields[name].queryset & agencies
+
+
+class DutyForm(ItemForm):
+    class Meta:
+        model = ReportingDuty
+        fields = ["text", "reporter", "recipient", "via", "frequency", "deadline_day", "deadline_month",
+                  "line_start", "line_end"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 2})}
+
+    def clean(self):
+        data = super().clean()
+        day, month = data.get("deadline_day"), data.get("deadline_month")
+        if (day is None) != (month is None):
+            self.add_error("deadline_month" if month is None else "deadline_day", "Hạn báo cáo cần cả ngày và tháng.")
+        elif day is not None and not (1 <= month <= 12 and 1 <= day <= 31):
+            self.add_error("deadline_day", "Ngày, tháng của hạn báo cáo không hợp lệ.")
+        return data
+
+
+class LegalBasisForm(ItemForm):
+    class Meta:
+        model = LegalBasis
+        fields = ["text", "number", "date", "issuer", "title", "line_start", "line_end"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3}), "date": DATE_WIDGET}
+
+
+ITEM_FORMS = {Target: TargetForm, Task: TaskForm, ReportingDuty: DutyForm, LegalBasis: LegalBasisForm}
+
+
+class ProgressForm(forms.ModelForm):
+    class Meta:
+        model = TaskProgress
+        fields = ["date", "status", "note", "attachment"]
+        widgets = {"date": DATE_WIDGET, "note": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"attachment": "Không bắt buộc. PDF, Word (.docx), Excel (.xlsx), ảnh JPG/PNG; tối đa 10 MB."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = ProgressStatus.choices
+

@@ -1,0 +1,339 @@
+"""Writes for plans: import a document, edit its items, issue it, post task progress.
+
+`plan_import` turns an uploaded file into a DRAFT plan with all its items in one transaction;
+the review screen then edits the draft's items (`item_create/update/delete`) and confirms it
+(`plan_confirm`). Agencies concerned by a task post progress with `task_progress_add`.
+"""
+
+import hashlib
+from datetime import date as date_type
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import models, transaction
+from django.utils import timezone
+
+from pcmd.core import services as core_services
+from pcmd.core import uploads
+from pcmd.core.models import fold
+from pcmd.core.scoping import scoped
+from pcmd.core.uploads import check_upload
+from pcmd.indicators import catalogue
+from pcmd.org.models import Role
+from pcmd.org.permissions import allowed
+
+from .agencies import AgencyMatcher
+from .models import (
+    Comparator,
+    Frequency,
+    LegalBasis,
+    Metric,
+    Plan,
+    PlanKind,
+    PlanStatus,
+    ReportingDuty,
+    Target,
+    Task,
+    TaskProgress,
+)
+
+ATTACHMENT_MAX_BYTES = uploads.MAX_BYTES
+
+
+class DuplicatePlan(ValidationError):
+    """The same document (same SHA-256) was already imported for this unit."""
+
+    def __init__(self, plan: Plan):
+        self.plan = plan
+        super().__init__(
+            f"Văn bản này đã được nhập trước đây thành kế hoạch “{plan}” (trạng thái: "
+            f"{plan.get_status_display().lower()}). Không nhập lại để tránh trùng; hãy mở kế hoạch đã có."
+        )
+
+
+# ---------------------------------------------------------------------------------------------- import
+
+def _clip(value, field_name: str, model: type[models.Model]) -> str:
+    text = " ".join(str(value or "").split())
+    limit = model._meta.get_field(field_name).max_length
+    return text[: limit - 1] + "…" if limit and len(text) > limit else text
+
+
+def _date(value) -> date_type | None:
+    if not value:
+        return None
+    if isinstance(value, date_type):
+        return value
+    try:
+        return date_type.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def _decimal(value) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+def _lines(item: dict) -> tuple[int | None, int | None]:
+    lines = item.get("lines") or []
+    if not lines:
+        return None, None
+    start = int(lines[0])
+    return start, int(lines[-1]) if len(lines) > 1 else start
+
+
+def _deadline(value) -> tuple[int | None, int | None]:
+    """ "17/06" -> (17, 6)."""
+    if not value:
+        return None, None
+    day, _, month = str(value).partition("/")
+    try:
+        day_n, month_n = int(day), int(month)
+    except ValueError:
+        return None, None
+    return (day_n, month_n) if 1 <= day_n <= 31 and 1 <= month_n <= 12 else (None, None)
+
+
+def _choice(value, choices: type[models.TextChoices], default: str = "") -> str:
+    return value if value in choices.values else default
+
+
+def _build_targets(plan: Plan, items: list[dict]) -> list[Target]:
+    targets = []
+    for order, item in enumerate(items, start=1):
+        start, end = _lines(item)
+        text = str(item.get("text") or "").strip()
+        indicator = item.get("indicator") or catalogue.match(fold(text)) or ""
+        targets.append(Target(
+            plan=plan, order=order, line_start=start, line_end=end,
+            section=_clip(item.get("section"), "section", Target),
+            text=text,
+            metric=_choice(item.get("metric"), Metric, Metric.QUALITATIVE),
+            comparator=_choice(item.get("comparator"), Comparator),
+            value=_decimal(item.get("value")), value_max=_decimal(item.get("value_max")),
+            year=item.get("year") or None,
+            population=_clip(item.get("population"), "population", Target),
+            scope=_clip(item.get("scope"), "scope", Target),
+            indicator=indicator if indicator in catalogue.BY_CODE else "",
+        ))
+    return targets
+
+
+def _build_tasks(plan: Plan, items: list[dict]) -> list[Task]:
+    tasks = []
+    for order, item in enumerate(items, start=1):
+        start, end = _lines(item)
+        title = str(item.get("title") or item.get("text") or "").strip()
+        tasks.append(Task(
+            plan=plan, order=order, line_start=start, line_end=end,
+            ref=_clip(item.get("ref"), "ref", Task),
+            title=_clip(title, "title", Task),
+            text=str(item.get("text") or "").strip(),
+            lead_names=[str(n).strip() for n in item.get("lead") or [] if str(n).strip()],
+            partner_names=[str(n).strip() for n in item.get("partners") or [] if str(n).strip()],
+            due_date=_date(item.get("due_date")),
+            frequency=_choice(item.get("frequency"), Frequency),
+            timing=_clip(item.get("timing"), "timing", Task),
+        ))
+    return tasks
+
+
+def _build_duties(plan: Plan, items: list[dict]) -> list[ReportingDuty]:
+    duties = []
+    for order, item in enumerate(items, start=1):
+        start, end = _lines(item)
+        day, month = _deadline(item.get("deadline"))
+        duties.append(ReportingDuty(
+            plan=plan, order=order, line_start=start, line_end=end,
+            text=str(item.get("text") or "").strip(),
+            reporter=_clip(item.get("reporter") or item.get("from"), "reporter", ReportingDuty),
+            recipient=_clip(item.get("to"), "recipient", ReportingDuty),
+            via=_clip(item.get("via"), "via", ReportingDuty),
+            frequency=_choice(item.get("frequency"), Frequency, Frequency.AD_HOC),
+            deadline_day=day, deadline_month=month,
+        ))
+    return duties
+
+
+def _build_bases(plan: Plan, items: list[dict]) -> list[LegalBasis]:
+    bases = []
+    for order, item in enumerate(items, start=1):
+        start, end = _lines(item)
+        bases.append(LegalBasis(
+            plan=plan, order=order, line_start=start, line_end=end,
+            text=str(item.get("text") or "").strip(),
+            number=_clip(item.get("number"), "number", LegalBasis),
+            date=_date(item.get("date")),
+            issuer=_clip(item.get("issuer"), "issuer", LegalBasis),
+            title=_clip(item.get("title"), "title", LegalBasis),
+        ))
+    return bases
+
+
+def sha256(data: bytes) -> str:
+    """The document's fingerprint: the same file imported twice into one unit is recognised by it."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def _is_plan(parsed: dict) -> bool:
+    return bool(parsed.get("targets") or parsed.get("tasks"))
+
+
+def plan_import(*, unit, file_name: str, data: bytes, user=None, parent=None, status: str = PlanStatus.DRAFT) -> Plan:
+    """Read a plan document (.docx/.txt/.pdf) and save it with all its items as one draft plan.
+
+    Raises ValidationError with a Vietnamese message (nothing saved) for a bad file, a document
+    that is not a plan, or a document already imported for this unit (DuplicatePlan).
+    """
+    from .parsing import PlanFileError
+    from .parsing.extract import extract_text
+    from .parsing.parser import parse_plan
+
+    try:
+        text = extract_text(file_name, data)
+        parsed = parse_plan(text)
+    except PlanFileError as exc:
+        raise ValidationError(str(exc)) from exc
+    if not _is_plan(parsed):
+        raise ValidationError(
+            "Không nhận ra đây là một kế hoạch: không tìm thấy chỉ tiêu hay nhiệm vụ nào trong văn bản. "
+            "Hãy kiểm tra lại tệp (đúng văn bản kế hoạch, không phải công văn hay báo cáo)."
+        )
+    fingerprint = sha256(data)
+    with transaction.atomic():
+        existing = Plan.objects.filter(unit=unit, source_sha256=fingerprint).first()
+        if existing is not None:
+            raise DuplicatePlan(existing)
+        period = str(parsed.get("period") or "")[:9]
+        plan = Plan(
+            unit=unit, parent=parent, status=status,
+            number=_clip(parsed.get("number"), "number", Plan),
+            # A title the parser could not read is named after the file; the review screen shows it to correct.
+            title=_clip(parsed.get("title") or f"Kế hoạch (chưa đọc được trích yếu) — tệp {file_name}", "title", Plan),
+            issuer=_clip(parsed.get("issuer"), "issuer", Plan),
+            issue_date=_date(parsed.get("date")),
+            place=_clip(parsed.get("place"), "place", Plan),
+            signer_name=_clip(parsed.get("signer_name"), "signer_name", Plan),
+            signer_title=_clip(parsed.get("signer_title"), "signer_title", Plan),
+            kind=PlanKind.PHASE if "-" in period else PlanKind.ANNUAL,
+            period=period,
+            recipients=str(parsed.get("recipients") or ""),
+            source_name=_clip(file_name, "source_name", Plan),
+            source_sha256=fingerprint,
+            source_text=text,
+            imported_by=user,
+        )
+        plan.source_file.save(file_name, ContentFile(data), save=False)
+        plan.save()
+        LegalBasis.objects.bulk_create(_build_bases(plan, parsed.get("legal_basis") or []))
+        Target.objects.bulk_create(_build_targets(plan, parsed.get("targets") or []))
+        tasks = Task.objects.bulk_create(_build_tasks(plan, parsed.get("tasks") or []))
+        ReportingDuty.objects.bulk_create(_build_duties(plan, parsed.get("reporting") or []))
+        tasks_link_agencies(tasks=tasks, unit=unit)
+    return plan
+
+
+def tasks_link_agencies(*, tasks: list[Task], unit) -> None:
+    """Set lead/partner agencies of `tasks` from their names as written, in two bulk inserts."""
+    matcher = AgencyMatcher(unit)
+    leads, partners = [], []
+    for task in tasks:
+        leads += [Task.lead_agencies.through(task_id=task.pk, agency_id=a.pk)
+                  for a in matcher.match_all(task.lead_names)]
+        partners += [Task.partner_agencies.through(task_id=task.pk, agency_id=a.pk)
+                     for a in matcher.match_all(task.partner_names)]
+    Task.lead_agencies.through.objects.bulk_create(leads, ignore_conflicts=True)
+    Task.partner_agencies.through.objects.bulk_create(partners, ignore_conflicts=True)
+
+
+# ------------------------------------------------------------------------------------------ plan state
+
+@transaction.atomic
+def plan_confirm(*, plan: Plan, version: int, issued: bool) -> Plan:
+    """The user has reviewed the extracted items: record it, and mark the plan issued when it is."""
+    core_services.claim_version(plan, version)
+    plan.reviewed_at = timezone.now()
+    plan.save(update_fields=["reviewed_at", "version", "updated_at"])
+    if issued and plan.status == PlanStatus.DRAFT:
+        plan_issue(plan=plan)
+    return plan
+
+
+@transaction.atomic
+def plan_issue(*, plan: Plan) -> Plan:
+    """Draft -> issued (the document has been signed and sent)."""
+    if plan.status != PlanStatus.DRAFT:
+        raise ValidationError(f"Chỉ ban hành được kế hoạch đang là dự thảo; kế hoạch này "
+                              f"{plan.get_status_display().lower()}.")
+    plan.status = PlanStatus.ISSUED
+    plan.save(update_fields=["status", "updated_at"])
+    return plan
+
+
+# --------------------------------------------------------------------------------------- plan items
+
+ITEM_MODELS: dict[str, type[models.Model]] = {
+    "chi-tieu": Target, "nhiem-vu": Task, "bao-cao": ReportingDuty, "can-cu": LegalBasis,
+}
+
+
+@transaction.atomic
+def item_create(*, plan: Plan, model: type[models.Model], data: dict) -> models.Model:
+    """Add a target, task, reporting duty or legal basis the parser missed (placed last)."""
+    last = model._default_manager.filter(plan=plan).aggregate(m=models.Max("order"))["m"] or 0
+    return core_services.record_create(model=model, data={**data, "plan": plan, "order": last + 1})
+
+
+@transaction.atomic
+def item_update(*, instance: models.Model, data: dict, version: int) -> models.Model:
+    """Correct an item; `version` is the one the user opened (stale edits raise EditConflict)."""
+    core_services.claim_version(instance, version)
+    return core_services.record_update(instance=instance, data=data)
+
+
+@transaction.atomic
+def item_delete(*, instance: models.Model) -> None:
+    core_services.record_delete(instance=instance)
+
+
+# ------------------------------------------------------------------------------------------ progress
+
+def attachment_check(upload) -> None:
+    """Size <= 10 MB and a real PDF / DOCX / XLSX / JPG / PNG by its content, not its name."""
+    check_upload(upload, field="attachment", max_bytes=ATTACHMENT_MAX_BYTES)
+
+
+def can_post_progress(task: Task, membership) -> bool:
+    """Agencies concerned (lead or partner) and the coordinators of a unit that sees the plan."""
+    if membership is None or not allowed(membership.role, "plans", "change"):
+        return False
+    if not scoped(Task.objects.filter(pk=task.pk), membership, "view").exists():
+        return False
+    if membership.role == Role.COORDINATOR:
+        return True
+    if membership.agency_id is None:
+        return False
+    return (task.lead_agencies.filter(pk=membership.agency_id).exists()
+            or task.partner_agencies.filter(pk=membership.agency_id).exists())
+
+
+@transaction.atomic
+def task_progress_add(*, task: Task, membership, date, status: str, note: str = "", attachment=None) -> TaskProgress:
+    if not can_post_progress(task, membership):
+        raise PermissionDenied("Chỉ cơ quan chủ trì, phối hợp của nhiệm vụ hoặc cơ quan thường trực mới cập nhật "
+                               "được tiến độ.")
+    if attachment:
+        attachment_check(attachment)
+    progress = TaskProgress(task=task, date=date, status=status, note=note, agency_id=membership.agency_id,
+                            author=membership.user)
+    if attachment:
+        progress.attachment = attachment
+    progress.full_clean()
+    progress.save()
+    return progress
