@@ -1,0 +1,148 @@
+"""Status changes of a hotspot and the period statistics page (the list/detail/forms are generic CRUD)."""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+
+from pcmd.core.crud import add_errors
+from pcmd.core.exports import xlsx_response
+from pcmd.core.periods import Period, period_from_query, recent_periods
+from pcmd.core.scoping import get_scoped_or_404, module_view, scoped, within
+from pcmd.geo.models import AdminUnit, Level
+
+from . import selectors, services
+from .forms import TransitionForm
+from .models import Hotspot
+
+
+@module_view("hotspots", "change")
+def hotspot_transition(request, pk, action):
+    hotspot = get_scoped_or_404(Hotspot.objects.select_related("unit"), request.membership, pk=pk)
+    transition = services.TRANSITIONS.get(action)
+    if transition is None:
+        raise Http404
+    detail = reverse("hotspot_detail", args=[hotspot.pk])
+    if hotspot.status not in transition.sources:
+        messages.error(request, services.FORBIDDEN.get((hotspot.status, transition.target),
+                                                       "Không thể chuyển sang trạng thái này."))
+        return HttpResponseRedirect(detail)
+    membership = request.membership
+    initial = {"date": timezone.localdate(), "agency": membership.agency_id}
+    form = TransitionForm(request.POST or None, hotspot=hotspot, target=transition.target, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.hotspot_transition(
+                    hotspot=hotspot, target=transition.target, date=data["date"], note=data.get("note", ""),
+                    user=request.user, agency=data.get("agency"), method=data.get("method", ""),
+                    monitor_months=data.get("monitor_months"),
+                )
+            except ValidationError as exc:
+                add_errors(form, exc)
+            else:
+                messages.success(request, f"Đã ghi nhận: {transition.label.lower()} “{hotspot}”.")
+                return HttpResponseRedirect(detail)
+        status = 400
+    return render(request, "hotspots/transition.html",
+                  {"hotspot": hotspot, "transition": transition, "form": form}, status=status)
+
+
+@module_view("hotspots", "change")
+def hotspot_transition_undo(request, pk):
+    hotspot = get_scoped_or_404(Hotspot.objects.select_related("unit"), request.membership, pk=pk)
+    detail = reverse("hotspot_detail", args=[hotspot.pk])
+    last = hotspot.events.order_by("-date", "-pk").first()
+    if last is None or not last.from_status:
+        messages.error(request, "Điểm này chưa có lần chuyển trạng thái nào để hủy.")
+        return HttpResponseRedirect(detail)
+    if request.method == "POST":
+        try:
+            services.hotspot_transition_undo(hotspot=hotspot)
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+        else:
+            messages.success(request, f"Đã hủy lần “{last.label.lower()}” ngày {last.date:%d/%m/%Y}.")
+        return HttpResponseRedirect(detail)
+    return render(request, "hotspots/transition_undo.html", {"hotspot": hotspot, "event": last})
+
+
+@dataclass
+class StatisticsScope:
+    """Where a statistics page looks: the unit (None = whole country), the rows' grouping, the picker."""
+
+    unit: AdminUnit | None
+    group_by: str
+    units: list[AdminUnit]
+    error: str = ""
+
+    def narrow(self, queryset):
+        return within(queryset, self.unit) if self.unit is not None else queryset
+
+
+def statistics_scope(request) -> StatisticsScope:
+    """The unit asked for by `?unit=<code>` if the user may see it, else the user's own unit."""
+    home = request.membership.unit
+    if home is None:
+        units = list(AdminUnit.objects.filter(level=Level.PROVINCE).order_by("name"))
+    elif home.level == Level.PROVINCE:
+        units = list(AdminUnit.objects.filter(province=home, level=Level.COMMUNE, is_active=True).order_by("name"))
+    else:
+        units = []
+    unit, error = home, ""
+    code = request.GET.get("unit", "").strip()
+    if code:
+        candidates = AdminUnit.objects.filter(code=code)
+        found = (within(candidates, home) if home is not None else candidates).first()
+        if found is None:
+            error = "Đơn vị đã chọn không thuộc phạm vi của bạn; đang hiển thị toàn bộ phạm vi."
+        else:
+            unit = found
+    group_by = "province" if unit is None else "unit"
+    return StatisticsScope(unit=unit, group_by=group_by, units=units, error=error)
+
+
+def period_picker_context(request) -> tuple[Period, dict]:
+    today = timezone.localdate()
+    period, error = period_from_query(request.GET.get("period", "").strip(), today)
+    return period, {"period": period, "period_error": error, "periods": recent_periods(today),
+                    "period_code": request.GET.get("period", "").strip() or period.code}
+
+
+@module_view("hotspots", "view")
+def hotspot_statistics(request):
+    period, ctx = period_picker_context(request)
+    scope = statistics_scope(request)
+    hotspots = scope.narrow(scoped(Hotspot.objects.all(), request.membership))
+    counts = selectors.hotspot_counts(queryset=hotspots, period=period, group_by=scope.group_by)
+    steps = selectors.sub_periods(period)
+    trend = [selectors.hotspot_counts(queryset=hotspots, period=p, group_by=scope.group_by).total for p in steps]
+    chart = {
+        "labels": [p.label for p in steps],
+        "datasets": [{"label": selectors.MEASURE_LABELS[m], "data": [getattr(t, m) for t in trend]}
+                     for m in selectors.MEASURES],
+    }
+    measures = [selectors.MEASURE_LABELS[m] for m in selectors.MEASURES]
+    row_label = "Tỉnh/thành phố" if scope.group_by == "province" else "Xã, phường"
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(
+            title=f"Điểm phức tạp {period.code}", headers=[row_label, *measures],
+            rows=[[r.name, *r.values()] for r in [*counts.rows, counts.total]],
+            filename=f"thong-ke-diem-phuc-tap-{period.code}",
+        )
+    ctx.update(scope=scope, counts=counts, chart=chart, measures=measures, row_label=row_label,
+               export_query=export_query(request))
+    return render(request, "hotspots/statistics.html", ctx)
+
+
+def export_query(request) -> str:
+    """The page's query string with format=xlsx, for its "Xuất Excel" link."""
+    query = request.GET.copy()
+    query["format"] = "xlsx"
+    return query.urlencode()

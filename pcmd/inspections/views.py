@@ -1,0 +1,309 @@
+"""Pages of the inspections app (thin: parse, call a service or a selector, render)."""
+
+
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+
+from pcmd.core.crud import add_errors
+from pcmd.core.documents import OfficialDocument, docx_response
+from pcmd.core.exports import xlsx_response
+from pcmd.core.scoping import get_scoped_or_404, module_view, scoped
+from pcmd.core.services import claim_version
+from pcmd.geo.models import AdminUnit, Level
+from pcmd.org.permissions import allowed
+
+from . import selectors, services
+from .forms import RiskPlanForm, RiskWeightsForm, SanctionFormSet, ViolationFormSet, VisitForm, rows_of
+from .models import Visit
+from .registry import visits as visits_crud
+
+BEHIND = {
+    "operating": "Cơ sở đang hoạt động",
+    "visited": "Cơ sở đã được kiểm tra trong năm",
+    "not_visited": "Cơ sở chưa được kiểm tra trong năm",
+    "never": "Cơ sở chưa từng được kiểm tra",
+}
+
+
+# --- Visit entry: visit + violations + sanctions in one form ----------------------------------------------------
+
+
+def _visit_forms(request, instance=None, initial=None):
+    data = request.POST if request.method == "POST" else None
+    form = VisitForm(data=data, instance=instance, initial=initial, membership=request.membership)
+    violations = ViolationFormSet(data=data, instance=instance or Visit(), prefix="violations")
+    sanctions = SanctionFormSet(data=data, instance=instance or Visit(), prefix="sanctions")
+    return form, violations, sanctions
+
+
+def _place_errors(exc: ValidationError, form, formsets: dict) -> None:
+    """Put a service's errors next to the field or the child row that caused them."""
+    if not hasattr(exc, "error_dict"):
+        add_errors(form, exc)
+        return
+    for key, errors in exc.error_dict.items():
+        if "." in key:
+            prefix, position, name = key.split(".", 2)
+            formset, index = formsets[prefix]
+            child = formset.forms[index[int(position)]]
+            child.add_error(name if name in child.fields else None, errors)
+        else:
+            form.add_error(key if key in form.fields else None, errors)
+
+
+def _save_visit(request, form, violations, sanctions, write) -> Visit | None:
+    if not (form.is_valid() and violations.is_valid() and sanctions.is_valid()):
+        return None
+    violation_rows, sanction_rows = rows_of(violations), rows_of(sanctions)
+    try:
+        with transaction.atomic():
+            visit = write(form.cleaned_data, [r for _, r in violation_rows], [r for _, r in sanction_rows])
+            if not scoped(Visit.objects.all(), request.membership, "view").filter(pk=visit.pk).exists():
+                raise PermissionDenied("Bản ghi nằm ngoài phạm vi đơn vị của bạn.")
+    except ValidationError as exc:
+        _place_errors(exc, form, {"violations": (violations, [i for i, _ in violation_rows]),
+                                  "sanctions": (sanctions, [i for i, _ in sanction_rows])})
+        return None
+    return visit
+
+
+def _render_visit_form(request, form, violations, sanctions, obj=None, status=200, version=None):
+    return render(request, "inspections/visit_entry.html", {
+        "crud": visits_crud, "form": form, "violations": violations, "sanctions": sanctions, "object": obj,
+        "version": version if version is not None else (obj.version if obj else None),
+        "has_errors": bool(form.errors or any(f.errors for f in violations.forms)
+                           or any(f.errors for f in sanctions.forms)
+                           or violations.non_form_errors() or sanctions.non_form_errors()),
+    }, status=status)
+
+
+@module_view("inspections", "add")
+def visit_create(request):
+    initial = {"date": timezone.localdate()}
+    if request.GET.get("co-so", "").isdigit():
+        initial["establishment"] = int(request.GET["co-so"])
+    form, violations, sanctions = _visit_forms(request, initial=initial)
+    if request.method == "POST":
+        visit = _save_visit(request, form, violations, sanctions, lambda data, vs, ss: services.visit_create(
+            membership=request.membership, data=data, violations=vs, sanctions=ss, user=request.user))
+        if visit is not None:
+            messages.success(request, f"Đã ghi lượt kiểm tra “{visit}”.")
+            return HttpResponseRedirect(reverse("visit_detail", args=[visit.pk]))
+        return _render_visit_form(request, form, violations, sanctions, status=400)
+    return _render_visit_form(request, form, violations, sanctions)
+
+
+@module_view("inspections", "change")
+def visit_edit(request, pk):
+    obj = get_scoped_or_404(Visit.objects.select_related("establishment"), request.membership, pk=pk)
+    form, violations, sanctions = _visit_forms(request, instance=obj)
+    if request.method == "POST":
+        posted = request.POST.get("version", "")
+
+        def write(data, vs, ss):
+            try:
+                claim_version(obj, int(posted))
+            except ValueError as exc:
+                raise ValidationError("Thiếu phiên bản của bản ghi; hãy tải lại trang rồi sửa lại.") from exc
+            return services.visit_update(membership=request.membership, instance=obj, data=data, violations=vs,
+                                         sanctions=ss)
+
+        visit = _save_visit(request, form, violations, sanctions, write)
+        if visit is not None:
+            messages.success(request, f"Đã lưu lượt kiểm tra “{visit}”.")
+            return HttpResponseRedirect(reverse("visit_detail", args=[visit.pk]))
+        return _render_visit_form(request, form, violations, sanctions, obj, status=400, version=posted)
+    return _render_visit_form(request, form, violations, sanctions, obj)
+
+
+# --- Coverage ---------------------------------------------------------------------------------------------------
+
+
+def _year(request) -> int:
+    raw = request.GET.get("nam", "")
+    today = timezone.localdate()
+    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= today.year + 1 else today.year
+
+
+def _unit(request, param="don-vi"):
+    """The unit asked for (must lie in the user's scope: else 404), or the user's own unit."""
+    own = request.membership.unit
+    raw = request.GET.get(param, "")
+    if not raw:
+        return own
+    if not raw.isdigit():
+        raise Http404
+    units = AdminUnit.objects.filter(level__in=[Level.PROVINCE, Level.COMMUNE])
+    if own is not None:
+        units = units.filter(path__startswith=own.path)
+    try:
+        return units.get(pk=int(raw))
+    except AdminUnit.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _commune_or_province(unit):
+    """Hamlet members see their commune's figures."""
+    return unit.parent if unit is not None and unit.level == Level.HAMLET else unit
+
+
+@module_view("inspections", "view")
+def coverage(request):
+    year = _year(request)
+    unit = _commune_or_province(_unit(request))
+    data = selectors.coverage(unit=unit, year=year)
+    ctx = {"cov": data, "year": year, "unit": unit, "years": range(timezone.localdate().year, 2019, -1),
+           "drill": unit is None or unit.level == Level.PROVINCE}
+    if unit is not None and unit.level == Level.COMMUNE:
+        ctx["never"] = selectors.establishments_behind(unit=unit, year=year, which="never")[:200]
+        ctx["not_visited"] = selectors.establishments_behind(unit=unit, year=year, which="not_visited")[:200]
+    ctx["chart"] = {"labels": [r.name for r in data.rows], "values": [r.percent or 0 for r in data.rows]}
+    return render(request, "inspections/coverage.html", ctx)
+
+
+@module_view("inspections", "view")
+def coverage_establishments(request):
+    year = _year(request)
+    unit = _commune_or_province(_unit(request))
+    which = request.GET.get("loai", "operating")
+    if which not in BEHIND:
+        raise Http404
+    qs = selectors.establishments_behind(unit=unit, year=year, which=which)
+    from django.conf import settings
+    from django.core.paginator import Paginator
+
+    page = Paginator(qs.order_by("unit__path", "name", "pk"), settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "inspections/coverage_establishments.html", {
+        "page": page, "title": BEHIND[which], "year": year, "unit": unit, "which": which,
+        "querystring": query.urlencode(), "can_add": allowed(request.membership.role, "inspections", "add"),
+    })
+
+
+# --- Risk-based plan --------------------------------------------------------------------------------------------
+
+
+def _plan_from(request):
+    form = RiskPlanForm(request.GET or {"year": timezone.localdate().year}, membership=request.membership)
+    if not form.is_valid():
+        return form, None
+    unit = _commune_or_province(form.cleaned_data["unit"] or request.membership.unit)
+    if unit is None:
+        form.add_error("unit", "Hãy chọn tỉnh hoặc xã, phường cần lập kế hoạch kiểm tra.")
+        return form, None
+    return form, selectors.risk_plan(unit=unit, year=form.cleaned_data["year"], target=form.cleaned_data["target"])
+
+
+@module_view("inspections", "view")
+def risk_plan(request):
+    form, plan = _plan_from(request)
+    query = request.GET.urlencode()
+    return render(request, "inspections/risk_plan.html", {
+        "form": form, "plan": plan, "factors": selectors.FACTORS, "querystring": query,
+        "can_weights": allowed(request.membership.role, "inspections", "change"),
+        "can_add": allowed(request.membership.role, "inspections", "add"),
+    })
+
+
+def _plan_rows(plan):
+    for n, item in enumerate(plan.items, start=1):
+        e = item.establishment
+        yield n, e, item
+
+
+@module_view("inspections", "view")
+def risk_plan_xlsx(request):
+    _form, plan = _plan_from(request)
+    if plan is None:
+        raise Http404
+    headers = ["TT", "Tháng dự kiến", "Cơ sở", "Loại hình", "Địa chỉ", "Xã, phường", "Lần kiểm tra gần nhất",
+               "Điểm rủi ro", *[f"{label} (điểm)" for _, label in selectors.FACTORS]]
+    rows = ([n, item.month, e.name, e.type.name, e.address, e.unit.name,
+             item.last_visit or "Chưa từng kiểm tra", float(item.score),
+             *[float(item.points[key]) for key, _ in selectors.FACTORS]] for n, e, item in _plan_rows(plan))
+    return xlsx_response(title=f"Kế hoạch kiểm tra {plan.year}", headers=headers, rows=rows,
+                         filename=f"ke-hoach-kiem-tra-{plan.year}")
+
+
+@module_view("inspections", "view")
+def risk_plan_docx(request):
+    _form, plan = _plan_from(request)
+    if plan is None:
+        raise Http404
+    doc = _plan_document(plan, request.membership)
+    return docx_response(doc.to_bytes(), f"ke-hoach-kiem-tra-{plan.year}.docx")
+
+
+def _plan_document(plan, membership) -> OfficialDocument:
+    unit = plan.unit
+    issuer = f"ỦY BAN NHÂN DÂN {unit.name.upper()}"
+    parent = "" if unit.level == Level.PROVINCE else f"ỦY BAN NHÂN DÂN {unit.province.name.upper()}"
+    doc = OfficialDocument(issuer_parent=parent, issuer=issuer, number="", symbol="KH-UBND", year=plan.year,
+                           place=unit.province.name.replace("Thành phố ", "").replace("Tỉnh ", ""),
+                           date=None, kind="KẾ HOẠCH",
+                           title=f"Kiểm tra các cơ sở kinh doanh dịch vụ dễ bị lợi dụng để hoạt động mại dâm "
+                                 f"năm {plan.year}")
+    doc.part("I. MỤC ĐÍCH, YÊU CẦU")
+    doc.paragraph(f"Kiểm tra các cơ sở kinh doanh dịch vụ dễ bị lợi dụng để hoạt động mại dâm trên địa bàn "
+                  f"{unit.name}, bảo đảm đạt chỉ tiêu {plan.target:g}% cơ sở đang hoạt động được kiểm tra trong "
+                  f"năm {plan.year}; ưu tiên cơ sở có nguy cơ cao và cơ sở chưa từng được kiểm tra.")
+    doc.part("II. ĐỐI TƯỢNG, THỜI GIAN KIỂM TRA")
+    doc.paragraph(f"Tổng số cơ sở đang hoạt động: {plan.operating}; đã kiểm tra trong năm: {plan.visited}; "
+                  f"cần kiểm tra thêm: {plan.needed} cơ sở, theo danh sách dưới đây (xếp theo mức độ rủi ro, "
+                  f"phân bổ đều từ tháng {plan.months[0]} đến tháng 12).")
+    doc.table(["TT", "Tên cơ sở", "Địa chỉ", "Loại hình", "Tháng", "Điểm rủi ro"],
+              [[str(n), e.name, e.address, e.type.name, str(item.month), f"{item.score:g}"]
+               for n, e, item in _plan_rows(plan)], widths=[10, 50, 50, 25, 13, 17])
+    doc.part("III. CÁCH XÁC ĐỊNH MỨC ĐỘ RỦI RO")
+    w = plan.weights
+    for line in (
+        f"Loại hình kinh doanh: hệ số rủi ro của loại hình × {w.type_weight:g};",
+        f"Vi phạm bị phát hiện trong 24 tháng gần nhất: số vi phạm × {w.violations_weight:g};",
+        f"Tin báo, tố giác liên quan đến cơ sở: số tin × {w.tips_weight:g};",
+        f"Có tụ điểm phức tạp đang hoạt động trên địa bàn xã, phường: {w.hotspot_weight:g};",
+        f"Số tháng kể từ lần kiểm tra gần nhất (tối đa {w.months_cap}, chưa từng kiểm tra tính tối đa) × "
+        f"{w.months_weight:g};",
+        f"Số lao động: mỗi 10 người × {w.workers_weight:g}.",
+    ):
+        doc.bullet(line)
+    doc.part("IV. TỔ CHỨC THỰC HIỆN")
+    doc.paragraph("Đội kiểm tra liên ngành 178 triển khai kiểm tra theo danh sách; kết quả từng lượt kiểm tra được "
+                  "cập nhật vào hệ thống ngay sau khi kiểm tra.")
+    doc.closing(recipients=["Như trên;", "Lưu: VT."], signer_lines=["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH",
+                                                                    "PHÓ CHỦ TỊCH"], signer_name="")
+    return doc
+
+
+@module_view("inspections", "change")
+def risk_weights(request):
+    unit = _commune_or_province(request.membership.unit)
+    current = selectors.weights_for(unit)
+    editable = unit is not None
+    form = RiskWeightsForm(request.POST or None, instance=current if current.unit_id == getattr(unit, "pk", None)
+                           else None, initial=None if current.pk and current.unit_id == getattr(unit, "pk", None)
+                           else {f: getattr(current, f) for f in RiskWeightsForm.Meta.fields})
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    services.risk_weights_save(unit=unit, data=form.cleaned_data)
+            except ValidationError as exc:
+                add_errors(form, exc)
+            else:
+                messages.success(request, "Đã lưu trọng số điểm rủi ro.")
+                return HttpResponseRedirect(reverse("risk_weights"))
+        return render(request, "inspections/risk_weights.html",
+                      {"form": form, "unit": unit, "editable": editable, "current": current}, status=400)
+    return render(request, "inspections/risk_weights.html",
+                  {"form": form, "unit": unit, "editable": editable, "current": current})
+
+
