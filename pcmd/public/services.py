@@ -1,0 +1,139 @@
+"""Public intake: a tip or a counselling request from the anonymous form, and the reporter's replies.
+
+Nothing about the sender's connection (address, browser) is passed on or stored: the tips app
+receives only what the person typed. The receipt code exists in clear only in the return value.
+"""
+
+from django.db import transaction
+
+from pcmd.core.models import fold
+from pcmd.tips import receipts
+from pcmd.tips.models import (
+    MessageDirection,
+    Notice,
+    Tip,
+    TipAttachment,
+    TipCategory,
+    TipChannel,
+    TipEvent,
+    TipEventAction,
+    TipMessage,
+)
+from pcmd.tips.notifications import tip_recipients
+from pcmd.tips.services import tip_create
+from pcmd.venues.models import Establishment
+
+SUMMARY_LENGTH = 120
+
+
+def summarise(text: str) -> str:
+    """The first line of `text`, cut at a word to SUMMARY_LENGTH characters."""
+    line = " ".join((text or "").split())
+    if len(line) <= SUMMARY_LENGTH:
+        return line
+    return line[:SUMMARY_LENGTH].rsplit(" ", 1)[0] + "…"
+
+
+def match_establishment(commune, venue_name: str, location: str = ""):
+    """The registered establishment of `commune` the reporter most likely means, or None.
+
+    Matched on the folded name (and the address when several share it). Only stored on the tip for
+    the officers: the public pages never show whether a venue is registered.
+    """
+    name = fold(venue_name)
+    if not name or commune is None:
+        return None
+    candidates = list(Establishment.objects.filter(unit=commune, name_key__startswith=f"{name}|")
+                      .order_by("pk").values_list("pk", "name_key")[:20])
+    if len(candidates) > 1 and location:
+        candidates = [c for c in candidates if c[1] == f"{name}|{fold(location)}"] or candidates[:0]
+    return Establishment.objects.get(pk=candidates[0][0]) if len(candidates) == 1 else None
+
+
+def _attach(tip: Tip, files, message=None) -> None:
+    """Store cleaned files (uploads.CleanFile) under MEDIA_ROOT with random names."""
+    TipAttachment.objects.bulk_create([
+        TipAttachment(tip=tip, message=message, file=f.content, original_name=f.original_name,
+                      content_type=f.content_type, size=f.size) for f in files
+    ])
+
+
+def _notify(tip: Tip, text: str) -> None:
+    """An in-app notice to the officers who follow the tip (its commune's coordinators and police, the
+    assigned agency's officers: the same people as the tips app's deadline notices)."""
+    Notice.objects.bulk_create([Notice(user_id=user_id, tip=tip, text=text[:500])
+                                for user_id in sorted(tip_recipients([tip])[tip.pk])])
+
+
+@transaction.atomic
+def public_tip_submit(*, data: dict, files=()) -> tuple[Tip, str]:
+    """Record a tip from the public form; returns (tip, receipt code). `data` is the form's cleaned data."""
+    named = data.get("report_type") == "named"
+    code = receipts.new_code()
+    fields = {
+        "unit": data["commune"],
+        "category": data["category"],
+        "summary": summarise(data["description"]),
+        "description": data["description"].strip(),
+        "location": data.get("location", "").strip(),
+        "occurred_on": data.get("occurred_on"),
+        "occurred_when": data.get("occurred_when", "").strip(),
+        "venue_name": data.get("venue_name", "").strip(),
+        "establishment": match_establishment(data["commune"], data.get("venue_name", ""), data.get("location", "")),
+        "online_link": data.get("online_link", ""),
+        "is_anonymous": not named,
+        "reporter_name": data.get("reporter_name", "").strip(),
+        "reporter_contact": data.get("reporter_contact", "").strip(),
+        "reporter_identity": data.get("reporter_identity", "").strip(),
+        **receipts.hashes(code),
+    }
+    tip = tip_create(channel=TipChannel.WEB, data=fields)
+    _attach(tip, files)
+    _notify(tip, f"Tin báo mới từ cổng công khai ({tip.unit.name}): {tip.code} — {tip.summary}")
+    return tip, code
+
+
+COUNSELLING_PREFIX = "Đề nghị tư vấn, hỗ trợ"
+COUNSELLING_NEEDS = [
+    ("health", "Sức khỏe, xét nghiệm, điều trị"),
+    ("psychological", "Tâm lý, tinh thần"),
+    ("legal", "Pháp lý, giấy tờ"),
+    ("job", "Học nghề, việc làm, vay vốn"),
+    ("safety", "An toàn, chỗ ở tạm thời"),
+    ("other", "Khác"),
+]
+
+
+@transaction.atomic
+def public_counselling_request(*, data: dict) -> tuple[Tip, str]:
+    """A confidential request for help, recorded as a tip of the commune so its coordinator sees it
+    (until the support module takes these over); returns (tip, receipt code) for the answer."""
+    labels = dict(COUNSELLING_NEEDS)
+    needs = ", ".join(labels[n] for n in data["needs"])
+    message = (data.get("message") or "").strip()
+    code = receipts.new_code()
+    fields = {
+        "unit": data["commune"],
+        "category": TipCategory.OTHER,
+        "summary": f"{COUNSELLING_PREFIX}: {needs}"[:255],
+        "description": f"{COUNSELLING_PREFIX} (gửi qua cổng công khai, bảo mật).\nCần hỗ trợ về: {needs}."
+                       + (f"\n\n{message}" if message else ""),
+        "is_anonymous": True,
+        "reporter_contact": (data.get("contact") or "").strip(),
+        **receipts.hashes(code),
+    }
+    tip = tip_create(channel=TipChannel.WEB, data=fields)
+    _notify(tip, f"Đề nghị tư vấn, hỗ trợ mới (bảo mật) tại {tip.unit.name}: {tip.code}")
+    return tip, code
+
+
+@transaction.atomic
+def public_reply(*, tip: Tip, text: str, files=()) -> TipMessage:
+    """The reporter answers or adds information (and files) from the status page."""
+    text = (text or "").strip() or "(Gửi bổ sung tệp đính kèm)"
+    message = TipMessage.objects.create(tip=tip, direction=MessageDirection.FROM_REPORTER, text=text)
+    _attach(tip, files, message)
+    TipEvent.objects.create(tip=tip, at=message.created_at, action=TipEventAction.MESSAGE,
+                            reason=f"Người báo bổ sung thông tin: {summarise(text)}")
+    _notify(tip, f"Người báo bổ sung thông tin cho tin {tip.code} ({tip.unit.name}).")
+    return message

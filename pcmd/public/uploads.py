@@ -1,0 +1,94 @@
+"""Files sent by the public: type by content (not name), size and count limits, metadata removed.
+
+Images (JPEG, PNG, WebP) are decoded and encoded anew with Pillow, which drops EXIF (GPS, camera,
+owner), XMP and comments; the orientation is applied first so the picture still looks right.
+PDFs are rewritten page by page with pypdf, which drops the document information (author...).
+The result gets a random name; it is stored under MEDIA_ROOT, which the web server does not serve.
+"""
+
+import io
+import uuid
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from PIL import Image, ImageOps, UnidentifiedImageError
+from pypdf import PdfReader, PdfWriter
+from pypdf.errors import PyPdfError
+
+from pcmd.core.uploads import sniff as core_sniff
+from pcmd.public.conf import limit
+
+KINDS = {"jpeg": ("jpg", "image/jpeg"), "png": ("png", "image/png"), "webp": ("webp", "image/webp"),
+         "pdf": ("pdf", "application/pdf")}
+MAX_PIXELS = 40_000_000  # a larger image is refused (decompression bombs)
+
+
+@dataclass
+class CleanFile:
+    content: ContentFile  # with a random name and the right extension
+    original_name: str
+    content_type: str
+    size: int
+
+
+def sniff(head: bytes) -> str | None:
+    """The kind of a file from its first bytes: jpeg, png, webp, pdf, or None (Office files are not taken)."""
+    kind = core_sniff(head)
+    return kind if kind in KINDS else None
+
+
+def _reencode_image(data: bytes, kind: str) -> bytes:
+    with Image.open(io.BytesIO(data)) as img:
+        if img.width * img.height > MAX_PIXELS:
+            raise ValueError("too large")
+        img.load()
+        img = ImageOps.exif_transpose(img)
+        if kind == "jpeg" and img.mode not in ("RGB", "L"):
+            img = img.convert("RGB")
+        img.info = {}  # no EXIF, XMP, ICC or comments are carried to the new file
+        out = io.BytesIO()
+        options = {"jpeg": {"quality": 88}, "webp": {"quality": 85}}.get(kind, {})
+        img.save(out, format=kind.upper(), **options)
+    return out.getvalue()
+
+
+def _rewrite_pdf(data: bytes) -> bytes:
+    reader = PdfReader(io.BytesIO(data))
+    if reader.is_encrypted:
+        raise ValueError("encrypted")
+    writer = PdfWriter()
+    for page in reader.pages:
+        writer.add_page(page)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def clean_files(files) -> list[CleanFile]:
+    """Check and clean uploaded files; raise ValidationError listing every problem in Vietnamese."""
+    files = [f for f in files if f]
+    max_files, max_mb = limit("MAX_FILES"), limit("MAX_FILE_MB")
+    if len(files) > max_files:
+        raise ValidationError(f"Chỉ được gửi tối đa {max_files} tệp mỗi lần (bạn đã chọn {len(files)} tệp).")
+    errors, cleaned = [], []
+    for upload in files:
+        name = (upload.name or "tệp").rsplit("/", 1)[-1][:100]
+        if upload.size > max_mb * 1024 * 1024:
+            errors.append(f"Tệp «{name}» lớn hơn {max_mb} MB.")
+            continue
+        data = upload.read()
+        kind = sniff(data[:16])
+        if kind is None:
+            errors.append(f"Tệp «{name}» không phải ảnh (JPG, PNG, WEBP) hoặc PDF.")
+            continue
+        try:
+            data = _rewrite_pdf(data) if kind == "pdf" else _reencode_image(data, kind)
+        except (OSError, ValueError, UnidentifiedImageError, PyPdfError, Image.DecompressionBombError):
+            errors.append(f"Tệp «{name}» bị hỏng, có mật khẩu hoặc quá lớn, không mở được.")
+            continue
+        ext, content_type = KINDS[kind]
+        cleaned.append(CleanFile(ContentFile(data, name=f"{uuid.uuid4().hex}.{ext}"), name, content_type, len(data)))
+    if errors:
+        raise ValidationError(errors)
+    return cleaned

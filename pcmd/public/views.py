@@ -1,0 +1,107 @@
+"""The public pages: send a tip, ask for counselling, follow up with the receipt code. No login, no JavaScript."""
+
+from django.http import HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import render
+from django.urls import reverse
+
+from pcmd.public import ratelimit, services
+from pcmd.public.conf import limit
+from pcmd.public.forms import CounsellingForm, LookupForm, ProvinceForm, ReplyForm, TipForm, provinces
+from pcmd.public.privacy import public_view
+from pcmd.tips import receipts
+
+NOT_FOUND = ("Không tìm thấy phản ánh nào với mã tra cứu này. Hãy kiểm tra lại đủ 16 chữ số "
+             "(có thể viết liền hoặc cách nhau bằng dấu cách).")
+
+
+def _limits():
+    return {"max_files": limit("MAX_FILES"), "max_file_mb": limit("MAX_FILE_MB")}
+
+
+def _limited(request):
+    return render(request, "public/limited.html", status=429)
+
+
+def _province(request):
+    code = request.POST.get("tinh") if request.method == "POST" else request.GET.get("tinh")
+    return provinces().filter(code=code).first() if code else None
+
+
+def _receipt(request, code: str, heading: str):
+    return render(request, "public/receipt.html", {"code": receipts.grouped(code), "heading": heading})
+
+
+def _two_step_form(request, form_class, submit, template, heading):
+    """Province first (GET), then the form with that province's communes (POST)."""
+    province = _province(request)
+    if request.method == "POST" and province:
+        if ratelimit.exhausted(request, "submit"):
+            return _limited(request)
+        form = form_class(request.POST, request.FILES, province=province)
+        if form.is_valid():
+            if not ratelimit.allow(request, "submit"):
+                return _limited(request)
+            _tip, code = submit(form.cleaned_data)
+            return _receipt(request, code, heading)
+    else:
+        form = form_class(province=province)
+    province_form = ProvinceForm(request.GET if "tinh" in request.GET else None)
+    return render(request, template, {"form": form, "province": province, "province_form": province_form,
+                                      **_limits()})
+
+
+@public_view
+def tip_submit(request):
+    return _two_step_form(
+        request, TipForm, lambda data: services.public_tip_submit(data=data, files=data["files"]),
+        "public/tip_form.html", "Đã nhận phản ánh, tin báo của bạn. Cảm ơn bạn đã cung cấp thông tin.")
+
+
+@public_view
+def counselling(request):
+    return _two_step_form(
+        request, CounsellingForm, lambda data: services.public_counselling_request(data=data),
+        "public/counselling_form.html",
+        "Đã nhận đề nghị của bạn. Cán bộ phụ trách sẽ liên hệ hoặc trả lời tại trang tra cứu.")
+
+
+@public_view
+def receipt_text(request):
+    """The receipt code as a text file to keep (echoed back from the receipt page; nothing is looked up)."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    code = receipts.normalise(request.POST.get("code", ""))
+    if code is None:
+        return HttpResponse("Mã không hợp lệ.", status=400, content_type="text/plain; charset=utf-8")
+    url = request.build_absolute_uri(reverse("public_lookup"))
+    text = (f"Mã tra cứu phản ánh, tin báo: {receipts.grouped(code)}\r\n"
+            f"Tra cứu kết quả xử lý tại: {url}\r\n"
+            "Giữ kín mã này: người có mã đọc được trao đổi về phản ánh.\r\n")
+    response = HttpResponse(text, content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="ma-tra-cuu.txt"'
+    return response
+
+
+@public_view
+def lookup(request):
+    """Enter the code (POST only: the code never appears in an address) -> the status page."""
+    if request.method != "POST":
+        return render(request, "public/lookup.html", {"form": LookupForm()})
+    if not ratelimit.allow(request, "lookup"):
+        return _limited(request)
+    form = LookupForm(request.POST)
+    tip = receipts.find(request.POST.get("code", "")) if form.is_valid() else None
+    if tip is None:
+        return render(request, "public/lookup.html", {"form": form, "problem": NOT_FOUND if form.is_valid() else ""})
+    reply_form, sent = ReplyForm(), False
+    if request.POST.get("action") == "reply":
+        reply_form = ReplyForm(request.POST, request.FILES)
+        if reply_form.is_valid():
+            services.public_reply(tip=tip, text=reply_form.cleaned_data["text"], files=reply_form.cleaned_data["files"])
+            reply_form, sent = ReplyForm(), True
+    conversation = tip.messages.prefetch_related("attachments").order_by("created_at", "pk")
+    return render(request, "public/status.html", {
+        "tip": tip, "code": form.cleaned_data["code"].strip(), "conversation": conversation,
+        "reply_form": reply_form, "sent": sent, "is_counselling": tip.summary.startswith(services.COUNSELLING_PREFIX),
+        **_limits(),
+    })

@@ -1,0 +1,84 @@
+"""Deadline notices: in-app `Notice` rows and e-mails, once per tip, threshold and due date.
+
+`notify_deadlines()` (command `pcmd notify-tip-deadlines`, run daily by cron) finds open tips that
+entered their rule's warning window, passed their due date or were not accepted in time, and have
+no `DeadlineNotice` for that threshold and date yet (an extension gives a new due date, hence new
+notices). Recipients: the coordinators and police of the tip's commune and the officers of the agency it is assigned to.
+"""
+
+import datetime
+from collections import defaultdict
+
+from django.conf import settings
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from pcmd.org.models import Membership, Role
+
+from . import selectors
+from .models import DeadlineNotice, Notice, NoticeThreshold, Tip
+
+
+def _text(tip: Tip, threshold: str) -> str:
+    if threshold == NoticeThreshold.ACCEPT_LATE:
+        return (f"Tin {tip.code} ({tip.unit.name}) đã quá hạn thụ lý từ ngày {tip.accept_due_date:%d/%m/%Y}: "
+                f"{tip.summary}")
+    if threshold == NoticeThreshold.OVERDUE:
+        return f"Tin {tip.code} ({tip.unit.name}) đã quá hạn xử lý từ ngày {tip.due_date:%d/%m/%Y}: {tip.summary}"
+    return f"Tin {tip.code} ({tip.unit.name}) sắp đến hạn xử lý ngày {tip.due_date:%d/%m/%Y}: {tip.summary}"
+
+
+def tip_recipients(tips: list[Tip]) -> dict[int, set[int]]:
+    """tip pk -> user ids, from one query over the memberships of the tips' units and agencies."""
+    units = {t.unit_id for t in tips}
+    agencies = {t.assigned_agency_id for t in tips if t.assigned_agency_id}
+    by_unit, by_agency = defaultdict(set), defaultdict(set)
+    rows = Membership.objects.filter(
+        Q(unit_id__in=units, role__in=[Role.COORDINATOR, Role.POLICE_OFFICER])
+        | Q(agency_id__in=agencies, role=Role.AGENCY_OFFICER)).values_list("user_id", "unit_id", "agency_id", "role")
+    for user_id, unit_id, agency_id, role in rows:
+        if role == Role.AGENCY_OFFICER:
+            by_agency[agency_id].add(user_id)
+        else:
+            by_unit[unit_id].add(user_id)
+    return {t.pk: by_unit[t.unit_id] | by_agency.get(t.assigned_agency_id, set()) for t in tips}
+
+
+def notify_deadlines(*, today: datetime.date | None = None) -> dict[str, int]:
+    today = today or timezone.localdate()
+    counts = {"tips": 0, "notices": 0, "emails": 0}
+    base = Tip.objects.select_related("unit")
+    mails: dict[int, list[str]] = defaultdict(list)
+    with transaction.atomic():
+        for threshold, qs, date_field in (
+                (NoticeThreshold.ACCEPT_LATE, selectors.accept_overdue(base, today), "accept_due_date"),
+                (NoticeThreshold.OVERDUE, selectors.overdue(base, today), "due_date"),
+                (NoticeThreshold.DUE_SOON, selectors.due_soon(base, today), "due_date")):
+            sent = DeadlineNotice.objects.filter(tip=OuterRef("pk"), threshold=threshold, due_date=OuterRef(date_field))
+            tips = list(qs.filter(~Exists(sent)).order_by(date_field, "pk"))
+            if not tips:
+                continue
+            DeadlineNotice.objects.bulk_create(
+                [DeadlineNotice(tip=t, threshold=threshold, due_date=getattr(t, date_field)) for t in tips],
+                ignore_conflicts=True)
+            recipients = tip_recipients(tips)
+            notices = []
+            for tip in tips:
+                text = _text(tip, threshold)
+                for user_id in sorted(recipients[tip.pk]):
+                    notices.append(Notice(user_id=user_id, tip=tip, text=text))
+                    mails[user_id].append(text)
+            Notice.objects.bulk_create(notices, batch_size=5000)
+            counts["tips"] += len(tips)
+            counts["notices"] += len(notices)
+    emails = dict(Membership.objects.filter(user_id__in=mails).exclude(user__email="")
+                  .values_list("user_id", "user__email"))
+    messages = [("[PCMD] Nhắc hạn xử lý tin báo",
+                 "Các tin báo cần chú ý thời hạn xử lý:\n\n" + "\n".join(f"- {line}" for line in lines)
+                 + "\n\nXem chi tiết tại trang Thời hạn xử lý tin báo.",
+                 settings.DEFAULT_FROM_EMAIL, [emails[user_id]])
+                for user_id, lines in mails.items() if user_id in emails]
+    counts["emails"] = send_mass_mail(messages, fail_silently=False) if messages else 0
+    return counts
