@@ -1,0 +1,237 @@
+from django import forms
+
+from pcmd.core.crud import ScopedModelForm
+from pcmd.geo.models import AdminUnit, Level
+from pcmd.org.models import Agency
+
+from .models import (
+    INTEGRATION_FIELDS,
+    REACH_FIELDS,
+    Activity,
+    ActivityKind,
+    BudgetLine,
+    Commendation,
+    Commitment,
+    Course,
+    Denominator,
+    Integration,
+    RegularityRule,
+    Spending,
+    StaffMember,
+)
+from .selectors import proposed_establishment_workers
+
+NUMBER = {"min": 0, "inputmode": "numeric", "class": "form-control form-control-sm text-end"}
+
+
+class ActivityForm(ScopedModelForm):
+    """The quick-entry form: hamlets as tick boxes, audiences as a small table, defaults from the last entry."""
+
+    class Meta:
+        model = Activity
+        fields = ["date", "unit", "kind", "agency", "topic", "hamlets", *REACH_FIELDS, "leaflets", "panos",
+                  *INTEGRATION_FIELDS, "links", "reach_note", "notes"]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "hamlets": forms.CheckboxSelectMultiple,
+            **{name: forms.NumberInput(attrs=NUMBER) for name in (*REACH_FIELDS, "leaflets", "panos")},
+            "links": forms.Textarea(attrs={"rows": 2}),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        m = self.membership
+        self.fields["unit"].queryset = self.fields["unit"].queryset.filter(level=Level.COMMUNE, is_active=True)
+        self.fields["unit"].label = "Xã, phường, đặc khu"
+        self.fields["unit"].label_from_instance = lambda u: u.label
+        self.fields["kind"].queryset = ActivityKind.objects.filter(is_active=True)
+        commune = self.instance.unit if self.instance.unit_id else None
+        if m is not None and m.unit is not None and m.unit.level == Level.COMMUNE:
+            commune = commune or m.unit
+            self.fields["unit"].initial = m.unit.pk
+            self.fields["unit"].required = False
+            self.fields["unit"].disabled = True  # a commune user's activities are the commune's
+        elif commune is None and self.data.get("unit"):
+            commune = self.fields["unit"].queryset.filter(pk=self.data.get("unit")).first()
+        hamlets = AdminUnit.objects.filter(level=Level.HAMLET, is_active=True)
+        agencies = Agency.objects.filter(is_active=True)
+        if commune is not None:
+            hamlets = hamlets.filter(parent=commune)
+            agencies = agencies.filter(unit__in=[commune.pk, commune.province_id])
+        else:  # a province user: the hamlets are offered once the commune is chosen
+            hamlets = hamlets.none()
+            agencies = agencies.filter(province=m.unit.province_id) if m is not None and m.unit else agencies
+        self.fields["hamlets"].queryset = hamlets.order_by("code")
+        self.fields["hamlets"].help_text = ("Đánh dấu các thôn, tổ dân phố được tuyên truyền." if commune is not None
+                                            else "Chọn xã, phường rồi lưu; sửa lại để đánh dấu thôn, tổ dân phố.")
+        self.fields["agency"].queryset = agencies.select_related("unit").order_by("unit__path", "name")
+        self.fields["topic"].widget.attrs.setdefault("autocomplete", "off")
+        for name in (*REACH_FIELDS, "leaflets", "panos"):
+            self.fields[name].error_messages["min_value"] = "Không được là số âm."
+
+    def main_fields(self):
+        return [self[name] for name in ("date", "unit", "kind", "agency", "topic")]
+
+    def extra_fields(self):
+        return [self["links"], self["notes"]]
+
+    def reach_fields(self):
+        return [self[name] for name in REACH_FIELDS]
+
+    def integration_fields(self):
+        return [self[name] for name in INTEGRATION_FIELDS]
+
+
+class RegularityRuleForm(ScopedModelForm):
+    class Meta:
+        model = RegularityRule
+        fields = ["unit", "min_per_quarter", "min_quarters", "notes"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = self.fields["unit"].queryset.filter(
+            level__in=[Level.PROVINCE, Level.COMMUNE], is_active=True)
+        self.fields["unit"].label = "Áp dụng cho"
+        self.fields["unit"].label_from_instance = lambda u: u.label
+        self.fields["unit"].help_text = ("Quy tắc của tỉnh, thành phố áp dụng cho các xã, phường chưa đặt quy tắc "
+                                         "riêng.")
+
+
+class DenominatorForm(ScopedModelForm):
+    class Meta:
+        model = Denominator
+        fields = ["unit", "year", "group", "value", "source", "as_of", "notes"]
+        widgets = {"as_of": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                   "value": forms.NumberInput(attrs={"min": 0, "inputmode": "numeric"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = self.fields["unit"].queryset.filter(level__in=[Level.PROVINCE, Level.COMMUNE], is_active=True)
+        self.fields["unit"].queryset = units
+        self.fields["unit"].label_from_instance = lambda u: u.label
+        m = self.membership
+        unit = self.instance.unit if self.instance.unit_id else (m.unit if m is not None else None)
+        if unit is not None:
+            workers = proposed_establishment_workers(unit)
+            self.fields["value"].help_text = (
+                f"Người lao động tại cơ sở kinh doanh dịch vụ: sổ quản lý cơ sở của {unit.name} đang ghi "
+                f"{workers:,} người (tổng số lao động của các cơ sở đang hoạt động).".replace(",", "."))
+
+
+def _units_and_agencies(form, levels):
+    """Unit choices of the given levels; agencies of the seat's commune and province (or province-wide)."""
+    form.fields["unit"].queryset = form.fields["unit"].queryset.filter(level__in=levels, is_active=True)
+    form.fields["unit"].label_from_instance = lambda u: u.label
+    m = form.membership
+    unit = form.instance.unit if form.instance.unit_id else (m.unit if m is not None else None)
+    agencies = Agency.objects.filter(is_active=True)
+    if unit is not None and unit.level == Level.COMMUNE:
+        agencies = agencies.filter(unit__in=[unit.pk, unit.province_id])
+    elif unit is not None:
+        agencies = agencies.filter(province=unit.province_id)
+    return agencies.select_related("unit").order_by("unit__path", "name")
+
+
+class StaffMemberForm(ScopedModelForm):
+    class Meta:
+        model = StaffMember
+        fields = ["full_name", "unit", "agency", "position", "category", "is_active", "notes"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = _units_and_agencies(self, [Level.PROVINCE, Level.COMMUNE])
+        self.fields["unit"].help_text = "Cán bộ cấp tỉnh chọn tỉnh, thành phố; cán bộ cấp xã chọn xã, phường."
+
+
+class CourseForm(ScopedModelForm):
+    class Meta:
+        model = Course
+        fields = ["title", "unit", "level", "organiser", "start_date", "end_date", "venue", "topics"]
+        widgets = {"start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                   "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                   "topics": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organiser"].queryset = _units_and_agencies(self, [Level.PROVINCE, Level.COMMUNE])
+        self.fields["unit"].label = "Đơn vị tổ chức"
+
+
+class IntegrationForm(ScopedModelForm):
+    class Meta:
+        model = Integration
+        fields = ["unit", "year", "with_drugs", "with_hiv", "with_trafficking", "with_social_security", "with_poverty",
+                  "document_number", "document_date", "document_title", "notes"]
+        widgets = {"document_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = self.fields["unit"].queryset.filter(level=Level.COMMUNE, is_active=True)
+        self.fields["unit"].label = "Xã, phường, đặc khu"
+        self.fields["unit"].label_from_instance = lambda u: u.label
+        m = self.membership
+        if m is not None and m.unit is not None and m.unit.level == Level.COMMUNE:
+            self.fields["unit"].initial = m.unit.pk
+            self.fields["unit"].required = False
+            self.fields["unit"].disabled = True
+
+
+class CommitmentForm(ScopedModelForm):
+    class Meta:
+        model = Commitment
+        fields = ["establishment", "date", "signed_by", "signer_role", "valid_until", "scan", "notes"]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                   "valid_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                   "scan": forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["establishment"]
+        field.queryset = field.queryset.filter(status="operating").select_related("unit").order_by("unit__path", "name")
+        field.label_from_instance = lambda e: f"{e.name} — {e.address} ({e.unit.name})"
+
+
+class CommendationForm(ScopedModelForm):
+    class Meta:
+        model = Commendation
+        fields = ["unit", "year", "is_collective", "recipient", "position", "form", "achievement", "status",
+                  "proposal_number", "decision_number", "decision_date"]
+        widgets = {"decision_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                   "achievement": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = self.fields["unit"].queryset.filter(
+            level__in=[Level.PROVINCE, Level.COMMUNE], is_active=True)
+        self.fields["unit"].label = "Đơn vị đề nghị"
+        self.fields["unit"].label_from_instance = lambda u: u.label
+
+
+class BudgetLineForm(ScopedModelForm):
+    class Meta:
+        model = BudgetLine
+        fields = ["unit", "year", "item", "plan", "task", "source", "allocated", "document", "notes"]
+        widgets = {"allocated": forms.NumberInput(attrs={"min": 1, "inputmode": "numeric"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = self.fields["unit"].queryset.filter(
+            level__in=[Level.PROVINCE, Level.COMMUNE], is_active=True)
+        self.fields["unit"].label_from_instance = lambda u: u.label
+        self.fields["task"].queryset = self.fields["task"].queryset.select_related("plan")
+        self.fields["task"].label_from_instance = lambda t: f"{t.title[:90]} — {t.plan}"
+        self.fields["task"].help_text = "Để trống nếu dự toán cho cả kế hoạch."
+
+
+class SpendingForm(ScopedModelForm):
+    class Meta:
+        model = Spending
+        fields = ["line", "date", "amount", "description", "document"]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                   "amount": forms.NumberInput(attrs={"min": 1, "inputmode": "numeric"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["line"].queryset = self.fields["line"].queryset.select_related("unit")
+        self.fields["line"].label_from_instance = lambda b: f"{b.item} ({b.year}, {b.unit.name})"

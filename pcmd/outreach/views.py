@@ -1,0 +1,202 @@
+"""Outreach pages: the overview (“maintained regularly”, reach against denominators, chart), course participants
+and the share of staff trained."""
+
+import calendar
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+
+from pcmd.core.scoping import get_scoped_or_404, module_view, scoped, within
+from pcmd.core.search import search
+from pcmd.geo.models import AdminUnit, Level
+from pcmd.venues.models import Establishment
+
+from . import selectors, services
+from .models import Activity, ActivityPhoto, Commitment, Course, StaffMember, TrainingLevel
+
+CANDIDATES_SHOWN = 200
+
+MONTHS = [f"Th{m}" for m in range(1, 13)]
+
+
+def _year(request, today) -> int:
+    try:
+        year = int(request.GET.get("nam", today.year))
+    except ValueError:
+        return today.year
+    return year if 2000 <= year <= today.year else today.year
+
+
+def _unit(request, membership):
+    """The unit looked at: the seat's, or a unit inside it chosen with ?don-vi=<code>."""
+    code = request.GET.get("don-vi", "").strip()
+    if not code:
+        return membership.unit
+    units = scoped(AdminUnit.objects.filter(level__in=[Level.PROVINCE, Level.COMMUNE]), membership, "view")
+    unit = units.filter(code=code).first()
+    if unit is None:
+        raise Http404
+    return unit
+
+
+@module_view("outreach", "view")
+def outreach_overview(request):
+    membership = request.membership
+    today = timezone.localdate()
+    year = _year(request, today)
+    unit = _unit(request, membership)
+    ctx = {"year": year, "years": list(range(today.year, today.year - 5, -1)), "unit": unit, "today": today}
+    if unit is None:  # a national seat picks a province first
+        ctx["provinces"] = AdminUnit.objects.filter(level=Level.PROVINCE, is_active=True).order_by("name")
+        return render(request, "outreach/overview.html", ctx)
+    if unit.level == Level.PROVINCE:
+        communes = AdminUnit.objects.filter(province=unit, level=Level.COMMUNE, is_active=True).order_by("name")
+    elif unit.level == Level.COMMUNE:
+        communes = [unit]
+    else:
+        raise Http404
+    activities = within(scoped(Activity.objects.all(), membership, "view"), unit)
+    result = selectors.regularity(communes, year, today)
+    series = selectors.monthly(activities, year)
+    ctx.update(
+        regularity=result,
+        reach=selectors.reach(unit, activities, year),
+        total_activities=sum(m["activities"] for m in series),
+        integration=selectors.integration_share(communes, year),
+        commitments=selectors.commitment_share(within(Establishment.objects.all(), unit), today),
+        chart={"labels": MONTHS, "datasets": [
+            {"type": "bar", "label": "Số hoạt động", "data": [m["activities"] for m in series], "yAxisID": "y"},
+            {"type": "line", "label": "Số người được tiếp cận", "data": [m["reached"] for m in series],
+             "yAxisID": "y1"},
+        ]},
+    )
+    return render(request, "outreach/overview.html", ctx)
+
+
+@module_view("outreach", "change")
+def course_participants(request, pk):
+    """Add people of the roster to a course and record attendance."""
+    membership = request.membership
+    course = get_scoped_or_404(Course.objects.select_related("unit", "province"), membership, pk=pk)
+    roster = scoped(StaffMember.objects.filter(is_active=True), membership, "view").select_related("unit", "agency")
+    roster = within(roster, course.province if course.level == TrainingLevel.PROVINCE else course.unit)
+    q = request.GET.get("q", "").strip()
+    if request.method == "POST":
+        try:
+            if request.POST.get("step") == "add":
+                chosen = list(roster.filter(pk__in=request.POST.getlist("staff")))
+                foreign = scoped(StaffMember.objects.all(), membership, "view").filter(
+                    pk__in=request.POST.getlist("staff")).exclude(province=course.province_id)
+                added = services.participants_add(course=course, staff=[*chosen, *foreign])
+                messages.success(request, f"Đã thêm {added} học viên.")
+            else:
+                services.attendance_set(course=course, attended_ids=request.POST.getlist("attended"),
+                                        removed_ids=request.POST.getlist("remove"))
+                messages.success(request, "Đã lưu danh sách tham dự.")
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return HttpResponseRedirect(reverse("course_participants", args=[course.pk]))
+    participants = course.participants.select_related("staff", "staff__unit", "staff__agency")
+    candidates = roster.exclude(pk__in=participants.values("staff_id"))
+    if q:
+        candidates = search(candidates, q)
+    total = candidates.count()
+    return render(request, "outreach/course_participants.html", {
+        "course": course, "participants": participants, "candidates": candidates[:CANDIDATES_SHOWN],
+        "candidates_total": total, "shown": CANDIDATES_SHOWN, "q": q,
+    })
+
+
+@module_view("outreach", "view")
+def training_overview(request):
+    """Share of the roster trained in the year, per level (province/city vs commune), as the plans split it."""
+    membership = request.membership
+    today = timezone.localdate()
+    year = _year(request, today)
+    unit = _unit(request, membership)
+    staff = scoped(StaffMember.objects.all(), membership, "view")
+    courses = scoped(Course.objects.all(), membership, "view").filter(start_date__year=year)
+    if unit is not None:
+        staff, courses = within(staff, unit), within(courses, unit)
+    return render(request, "outreach/training_overview.html", {
+        "year": year, "years": list(range(today.year, today.year - 5, -1)), "unit": unit,
+        "shares": selectors.trained_share(staff, year),
+        "courses": courses.select_related("unit", "organiser").annotate(
+            attended=Count("participants", filter=Q(participants__attended=True))).order_by("start_date"),
+    })
+
+
+@module_view("outreach", "view")
+def commitment_scan(request, pk):
+    """Scans live outside the web root; served only here, to users who see the commitment."""
+    commitment = get_scoped_or_404(Commitment.objects.all(), request.membership, pk=pk)
+    if not commitment.scan:
+        raise Http404
+    try:
+        handle = commitment.scan.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    return FileResponse(handle, as_attachment=True, filename=commitment.scan.name.rsplit("/", 1)[-1])
+
+
+@module_view("outreach", "view")
+def activity_calendar(request):
+    """A month of a commune's activities as a calendar (?thang=2026-10, ?don-vi=<commune code>)."""
+    membership = request.membership
+    today = timezone.localdate()
+    try:
+        year, month = (int(part) for part in request.GET.get("thang", "").split("-"))
+        first = datetime.date(year, month, 1)
+    except ValueError:
+        first = today.replace(day=1)
+    unit = _unit(request, membership)
+    activities = scoped(Activity.objects.select_related("kind", "unit"), membership, "view").filter(
+        date__year=first.year, date__month=first.month).order_by("date", "pk")
+    if unit is not None:
+        activities = within(activities, unit)
+    by_day: dict[int, list] = {}
+    for activity in activities:
+        by_day.setdefault(activity.date.day, []).append(activity)
+    weeks = [[(day, by_day.get(day, [])) for day in week] for week in calendar.monthcalendar(first.year, first.month)]
+    previous = (first - datetime.timedelta(days=1)).replace(day=1)
+    following = (first + datetime.timedelta(days=31)).replace(day=1)
+    return render(request, "outreach/calendar.html", {
+        "first": first, "weeks": weeks, "unit": unit, "count": sum(len(v) for v in by_day.values()),
+        "previous": previous, "following": following if following <= today.replace(day=1) else None,
+        "weekdays": ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"],
+        "show_unit": unit is None or unit.level != Level.COMMUNE,
+    })
+
+
+@module_view("outreach", "change")
+def activity_photo_upload(request, pk):
+    activity = get_scoped_or_404(Activity.objects.select_related("kind"), request.membership, pk=pk)
+    error = ""
+    if request.method == "POST":
+        try:
+            services.activity_photo_add(activity=activity, upload=request.FILES.get("image"),
+                                        caption=request.POST.get("caption", "").strip())
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, "Đã thêm ảnh.")
+            return HttpResponseRedirect(reverse("activity_detail", args=[activity.pk]))
+    return render(request, "outreach/photo_upload.html", {"activity": activity, "error": error},
+                  status=400 if error else 200)
+
+
+@module_view("outreach", "view")
+def activity_photo(request, pk):
+    """Photos live outside the web root; served only here, to users who see the activity."""
+    photo = get_scoped_or_404(ActivityPhoto.objects.all(), request.membership, pk=pk)
+    try:
+        handle = photo.image.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    return FileResponse(handle, filename=photo.image.name.rsplit("/", 1)[-1])
