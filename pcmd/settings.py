@@ -69,6 +69,15 @@ INSTALLED_APPS = [
     "pcmd.core",
     "pcmd.geo",
     "pcmd.org",
+    "pcmd.indicators",
+    "pcmd.plans",
+    "pcmd.venues",
+    "pcmd.inspections",
+    "pcmd.hotspots",
+    "pcmd.enforcement",
+    "pcmd.tips",
+    "pcmd.outreach",
+    "pcmd.public",
 ]
 
 MIDDLEWARE = [
@@ -183,6 +192,8 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
+# The real plan documents imported into the demo (pcmd.plans.demo).
+PCMD_SEEDS_DIR = Path(os.environ.get("PCMD_SEEDS_DIR", BASE_DIR.parent / "shared" / "seeds"))
 
 # HTTPS hardening: on unless DEBUG, or PCMD_HTTPS=0 for a plain-HTTP demo on localhost.
 HTTPS = env_bool("PCMD_HTTPS", not DEBUG)
@@ -196,6 +207,32 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("PCMD_
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Field encryption (pcmd.core.crypto): comma-separated Fernet keys, newest first (MultiFernet rotation).
+# Without PCMD_FIELD_KEYS one key is generated once into DATA_DIR/field_keys (demo and tests).
+PCMD_FIELD_KEYS = env_list("PCMD_FIELD_KEYS", "")
+PCMD_FIELD_KEYS_FILE = Path(os.environ.get("PCMD_FIELD_KEYS_FILE", DATA_DIR / "field_keys"))
+
+# E-mail (tip deadline notices): SMTP from the environment, else printed to the console.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "pcmd@localhost")
+
+# Public tip channel (pcmd.public, docs/public-channel.md): attachments and abuse limits. Rate limits count in
+# the cache above (Redis when REDIS_URL; the per-process memory cache otherwise, so one worker's counts only).
+PUBLIC_MAX_FILES = int(os.environ.get("PCMD_PUBLIC_MAX_FILES", "5"))
+PUBLIC_MAX_FILE_MB = int(os.environ.get("PCMD_PUBLIC_MAX_FILE_MB", "10"))
+PUBLIC_SUBMIT_PER_CLIENT_HOUR = int(os.environ.get("PCMD_PUBLIC_SUBMIT_PER_CLIENT_HOUR", "5"))
+PUBLIC_SUBMIT_GLOBAL_HOUR = int(os.environ.get("PCMD_PUBLIC_SUBMIT_GLOBAL_HOUR", "600"))
+PUBLIC_LOOKUP_PER_CLIENT_HOUR = int(os.environ.get("PCMD_PUBLIC_LOOKUP_PER_CLIENT_HOUR", "20"))
+PUBLIC_LOOKUP_GLOBAL_HOUR = int(os.environ.get("PCMD_PUBLIC_LOOKUP_GLOBAL_HOUR", "3000"))
+PUBLIC_CHALLENGE_MAX_AGE = int(os.environ.get("PCMD_PUBLIC_CHALLENGE_MAX_AGE", "7200"))
+# Behind nginx: the header the proxy overwrites with the client's address (e.g. HTTP_X_REAL_IP), else REMOTE_ADDR.
+PUBLIC_CLIENT_IP_HEADER = os.environ.get("PCMD_PUBLIC_CLIENT_IP_HEADER", "")
 
 PAGE_SIZE = 25
 EXPORT_MAX_ROWS = int(os.environ.get("PCMD_EXPORT_MAX_ROWS", "200000"))

@@ -20,6 +20,14 @@ urlpatterns = [
     path("don-vi/", geo_views.unit_search, name="unit_search"),
     path("", include(geo_registry.hamlets.urls())),
     path("", include(org_registry.agencies.urls())),
+    path("", include("pcmd.plans.urls")),
+    path("", include("pcmd.venues.urls")),
+    path("", include("pcmd.inspections.urls")),
+    path("", include("pcmd.hotspots.urls")),
+    path("", include("pcmd.enforcement.urls")),
+    path("", include("pcmd.tips.urls")),
+    path("", include("pcmd.outreach.urls")),
+    path("", include("pcmd.public.urls")),
     path("quan-tri/", admin.site.urls),
 ]
 

@@ -103,8 +103,12 @@ def test_login_list_create_edit_delete_logout(live_server, browser_page, member_
     assert not AdminUnit.objects.filter(name__startswith="Tổ dân phố Kiến An").exists()
     shot(page, "06-deleted")
 
+    # On a phone the menu is collapsed: wait until it has finished opening (Bootstrap adds .show
+    # after the transition), then open the account menu; a click during the transition can be lost.
     page.click(".navbar-toggler")
-    page.click(".bi-person-circle")
+    page.wait_for_selector(".navbar-collapse.show")
+    page.click("#account-menu")
+    page.wait_for_selector("#logout-button", state="visible")
     page.click("#logout-button")
     page.wait_for_url(f"{live_server.url}/dang-nhap/")
     shot(page, "07-logged-out")

@@ -51,14 +51,15 @@ def test_hamlets_of_other_provinces_do_not_show_in_search(login, outsider, bach_
 
 
 def test_legacy_district_and_commune_are_created_inactive(hai_phong):
-    district = services.legacy_unit_create(code="Q-DUONG-KINH", name="Quận Dương Kinh", division_type="quận",
+    # The demo already declares Q-DUONG-KINH (the seed plan's district); this test uses Quận Hồng Bàng's old code.
+    district = services.legacy_unit_create(code="Q-HONG-BANG", name="Quận Hồng Bàng", division_type="quận",
                                            level=Level.DISTRICT, parent=hai_phong)
     ward = services.legacy_unit_create(code="P-HOA-NGHIA", name="Phường Hòa Nghĩa", division_type="phường",
                                        level=Level.COMMUNE, parent=district)
     assert not district.is_active and not ward.is_active
-    assert ward.province == hai_phong and ward.path == "31/Q-DUONG-KINH/P-HOA-NGHIA/"
+    assert ward.province == hai_phong and ward.path == "31/Q-HONG-BANG/P-HOA-NGHIA/"
     with pytest.raises(ValidationError):
-        services.legacy_unit_create(code="Q-DUONG-KINH", name="x", division_type="quận", level=Level.DISTRICT,
+        services.legacy_unit_create(code="Q-HONG-BANG", name="x", division_type="quận", level=Level.DISTRICT,
                                     parent=hai_phong)
 
 

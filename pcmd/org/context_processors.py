@@ -1,4 +1,4 @@
-from pcmd.core.navigation import pages_for
+from pcmd.core.navigation import menu_for
 
 
 def membership(request):
@@ -6,5 +6,5 @@ def membership(request):
     return {
         "membership": current,
         "memberships": getattr(request, "memberships", []),
-        "nav_pages": pages_for(current),
+        "nav_groups": menu_for(current),
     }

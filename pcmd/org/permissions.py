@@ -34,11 +34,10 @@ RAU = frozenset({"view", "add", "change"})
 ALL = frozenset(ACTIONS)
 
 MATRIX: dict[str, dict[str, frozenset]] = {
-    # The system admin runs the platform; never reads support case files (firewall).
+    # The system admin runs the platform; never reads support case files (firewall) nor criminal cases.
     Role.ADMIN: {
         "geo": ALL, "org": ALL, "users": ALL, "audit": R, "plans": R, "venues": R, "inspections": R,
-        "hotspots": R, "enforcement": R, "tips": R, "outreach": R, "indicators": R, "reports": R,
-        "dashboard": R,
+        "hotspots": R, "tips": R, "outreach": R, "indicators": R, "reports": R, "dashboard": R,
     },
     # Standing office (Sở Y tế / Phòng VHXH): plans, compiling, the unit's registries.
     Role.COORDINATOR: {
