@@ -10,14 +10,40 @@ The first matching indicator wins, so the more specific entries come first.
 
 from dataclasses import dataclass
 
+SOURCES = {
+    "outreach": "Sổ hoạt động truyền thông, tập huấn, cam kết",
+    "plans": "Kế hoạch đã ban hành",
+    "inspections": "Lượt kiểm tra của Đội 178",
+    "venues": "Sổ cơ sở kinh doanh",
+    "tips": "Sổ tin báo, tố giác",
+    "enforcement": "Sổ vụ án",
+    "hotspots": "Sổ điểm, tụ điểm",
+    "entered": "Số liệu cơ quan nhập",
+}
+
+ROLLUPS = {
+    "sum": "Cộng tử số và mẫu số của các đơn vị cấp dưới",
+    "communes": "Đếm số xã, phường đạt trên tổng số xã, phường",
+}
+
 
 @dataclass(frozen=True)
 class Indicator:
     code: str
     name: str
     metric: str  # "percent" or "count"
-    source: str  # the registry that feeds it, or "entered" for figures an agency enters
+    source: str  # the registry that feeds it (a key of SOURCES), or "entered" for figures an agency enters
     keywords: tuple[tuple[str, ...], ...] = ()
+    definition: str = ""
+    numerator: str = ""
+    denominator: str = ""  # empty for counts
+    rollup: str = "sum"  # a key of ROLLUPS
+    agency: str = ""  # who reports it (DOMAIN.md §3, seed district-duong-kinh-haiphong-2024)
+    frequency: str = "Quý, 6 tháng, năm"
+    # True when the value grows through the period (counts, shares reached so far), so a target is
+    # judged against the elapsed part of the period; False for rates that are complete at any time.
+    accumulates: bool = True
+    forecast: bool = False  # a year-end forecast is made from the monthly series (counts only)
 
 
 CATALOGUE: tuple[Indicator, ...] = (

@@ -1,0 +1,1 @@
+"""Outreach and capacity indicators (see engine.py for the contract)."""

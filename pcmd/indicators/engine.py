@@ -1,0 +1,222 @@
+"""The indicator engine: every indicator of the catalogue for a set of units and a period.
+
+Computed in the database, set-wise: each indicator is one grouped query per level (GROUP BY the
+record's commune, or its province), never a Python loop over units or rows. Levels:
+
+- "commune": one value per commune (grouped by the records' `unit`);
+- "province": one value per province (grouped by the records' `province`); for "communes with X"
+  indicators (rollup "communes") the province counts its communes' results;
+- "country": the sum of the provinces.
+
+Roll-up sums numerators and denominators and never averages percentages, so a province's share is
+its communes' numerators over their denominators (plus the province's own records).
+
+An indicator's computation is registered with `@computes(code)`; it receives the period, the field
+to group by ("unit" or "province") and the ids to restrict that field to (None: all), and returns
+{unit id: (numerator, denominator)} (denominator None for counts). `CountSpec` declares the common
+case "count the rows of a queryset dated in the period", which also gives the monthly series the
+forecast needs.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass
+
+from django.db.models import Count, QuerySet
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from pcmd.core.periods import Period
+from pcmd.geo.models import AdminUnit, Level
+
+from .catalogue import BY_CODE, CATALOGUE, Indicator
+
+LEVELS = ("commune", "province", "country")
+COUNTRY = 0  # the key of the country's value in a level="country" result
+
+
+@dataclass(frozen=True)
+class Value:
+    """One indicator for one unit and period: a count, or a numerator over a denominator."""
+
+    numerator: float
+    denominator: float | None = None
+
+    @property
+    def value(self) -> float | None:
+        """The count, or the percentage (None when the denominator is zero: nothing to measure)."""
+        if self.denominator is None:
+            return self.numerator
+        return 100 * self.numerator / self.denominator if self.denominator else None
+
+    def __add__(self, other: Value) -> Value:
+        if self.denominator is None and other.denominator is None:
+            return Value(self.numerator + other.numerator)
+        return Value(self.numerator + other.numerator, (self.denominator or 0) + (other.denominator or 0))
+
+
+Computation = Callable[[Period, str, Collection[int] | None], dict[int, tuple]]
+COMPUTATIONS: dict[str, Computation] = {}
+
+
+def computes(code: str):
+    """Register the computation of indicator `code` (it must be in the catalogue)."""
+    if code not in BY_CODE:
+        raise KeyError(f"{code} is not in the indicator catalogue")
+
+    def register(fn: Computation) -> Computation:
+        COMPUTATIONS[code] = fn
+        return fn
+
+    return register
+
+
+@dataclass(frozen=True)
+class CountSpec:
+    """"Count the rows of `queryset()` dated in the period", grouped by `unit_path` or `province_path`.
+
+    `distinct` counts distinct values of a field instead of rows (e.g. hotspots with an event).
+    """
+
+    queryset: Callable[[], QuerySet]
+    date_field: str
+    unit_path: str = "unit"
+    province_path: str = "province"
+    distinct: str | None = None
+    is_datetime: bool = False  # the date field is a DateTimeField: compare with local midnights
+
+    def _path(self, by: str) -> str:
+        return self.unit_path if by == "unit" else self.province_path
+
+    def _rows(self, period: Period, by: str, ids: Collection[int] | None) -> QuerySet:
+        path = self._path(by)
+        start, after = period.start, period.end + datetime.timedelta(days=1)
+        if self.is_datetime:
+            start, after = (timezone.make_aware(datetime.datetime.combine(d, datetime.time())) for d in (start, after))
+        qs = self.queryset().filter(**{f"{self.date_field}__gte": start, f"{self.date_field}__lt": after})
+        if ids is not None:
+            qs = qs.filter(**{f"{path}__in": ids})
+        return qs.order_by()
+
+    def _count(self):
+        return Count(self.distinct, distinct=True) if self.distinct else Count("pk")
+
+    def __call__(self, period: Period, by: str, ids: Collection[int] | None) -> dict[int, tuple]:
+        path = self._path(by)
+        rows = self._rows(period, by, ids).values(path).annotate(n=self._count()).values_list(path, "n")
+        return {unit_id: (n, None) for unit_id, n in rows}
+
+    def monthly(self, period: Period, by: str, ids: Collection[int] | None) -> dict[datetime.date, int]:
+        """{first day of month: count} over all the given units together, one grouped query."""
+        rows = (self._rows(period, by, ids).annotate(month=TruncMonth(self.date_field)).values("month")
+                .annotate(n=self._count()).values_list("month", "n"))
+        out: dict[datetime.date, int] = {}
+        for month, n in rows:
+            month = month.date() if isinstance(month, datetime.datetime) else month
+            out[month] = out.get(month, 0) + n
+        return out
+
+
+def count_indicator(code: str, spec: CountSpec) -> CountSpec:
+    computes(code)(spec)
+    return spec
+
+
+def communes_of(province_ids: Collection[int] | None) -> QuerySet:
+    """The current communes (and legacy communes) of the given provinces, all of them for None."""
+    qs = AdminUnit.objects.filter(level=Level.COMMUNE, is_active=True)
+    return qs.filter(province__in=province_ids) if province_ids is not None else qs
+
+
+def _ids(units) -> list[int] | None:
+    if units is None:
+        return None
+    return [u if isinstance(u, int) else u.pk for u in units]
+
+
+def compute(indicator: Indicator | str, *, level: str, units: Iterable | None, period: Period) -> dict[int, Value]:
+    """{unit id: Value} of one indicator at `level` for `units` (AdminUnits or ids; None: all).
+
+    At level "country" `units` is ignored and the result is {COUNTRY: Value}. Units without any
+    record get no entry for counts; callers treat a missing count as 0.
+    """
+    if isinstance(indicator, str):
+        indicator = BY_CODE[indicator]
+    if level not in LEVELS:
+        raise ValueError(f"level must be one of {LEVELS}")
+    fn = _computation(indicator)
+    if level == "country":
+        total = Value(0, None if indicator.metric == "count" else 0)
+        for value in compute(indicator, level="province", units=None, period=period).values():
+            total = total + value
+        return {COUNTRY: total}
+    ids = _ids(units)
+    if level == "commune":
+        return {k: Value(*v) for k, v in fn(period, "unit", ids).items()}
+    if indicator.rollup == "communes":
+        # The province counts its communes' results (each commune gives (1 or 0, 1)).
+        commune_province = dict(communes_of(ids).values_list("pk", "province_id"))
+        totals: dict[int, Value] = {}
+        for commune_id, pair in fn(period, "unit", list(commune_province)).items():
+            province_id = commune_province.get(commune_id)
+            if province_id is not None:
+                totals[province_id] = totals.get(province_id, Value(0, 0)) + Value(*pair)
+        return totals
+    return {k: Value(*v) for k, v in fn(period, "province", ids).items()}
+
+
+def _computation(indicator: Indicator) -> Computation:
+    _load()
+    if indicator.source == "entered" and indicator.code not in COMPUTATIONS:
+        from .entered import computation_for  # figures agencies enter (DHIS2 data values)
+
+        return computation_for(indicator)
+    try:
+        return COMPUTATIONS[indicator.code]
+    except KeyError:
+        raise NotImplementedError(f"no computation registered for {indicator.code}") from None
+
+
+def panel(codes: Iterable[str] | None = None, *, level: str, units: Iterable | None, period: Period
+          ) -> dict[str, dict[int, Value]]:
+    """{code: {unit id: Value}} for every indicator (or `codes`): one grouped query per indicator."""
+    chosen = [BY_CODE[c] for c in codes] if codes is not None else list(CATALOGUE)
+    unit_ids = _ids(units)
+    return {i.code: compute(i, level=level, units=unit_ids, period=period) for i in chosen}
+
+
+def monthly_series(indicator: Indicator | str, *, level: str, units: Iterable | None, year: int
+                   ) -> list[int]:
+    """Twelve monthly counts of a count indicator over `units` taken together (for trends and forecasts)."""
+    if isinstance(indicator, str):
+        indicator = BY_CODE[indicator]
+    spec = _computation(indicator)
+    if not isinstance(spec, CountSpec):
+        raise ValueError(f"{indicator.code} has no monthly series (not a counted registry)")
+    by = "unit" if level == "commune" else "province"
+    counts = spec.monthly(Period.parse(str(year)), by, _ids(units) if level != "country" else None)
+    return [counts.get(datetime.date(year, m, 1), 0) for m in range(1, 13)]
+
+
+def group_totals(values: dict[int, Value], groups: dict[int, int]) -> dict[int, Value]:
+    """Sum unit values into groups ({unit id: group id}); used to check roll-ups."""
+    out: dict[int, Value] = defaultdict(lambda: Value(0, None))
+    for unit_id, value in values.items():
+        if unit_id in groups:
+            out[groups[unit_id]] = out[groups[unit_id]] + value
+    return dict(out)
+
+
+_loaded = False
+
+
+def _load() -> None:
+    """Import the computations module once (it registers every registry indicator)."""
+    global _loaded
+    if not _loaded:
+        from . import computations  # noqa: F401
+
+        _loaded = True
