@@ -1,1 +1,287 @@
-"""Outreach and capacity indicators (see engine.py for the contract)."""
+"""Outreach and capacity indicators (see engine.py for the contract).
+
+Definitions follow the outreach pages (pcmd/outreach/selectors.py), so an indicator equals what
+those pages show for a year. Every function is one or two grouped queries: no loop over units or
+rows beyond merging the grouped rows.
+
+Period semantics (any code: 2026, 2026S1, 2026Q2, 202605, 2026-2030):
+- "as of" is min(period end, today): records after it are not counted (there are none in the
+  past; for the running period this is what has happened so far).
+- Regularity (COMM_COMMUNES, COMM_HAMLETS): the quarters of the period are the calendar quarters
+  it overlaps (a month lies in one quarter, a half-year spans 2, a 2026-2030 phase 20). A quarter
+  is met with at least the rule's `min_per_quarter` activities dated in the period up to "as of";
+  the rule's `min_quarters` is stated per year of 4 quarters and is scaled to the period
+  (ceil(min_quarters × quarters / 4)); as on the outreach page only the quarters that have ended by
+  "as of" are asked, at least one (activities of a running quarter count). For a year this is
+  exactly `selectors.regularity`.
+- Reach: people reached by activities dated in the period, over the Denominator rows of the year
+  of the period's end (the base is a yearly figure; for 2026-2030 the 2030 base).
+- Training: active staff who attended a course that began in the period.
+- Integration: an integration document naming at least one program for a year the period overlaps.
+- Commitments: operating establishments with a commitment signed by "as of" and valid on that day.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import connection
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models.functions import TruncQuarter
+from django.utils import timezone
+
+from pcmd.geo.models import AdminUnit, Level
+from pcmd.outreach.models import (
+    INTEGRATION_PROGRAMS,
+    Activity,
+    Audience,
+    Commitment,
+    Denominator,
+    Integration,
+    Participant,
+    RegularityRule,
+    StaffMember,
+    TrainingLevel,
+)
+from pcmd.outreach.selectors import DEFAULT_MIN_PER_QUARTER, DEFAULT_MIN_QUARTERS
+from pcmd.venues.models import Establishment, EstablishmentStatus
+
+from ..catalogue import BY_CODE
+from ..engine import CountSpec, communes_of, computes, count_indicator
+
+# Kinds of activity that are published items (tin, bài, phóng sự) rather than sessions held.
+PRESS_KINDS = ("bao-chi", "phong-su", "mang-xa-hoi")
+STUDENT_GROUPS = (Audience.HS_STUDENTS, Audience.UNI_STUDENTS, Audience.VOC_STUDENTS)
+
+
+def _restrict(qs, path, ids):
+    return qs.filter(**{f"{path}__in": ids}) if ids is not None else qs
+
+
+def _as_of(period) -> datetime.date:
+    return min(period.end, timezone.localdate())
+
+
+# --- regularity ------------------------------------------------------------------------------
+
+def _quarter_starts(period) -> list[datetime.date]:
+    first = datetime.date(period.start.year, (period.start.month - 1) // 3 * 3 + 1, 1)
+    out = []
+    while first <= period.end:
+        out.append(first)
+        first = datetime.date(first.year + (first.month + 2) // 12, (first.month + 2) % 12 + 1, 1)
+    return out
+
+
+def _quarter_window(period) -> tuple[int, int, datetime.date]:
+    """(quarters the period overlaps, of them ended by "as of", as of)."""
+    as_of = _as_of(period)
+    starts = _quarter_starts(period)
+    ended = 0
+    for start in starts:  # at most 20 quarters of a phase: a loop over the calendar, not over units
+        following = datetime.date(start.year + (start.month + 2) // 12, (start.month + 2) % 12 + 1, 1)
+        if following - datetime.timedelta(days=1) <= as_of:
+            ended += 1
+    return len(starts), ended, as_of
+
+
+def _met_counts(inner, key: str, period) -> dict[int, int]:
+    """{key: units meeting the regularity rule} from `inner`, a grouped queryset of rows
+    (u: the unit judged, c: its commune, p: its province, qt: quarter, n: activities).
+
+    One SQL statement: the grouped rows are wrapped, joined to the commune's and the province's rule
+    (the commune's own wins, else the province's, else the default) and counted per `key` ("c" or "p").
+    """
+    quarters, ended, _ = _quarter_window(period)
+    inner_sql, params = inner.query.sql_with_params()
+    rule = RegularityRule._meta.db_table
+    asked = f"((m.min_q * {quarters} + 3) / 4)"  # ceil(min_quarters × quarters / 4)
+    asked = f"(CASE WHEN {asked} < {ended} THEN {asked} ELSE {ended} END)"
+    required = f"(CASE WHEN {asked} < 1 THEN 1 ELSE {asked} END)"
+    sql = f"""
+        SELECT m.k, SUM(CASE WHEN m.met_q >= {required} THEN 1 ELSE 0 END)
+        FROM (
+            SELECT g.u AS u, g.{key} AS k,
+                   SUM(CASE WHEN g.n >= COALESCE(r1.min_per_quarter, r2.min_per_quarter, {DEFAULT_MIN_PER_QUARTER})
+                       THEN 1 ELSE 0 END) AS met_q,
+                   COALESCE(r1.min_quarters, r2.min_quarters, {DEFAULT_MIN_QUARTERS}) AS min_q
+            FROM ({inner_sql}) g
+            LEFT JOIN {rule} r1 ON r1.unit_id = g.c
+            LEFT JOIN {rule} r2 ON r2.unit_id = g.p
+            GROUP BY g.u, g.{key}, r1.min_quarters, r2.min_quarters
+        ) m
+        GROUP BY m.k
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {k: int(n) for k, n in cursor.fetchall()}
+
+
+def _commune_activity_rows(period, by, ids):
+    _, _, as_of = _quarter_window(period)
+    acts = Activity.objects.filter(unit__level=Level.COMMUNE, unit__is_active=True,
+                                   date__gte=period.start, date__lte=as_of)
+    acts = _restrict(acts, by, ids)
+    return (acts.values(u=F("unit_id"), c=F("unit_id"), p=F("province_id"), qt=TruncQuarter("date"))
+            .annotate(n=Count("pk")).order_by())
+
+
+@computes("COMM_COMMUNES")
+def comm_communes(period, by, ids):
+    """Communes maintaining at least one form of communication regularly in the period: (1 or 0, 1) per commune.
+
+    A commune counts every activity it recorded; its rule (or its province's, or the default of one
+    activity in each quarter) is applied over the quarters of the period, see the module docstring.
+    At by="province": (communes meeting the rule, active communes) per province.
+    """
+    key = "c" if by == "unit" else "p"
+    met = _met_counts(_commune_activity_rows(period, by, ids), key, period)
+    if by == "unit":
+        communes = communes_of(None)
+        communes = communes.filter(pk__in=ids) if ids is not None else communes
+        return {pk: (1 if met.get(pk) else 0, 1) for pk in communes.values_list("pk", flat=True)}
+    totals = _restrict(communes_of(None), "province", ids).values("province").annotate(n=Count("pk")).order_by()
+    return {row["province"]: (met.get(row["province"], 0), row["n"]) for row in totals}
+
+
+@computes("COMM_HAMLETS")
+def comm_hamlets(period, by, ids):
+    """Hamlets (thôn, tổ dân phố) maintaining communication regularly / active hamlets, per commune or province.
+
+    A hamlet counts the activities that covered it (Activity.hamlets) under its commune's rule; see
+    the module docstring for the quarters asked.
+    """
+    _, _, as_of = _quarter_window(period)
+    path = "parent" if by == "unit" else "province"
+    links = Activity.hamlets.through.objects.filter(
+        adminunit__level=Level.HAMLET, adminunit__is_active=True,
+        activity__date__gte=period.start, activity__date__lte=as_of)
+    links = _restrict(links, f"adminunit__{path}", ids)
+    inner = (links.values(u=F("adminunit_id"), c=F("adminunit__parent_id"), p=F("adminunit__province_id"),
+                          qt=TruncQuarter("activity__date"))
+             .annotate(n=Count("pk")).order_by())
+    met = _met_counts(inner, "c" if by == "unit" else "p", period)
+    hamlets = _restrict(AdminUnit.objects.filter(level=Level.HAMLET, is_active=True), path, ids)
+    totals = hamlets.values(path).annotate(n=Count("pk")).values_list(path, "n").order_by()
+    return {unit_id: (met.get(unit_id, 0), n) for unit_id, n in totals if unit_id is not None}
+
+
+# --- reach -----------------------------------------------------------------------------------
+
+def _reach(groups, period, by, ids):
+    """People of `groups` reached by activities in the period / their Denominator for the year of the period end.
+
+    Denominator at by="province": the province's own row for a group when it entered one (as the
+    outreach page shows a province), else the sum of its communes' rows. No row: denominator 0
+    (the value is "no data", not 0%).
+    """
+    fields = [f"reach_{g}" for g in groups]
+    total = F(fields[0])
+    for name in fields[1:]:
+        total = total + F(name)
+    acts = _restrict(Activity.objects.filter(date__gte=period.start, date__lte=period.end), by, ids)
+    reached = dict(acts.values(by).annotate(s=Sum(total)).values_list(by, "s").order_by())
+    bases = _restrict(Denominator.objects.filter(year=period.end.year, group__in=groups), by, ids)
+    rows = (bases.values(by, "group")
+            .annotate(own=Sum("value", filter=Q(unit=F("province"))), rest=Sum("value", filter=~Q(unit=F("province"))))
+            .values_list(by, "own", "rest").order_by())
+    base: dict[int, int] = {}
+    for unit_id, own, rest in rows:  # ≤ units × 3 grouped rows
+        value = (own if own is not None else rest or 0) if by == "province" else (own or 0) + (rest or 0)
+        base[unit_id] = base.get(unit_id, 0) + value
+    return {unit_id: (reached.get(unit_id) or 0, base.get(unit_id, 0)) for unit_id in reached.keys() | base.keys()}
+
+
+@computes("REACH_VENUE_WORKERS")
+def reach_venue_workers(period, by, ids):
+    """Workers at service establishments reached in the period / their denominator (group est_workers)."""
+    return _reach([Audience.EST_WORKERS], period, by, ids)
+
+
+@computes("REACH_INDUSTRIAL_WORKERS")
+def reach_industrial_workers(period, by, ids):
+    """Industrial-zone workers reached in the period / their denominator (group ip_workers)."""
+    return _reach([Audience.IP_WORKERS], period, by, ids)
+
+
+@computes("REACH_STUDENTS")
+def reach_students(period, by, ids):
+    """Students (secondary, university/college, vocational) reached / the sum of the three groups' denominators."""
+    return _reach(list(STUDENT_GROUPS), period, by, ids)
+
+
+# --- training --------------------------------------------------------------------------------
+
+def _trained(levels, period, by, ids):
+    """Active staff of units at `levels` who attended a course begun in the period / active staff (as
+    selectors.trained_share, whose levels are the staff unit's level: province or commune)."""
+    attended = Participant.objects.filter(staff=OuterRef("pk"), attended=True,
+                                          course__start_date__gte=period.start, course__start_date__lte=period.end)
+    staff = _restrict(StaffMember.objects.filter(is_active=True, unit__level__in=levels), by, ids)
+    rows = (staff.annotate(trained=Exists(attended)).values(by)
+            .annotate(total=Count("pk"), done=Count("pk", filter=Q(trained=True)))
+            .values_list(by, "done", "total").order_by())
+    return {unit_id: (done, total) for unit_id, done, total in rows}
+
+
+@computes("STAFF_TRAINED")
+def staff_trained(period, by, ids):
+    """Staff of the program (province and commune levels) trained in the period / active staff."""
+    return _trained([TrainingLevel.PROVINCE, TrainingLevel.COMMUNE], period, by, ids)
+
+
+if "STAFF_TRAINED_PROVINCE" in BY_CODE:
+    @computes("STAFF_TRAINED_PROVINCE")
+    def staff_trained_province(period, by, ids):
+        """Staff of province-level units trained in the period / active province-level staff."""
+        return _trained([TrainingLevel.PROVINCE], period, by, ids)
+
+
+if "STAFF_TRAINED_COMMUNE" in BY_CODE:
+    @computes("STAFF_TRAINED_COMMUNE")
+    def staff_trained_commune(period, by, ids):
+        """Staff of communes trained in the period / active commune staff."""
+        return _trained([TrainingLevel.COMMUNE], period, by, ids)
+
+
+# --- counts ----------------------------------------------------------------------------------
+
+# Sessions held: every activity except published items (press, broadcast reports, online posts).
+count_indicator("COMM_SESSIONS", CountSpec(lambda: Activity.objects.exclude(kind__code__in=PRESS_KINDS), "date"))
+# Items published: activities of the press, broadcast-report and online-post kinds.
+count_indicator("PRESS_ITEMS", CountSpec(lambda: Activity.objects.filter(kind__code__in=PRESS_KINDS), "date"))
+
+
+# --- integration, commitments ----------------------------------------------------------------
+
+@computes("COMMUNES_INTEGRATING")
+def communes_integrating(period, by, ids):
+    """Per commune: 1 when it has an integration document naming at least one program for a year the
+    period overlaps (as selectors.integration_share), over 1. At by="province": (communes, active communes)."""
+    any_program = Q()
+    for name in INTEGRATION_PROGRAMS:
+        any_program |= Q(**{name: True})
+    documents = Integration.objects.filter(any_program, unit=OuterRef("pk"),
+                                           year__gte=period.start.year, year__lte=period.end.year)
+    communes = communes_of(None).annotate(has=Exists(documents))
+    if by == "unit":
+        communes = communes.filter(pk__in=ids) if ids is not None else communes
+        return {pk: (1 if has else 0, 1) for pk, has in communes.values_list("pk", "has")}
+    rows = (_restrict(communes, "province", ids).values("province")
+            .annotate(done=Count("pk", filter=Q(has=True)), total=Count("pk"))
+            .values_list("province", "done", "total").order_by())
+    return {unit_id: (done, total) for unit_id, done, total in rows}
+
+
+@computes("COMMITMENTS_SIGNED")
+def commitments_signed(period, by, ids):
+    """Operating establishments with a commitment signed by min(period end, today) and still valid that day /
+    operating establishments (as selectors.commitment_share)."""
+    as_of = _as_of(period)
+    valid = Commitment.objects.filter(establishment=OuterRef("pk"), date__lte=as_of).filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=as_of))
+    operating = _restrict(Establishment.objects.filter(status=EstablishmentStatus.OPERATING), by, ids)
+    rows = (operating.annotate(signed=Exists(valid)).values(by)
+            .annotate(done=Count("pk", filter=Q(signed=True)), total=Count("pk"))
+            .values_list(by, "done", "total").order_by())
+    return {unit_id: (done, total) for unit_id, done, total in rows}
