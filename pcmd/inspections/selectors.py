@@ -54,14 +54,16 @@ class CoverageRow:
         return round(100 * self.visited / self.operating, 1) if self.operating else None
 
 
-def coverage_counts(establishments: QuerySet, year: int, group_by: str) -> dict[int, tuple[int, int]]:
+def coverage_counts(establishments: QuerySet, year, group_by: str) -> dict[int, tuple[int, int]]:
     """{unit id: (operating, visited in year)} in one grouped query; group_by is "unit" or "province".
+
+    `year` is a year (int) or any reporting period (core.periods.Period, for the indicator engine).
 
     The year's visits are joined with the condition in the ON clause (FilteredRelation), and counted
     distinct per establishment: measured faster than a correlated EXISTS per establishment on both
     engines (docs/inspections.md).
     """
-    start, end = year_bounds(year)
+    start, end = year_bounds(year) if isinstance(year, int) else (year.start, year.end)
     rows = (
         establishments.filter(status=EstablishmentStatus.OPERATING)
         .annotate(year_visits=FilteredRelation("visits", condition=Q(visits__date__gte=start,

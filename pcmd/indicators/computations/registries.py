@@ -1,46 +1,158 @@
 """How each registry indicator is computed (see engine.py for the contract).
 
 Each function or CountSpec is one grouped query at a level: GROUP BY the records' commune ("unit")
-or province. Definitions in words are in the catalogue and in docs/indicators.md.
+or province. Definitions in words are in the catalogue and in docs/indicators.md; the docstrings
+here say the same in terms of fields.
 """
 
-from django.db.models import Exists, OuterRef
+import datetime
+
+from django.db.models import Count, Exists, F, OuterRef, Q, Value
+from django.db.models.functions import Coalesce, NullIf, Substr
+from django.utils import timezone
 
 from pcmd.enforcement.models import CriminalCase
+from pcmd.hotspots.models import Hotspot, HotspotEvent, HotspotStatus
+from pcmd.inspections.models import Visit
 from pcmd.inspections.selectors import coverage_counts
 from pcmd.plans.models import Plan, PlanStatus
-from pcmd.tips.selectors import on_time_rate
-from pcmd.venues.models import Establishment
+from pcmd.tips.models import Tip, TipOutcome
+from pcmd.venues.models import Establishment, EstablishmentStatus
 
 from ..engine import CountSpec, communes_of, computes, count_indicator
+
+MANAGED_REVIEW_DAYS = 365  # an establishment's profile counts as reviewed for a year
 
 
 def _restrict(qs, by, ids):
     return qs.filter(**{f"{by}__in": ids}) if ids is not None else qs
 
 
+def _local_midnight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+
+
+def _grouped(qs, by, **counts) -> dict[int, tuple]:
+    """{group id: (numerator, denominator)} from a queryset annotated with counts `num` and `den`."""
+    rows = qs.order_by().values(by).annotate(**counts).values_list(by, "num", "den")
+    return {unit_id: (num, den) for unit_id, num, den in rows if den}
+
+
+# --- Establishments and inspections -------------------------------------------------------------
+
 @computes("VENUES_INSPECTED")
 def venues_inspected(period, by, ids):
-    """Operating establishments with at least one visit in the period / operating establishments."""
+    """Operating establishments with at least one visit in the period / operating establishments.
+
+    Same selector as the inspections coverage page (status is the current one).
+    """
     counts = coverage_counts(_restrict(Establishment.objects.all(), by, ids), period, by)
-    return {unit_id: (visited, operating) for unit_id, (operating, visited) in counts.items()}
+    return {unit_id: (visited, operating) for unit_id, (operating, visited) in counts.items() if operating}
+
+
+@computes("VENUES_MANAGED")
+def venues_managed(period, by, ids):
+    """Operating establishments under management / operating establishments.
+
+    "Under management" (rà soát, thống kê, quản lý): a managing agency is assigned AND the profile was
+    reviewed within the year up to the period's end — created or updated in the registry, or
+    inspected. A state at the period's end, so the rate is complete at any time (accumulates=False).
+    """
+    end = period.end
+    since = end - datetime.timedelta(days=MANAGED_REVIEW_DAYS - 1)
+    visited = Visit.objects.filter(establishment=OuterRef("pk"), date__range=(since, end))
+    reviewed = Q(updated_at__gte=_local_midnight(since), updated_at__lt=_local_midnight(end + datetime.timedelta(1)))
+    qs = _restrict(Establishment.objects.filter(status=EstablishmentStatus.OPERATING), by, ids)
+    return _grouped(qs.alias(visited=Exists(visited)), by,
+                    num=Count("pk", filter=Q(managing_agency__isnull=False) & (reviewed | Q(visited=True))),
+                    den=Count("pk"))
+
+
+count_indicator("VISITS_MADE", CountSpec(Visit.objects.all, "date"))
+
+
+# --- Tips ---------------------------------------------------------------------------------------
+
+def _real_tips():
+    # Merged duplicates are counted with the tip they were merged into.
+    return Tip.objects.exclude(outcome=TipOutcome.DUPLICATE)
 
 
 @computes("TIPS_ON_TIME")
 def tips_on_time(period, by, ids):
-    from pcmd.tips.models import Tip
+    """Tips handled on or before their due date / tips handled in the period + tips overdue and unhandled.
 
-    rates = on_time_rate(_restrict(Tip.objects.all(), by, ids), period.start, period.end, by=by)
-    return {unit_id: (on_time, handled) for unit_id, (on_time, handled) in rates.items()}
+    The denominator adds, to the tips handled in the period (the tips page's on-time rate), the tips
+    whose due date passed within the period without being handled by its end: otherwise a unit that
+    leaves tips unanswered would look on time. For the current period "passed" means before today.
+    """
+    today = timezone.localdate()
+    last_due = min(period.end, today - datetime.timedelta(days=1))
+    handled = Q(handled_on__range=(period.start, period.end))
+    overdue = (Q(due_date__range=(period.start, last_due))
+               & (Q(handled_on__isnull=True) | Q(handled_on__gt=period.end)))
+    qs = _restrict(_real_tips().filter(handled | overdue), by, ids)
+    return _grouped(qs, by, num=Count("pk", filter=handled & Q(handled_on__lte=F("due_date"))), den=Count("pk"))
 
+
+count_indicator("TIPS_RECEIVED", CountSpec(lambda: _real_tips().exclude(outcome=TipOutcome.SPAM), "received_at",
+                                           is_datetime=True))
+
+
+# --- Plans --------------------------------------------------------------------------------------
 
 @computes("COMMUNES_WITH_PLAN")
 def communes_with_plan(period, by, ids):
-    """Per commune: 1 when it has an issued plan whose period overlaps `period`, over 1."""
-    issued = Plan.objects.filter(unit=OuterRef("pk"), status=PlanStatus.ISSUED)  # TODO period overlap
+    """Per commune: 1 when it has an issued plan of its own whose period overlaps `period`, over 1.
+
+    A plan's period is "2026" or "2026-2030"; years have four digits, so the overlap test compares
+    the first and last years as strings (no cast, which PostgreSQL would refuse on a blank period).
+    """
+    first = Substr("period", 1, 4)
+    last = Coalesce(NullIf(Substr("period", 6, 4), Value("")), first)
+    issued = (Plan.objects.filter(unit=OuterRef("pk"), status=PlanStatus.ISSUED)
+              .alias(first_year=first, last_year=last)
+              .filter(first_year__lte=str(period.end.year), last_year__gte=str(period.start.year)))
     communes = communes_of(None).filter(pk__in=ids) if ids is not None else communes_of(None)
     rows = communes.annotate(has=Exists(issued)).values_list("pk", "has")
     return {pk: (1 if has else 0, 1) for pk, has in rows}
 
 
+# --- Criminal cases -----------------------------------------------------------------------------
+
 count_indicator("CASES_DETECTED", CountSpec(CriminalCase.objects.all, "detected_on"))
+
+
+@computes("CASES_TRIED")
+def cases_tried(period, by, ids):
+    """Cases indicted in the period and tried by its end / cases indicted in the period.
+
+    The cohort definition of enforcement.selectors.case_statistics (cohort_tried / cohort_indicted).
+    """
+    indicted = Q(indicted_on__range=(period.start, period.end))
+    qs = _restrict(CriminalCase.objects.filter(indicted), by, ids)
+    return _grouped(qs, by, num=Count("pk", filter=Q(tried_on__lte=period.end)), den=Count("pk"))
+
+
+@computes("CRIMES_HANDLED")
+def crimes_handled(period, by, ids):
+    """Cases detected in the period that were initiated (khởi tố) by its end / cases detected in the period.
+
+    Initiation is the first legal handling of a crime; a case indicted or tried without a recorded
+    initiation date still counts as handled.
+    """
+    qs = _restrict(CriminalCase.objects.filter(detected_on__range=(period.start, period.end)), by, ids)
+    end = period.end
+    handled = Q(initiated_on__lte=end) | Q(indicted_on__lte=end) | Q(tried_on__lte=end)
+    return _grouped(qs, by, num=Count("pk", filter=handled), den=Count("pk"))
+
+
+# --- Hotspots (the definitions of hotspots.selectors.hotspot_counts) ----------------------------
+
+count_indicator("HOTSPOTS_NEW", CountSpec(Hotspot.objects.all, "first_identified"))
+count_indicator("HOTSPOTS_SUPPRESSED", CountSpec(
+    lambda: HotspotEvent.objects.filter(to_status=HotspotStatus.SUPPRESSED), "date",
+    unit_path="hotspot__unit", province_path="hotspot__province", distinct="hotspot"))
+count_indicator("HOTSPOTS_REEMERGED", CountSpec(
+    lambda: HotspotEvent.objects.filter(is_reemergence=True), "date",
+    unit_path="hotspot__unit", province_path="hotspot__province", distinct="hotspot"))
