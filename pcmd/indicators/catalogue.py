@@ -55,10 +55,12 @@ CATALOGUE: tuple[Indicator, ...] = (
     Indicator("TIPS_ON_TIME", "Tỷ lệ tin báo, tố giác, khiếu nại, tố cáo được tiếp nhận, xử lý đúng hạn",
               "percent", "tips",
               (("tin bao",), ("to giac",), ("khieu nai",), ("don thu",), ("phan anh", "kien nghi")),
-              definition=("Tin báo, tố giác, khiếu nại, tố cáo, phản ánh có hạn giải quyết trong kỳ đã được xử lý "
-                          "xong, trên số đó số được xử lý xong trước hoặc đúng hạn luật định."),
-              numerator="Số tin báo, tố giác có hạn trong kỳ được xử lý xong đúng hạn",
-              denominator="Số tin báo, tố giác có hạn giải quyết trong kỳ",
+              definition=("Tin báo, tố giác, khiếu nại, tố cáo, phản ánh được xử lý xong trong kỳ, cộng các tin đã "
+                          "quá hạn xử lý trong kỳ mà đến cuối kỳ chưa xử lý xong (để tin bị bỏ quên không làm đẹp "
+                          "tỷ lệ); đúng hạn là xử lý xong trước hoặc đúng hạn luật định. Không tính tin trùng "
+                          "đã gộp."),
+              numerator="Số tin xử lý xong trong kỳ, đúng hạn",
+              denominator="Số tin xử lý xong trong kỳ + số tin quá hạn trong kỳ chưa xử lý xong",
               agency=POLICE,
               frequency="Tháng, quý, 6 tháng, năm",
               accumulates=False),
@@ -158,9 +160,11 @@ CATALOGUE: tuple[Indicator, ...] = (
               accumulates=False),
     Indicator("VENUES_MANAGED", "Tỷ lệ cơ sở kinh doanh dịch vụ được rà soát, thống kê, quản lý", "percent",
               "venues", (("ra soat", "co so"), ("thong ke", "co so"), ("quan ly", "co so")),
-              definition=("Cơ sở kinh doanh dịch vụ đang hoạt động đã được rà soát, thống kê và giao cơ quan quản "
-                          "lý: có cơ quan quản lý và hồ sơ được tạo hoặc cập nhật trong kỳ."),
-              numerator="Số cơ sở đang hoạt động có cơ quan quản lý và được rà soát, cập nhật trong kỳ",
+              definition=("Cơ sở kinh doanh dịch vụ đang hoạt động đã được rà soát, thống kê và quản lý: đã giao "
+                          "cơ quan quản lý và hồ sơ được tạo, cập nhật trong sổ hoặc cơ sở được kiểm tra trong "
+                          "vòng 12 tháng tính đến cuối kỳ."),
+              numerator=("Số cơ sở đang hoạt động có cơ quan quản lý, được rà soát (cập nhật hồ sơ hoặc kiểm tra) "
+                         "trong 12 tháng tính đến cuối kỳ"),
               denominator="Tổng số cơ sở đang hoạt động",
               agency=CULTURE,
               accumulates=False),
@@ -175,8 +179,9 @@ CATALOGUE: tuple[Indicator, ...] = (
               accumulates=False),
     Indicator("CASES_TRIED", "Tỷ lệ vụ án mại dâm được truy tố đưa ra xét xử", "percent", "enforcement",
               (("xet xu",), ("truy to",)),
-              definition="Vụ án liên quan đến mại dâm đã truy tố trong kỳ được đưa ra xét xử.",
-              numerator="Số vụ án đã truy tố được xét xử",
+              definition=("Vụ án liên quan đến mại dâm được truy tố trong kỳ đã được đưa ra xét xử tính đến cuối "
+                          "kỳ."),
+              numerator="Số vụ án truy tố trong kỳ đã được xét xử đến cuối kỳ",
               denominator="Số vụ án đã truy tố trong kỳ",
               agency=POLICE,
               accumulates=False),
@@ -189,8 +194,8 @@ CATALOGUE: tuple[Indicator, ...] = (
     Indicator("CRIMES_HANDLED", "Tỷ lệ tội phạm liên quan đến mại dâm được xử lý theo quy định của pháp luật",
               "percent", "enforcement", (("toi pham",), ("xu ly", "vi pham")),
               definition=("Vụ án liên quan đến mại dâm phát hiện trong kỳ đã được xử lý theo quy định của pháp luật "
-                          "(đã khởi tố hoặc đã có quyết định xử lý)."),
-              numerator="Số vụ phát hiện trong kỳ đã được khởi tố hoặc xử lý",
+                          "tính đến cuối kỳ: đã khởi tố (hoặc đã truy tố, xét xử)."),
+              numerator="Số vụ phát hiện trong kỳ đã được khởi tố, truy tố hoặc xét xử đến cuối kỳ",
               denominator="Số vụ phát hiện trong kỳ",
               agency=POLICE,
               accumulates=False),
@@ -211,7 +216,7 @@ CATALOGUE: tuple[Indicator, ...] = (
     # Added after the matched ones (no keywords): plan matching is unchanged.
     Indicator("TIPS_RECEIVED", "Số tin báo, tố giác tiếp nhận", "count", "tips",
               definition=("Số tin báo, tố giác, khiếu nại, tố cáo, phản ánh được tiếp nhận trong kỳ (theo thời điểm "
-                          "tiếp nhận, giờ Việt Nam)."),
+                          "tiếp nhận, giờ Việt Nam); không tính tin trùng đã gộp và tin rác."),
               numerator="Số tin báo, tố giác tiếp nhận",
               agency=POLICE,
               frequency="Tháng, quý, 6 tháng, năm",
