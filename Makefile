@@ -39,6 +39,7 @@ demo: install
 test: install-test
 	$(BIN)/ruff check .
 	$(BIN)/pcmd permissions-doc --check
+	$(BIN)/pcmd indicators-doc --check
 	PCMD_HTTPS=0 $(BIN)/pcmd makemigrations --check --dry-run -v 0
 	$(BIN)/pytest
 
