@@ -226,6 +226,7 @@ def seed_tips(ctx: SeedContext) -> None:
 
 
 SEEDERS.append(seed_tips)
+SEEDERS.append(lambda ctx: __import__("pcmd.indicators.demo", fromlist=["_"]).seed_indicators(ctx))
 
 
 def seed(scale: str = "demo", *, seed_value: int = 2026) -> SeedContext:
