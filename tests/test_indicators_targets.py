@@ -92,6 +92,15 @@ def test_commune_scoped_target_does_not_apply_to_the_province(land):
     assert targets_for("REACH_STUDENTS", level="commune", units=[a.pk], year=2026)[a.pk].value == 50
 
 
+def test_own_target_for_another_level_is_not_the_communes(land):
+    province, a, b, c = land
+    own = Plan.objects.get(unit=a)
+    target(own, "REACH_STUDENTS", 90, scope="cấp thành phố")
+    target(Plan.objects.get(unit=province), "REACH_STUDENTS", 40)
+    got = targets_for("REACH_STUDENTS", level="commune", units=[a.pk], year=2026)[a.pk]
+    assert (got.value, got.inherited) == (40, True)
+
+
 def test_yearly_plan_wins_over_the_phase_plan(land):
     province, a, b, c = land
     yearly = Plan.objects.create(unit=province, number="20/KH-UBND", title="Kế hoạch năm 2026", period="2026",

@@ -163,11 +163,11 @@ def _vn(x: float) -> str:
 
 def forecastable(code: str) -> bool:
     indicator = BY_CODE.get(code)
-    return indicator is not None and indicator.metric == "count"
+    return indicator is not None and indicator.metric == "count" and indicator.forecast
 
 
 def forecast(code: str, *, level: str, units: Iterable | None, year: int, today: datetime.date) -> Forecast | None:
-    """Year-end forecast of count indicator `code` over `units` taken together; None if it has no monthly series.
+    """Year-end forecast of count indicator `code` over `units` taken together; None unless forecast=True.
 
     One query for the year's series, one more for the previous year while fewer than 6 months are complete.
     """

@@ -5,8 +5,9 @@ Rules:
 - in a plan, a target with the year (a trajectory's value for that year) wins over a target without
   year (it applies to every year of its plan), which wins over a later milestone ("đến năm 2030",
   e.g. copied into a commune's yearly plan): the nearest later year is taken;
-- a commune's own plan wins; without an own target, the commune inherits the target of its
-  province's plan whose scope applies to communes (plans.derive.applies_to_communes);
+- a commune's own plan wins (its targets for communes or without scope); without an own target,
+  the commune inherits the target of its province's plan whose scope applies to communes
+  (plans.derive.applies_to_communes);
 - a province takes its own plan's target whose scope is empty or names the province/city level,
   so a split target ("80% at city level, 60% at commune level") ends at the right level;
 - when a unit has several issued plans covering the year, the yearly plan wins over a phase plan,
@@ -140,7 +141,7 @@ def targets_for(code: str, *, level: str, units: Iterable[int] | None, year: int
                 # An explicit commune scope beats an empty one (the commune half of a split target).
                 explicit = bool(COMMUNE_SCOPE.search(fold(row["scope"])))
                 _keep(provincial, row["plan__unit_id"], _rank(row, year, explicit), row)
-        elif row["plan__unit_id"] in province_of:
+        elif row["plan__unit_id"] in province_of and for_communes(row["scope"]):
             _keep(own, row["plan__unit_id"], _rank(row, year, False), row)
     out = {unit: _value(code, row, year, inherited=False) for unit, (_, row) in own.items()}
     for commune, province in province_of.items():
