@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "pcmd.tips",
     "pcmd.outreach",
     "pcmd.public",
+    "pcmd.dashboard",
 ]
 
 MIDDLEWARE = [

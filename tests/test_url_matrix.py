@@ -196,3 +196,5 @@ def test_anonymous_is_sent_to_login_everywhere(client, bach_dang):
     for name, args, _module, _action in walk(bach_dang):
         response = client.get(reverse(name, args=args))
         assert response.status_code == 302 and response["Location"].startswith("/dang-nhap/"), name
+# Dashboards: one indicator of the unit (the unit is in the path, so another province's is 404).
+SAMPLE_ARGS["dashboard_indicator"] = lambda unit: ["TIPS_ON_TIME", unit.pk]

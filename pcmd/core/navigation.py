@@ -8,6 +8,7 @@ from pcmd.org.permissions import allowed
 
 # Menu groups, in menu order.
 GROUPS = {
+    "dashboard": "Bảng điều hành",
     "plans": "Kế hoạch",
     "field": "Cơ sở, kiểm tra",
     "security": "Tụ điểm, vụ án",
@@ -29,6 +30,12 @@ class Page:
 
 
 PAGES = [
+    Page("dashboard", "dashboard", "dashboard", "Bảng điều hành",
+         "Chỉ số chính của đơn vị so với chỉ tiêu; tin báo quá hạn; đơn vị chậm nhất", "bi-speedometer2"),
+    Page("dashboard", "dashboard", "dashboard_scorecard", "Bảng điểm chỉ số",
+         "Đơn vị × chỉ số: giá trị, chỉ tiêu, trạng thái; xem chi tiết đến từng hồ sơ", "bi-table"),
+    Page("dashboard", "dashboard", "dashboard_overview", "Tổng quan xã, phường",
+         "Xã, phường đã ban hành kế hoạch; chỉ số chậm, không đạt của từng xã, phường", "bi-clipboard-data"),
     Page("plans", "plans", "plan_list", "Kế hoạch", "Kế hoạch, chỉ tiêu, nhiệm vụ; nhập từ văn bản Word, PDF",
          "bi-journal-check"),
     Page("plans", "plans", "my_tasks", "Nhiệm vụ của cơ quan tôi", "Nhiệm vụ chủ trì, phối hợp; tiến độ, quá hạn",

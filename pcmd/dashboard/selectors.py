@@ -1,0 +1,449 @@
+"""What the dashboards show: the focus unit, the scorecard, an indicator's trend, the leader's cards.
+
+Every number comes from the indicator engine on each request (no cache): one grouped query per
+indicator and level, so a write is visible on the next page load. Targets and statuses come from
+pcmd.indicators.targets / status, forecasts from pcmd.indicators.forecast.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.http import Http404
+from django.urls import reverse
+
+from pcmd.core.periods import Period
+from pcmd.geo.models import AdminUnit, Level
+from pcmd.indicators import engine
+from pcmd.indicators.catalogue import CATALOGUE, Indicator
+
+# Column groups of the scorecard (headings), by the indicator's data source; catalogue order inside.
+GROUPS = [
+    ("Kế hoạch", ("plans",)),
+    ("Tuyên truyền, tập huấn", ("outreach",)),
+    ("Cơ sở, kiểm tra", ("venues", "inspections")),
+    ("Tin báo", ("tips",)),
+    ("Tụ điểm, vụ án", ("hotspots", "enforcement")),
+    ("Hỗ trợ (số liệu nhập)", ("entered",)),
+]
+BAD = ("cham", "khong_dat")  # statuses a leader must act on (behind, missed)
+
+
+def ordered_indicators() -> list[tuple[str, list[Indicator]]]:
+    """[(group heading, indicators)] in the scorecard's column order."""
+    out = []
+    for label, sources in GROUPS:
+        members = [i for i in CATALOGUE if i.source in sources]
+        if members:
+            out.append((label, members))
+    return out
+
+
+# --- Focus: which unit the page looks at, within the user's membership -------------------------------------
+
+
+@dataclass(frozen=True)
+class Focus:
+    unit: AdminUnit | None  # None: the whole country
+
+    @property
+    def id(self) -> int:
+        return self.unit.pk if self.unit is not None else engine.COUNTRY
+
+    @property
+    def level(self) -> str:
+        return "country" if self.unit is None else ("province" if self.unit.level == Level.PROVINCE else "commune")
+
+    @property
+    def name(self) -> str:
+        return self.unit.name if self.unit is not None else "Toàn quốc"
+
+    @property
+    def child_level(self) -> str | None:
+        return {"country": "province", "province": "commune"}.get(self.level)
+
+    def children(self) -> list[AdminUnit]:
+        """The scorecard's rows: provinces of the country, communes of a province, or the commune itself."""
+        if self.level == "country":
+            return list(AdminUnit.objects.filter(level=Level.PROVINCE, is_active=True).order_by("name"))
+        if self.level == "province":
+            return list(engine.communes_of([self.unit.pk]).order_by("name"))
+        return [self.unit]
+
+    @property
+    def province(self) -> AdminUnit | None:
+        if self.unit is None:
+            return None
+        return self.unit if self.unit.level == Level.PROVINCE else self.unit.province
+
+
+def home_unit(membership) -> AdminUnit | None:
+    """The membership's unit as dashboards see it: a hamlet member looks at the commune."""
+    unit = membership.unit
+    if unit is not None and unit.level == Level.HAMLET:
+        return unit.parent
+    if unit is not None and unit.level == Level.DISTRICT:
+        raise Http404  # legacy districts (before 7/2025) have no indicators of their own
+    return unit
+
+
+def resolve_focus(membership, raw) -> Focus:
+    """The unit asked for (`?unit=<id>`, 0 = country), only within the membership; anything else is 404."""
+    home = home_unit(membership)
+    raw = str(raw or "").strip()
+    if not raw:
+        return Focus(home)
+    if not raw.isdigit():
+        raise Http404
+    pk = int(raw)
+    if pk == engine.COUNTRY:
+        if home is not None:
+            raise Http404
+        return Focus(None)
+    units = AdminUnit.objects.filter(level__in=[Level.PROVINCE, Level.COMMUNE]).select_related("province")
+    if home is not None:
+        units = units.filter(path__startswith=home.path)
+    try:
+        return Focus(units.get(pk=pk))
+    except AdminUnit.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+# --- Targets, status, forecast (pcmd.indicators) -----------------------------------------------------------
+
+
+def _targets(code: str, level: str, ids: list[int], year: int) -> dict:
+    if level == "country" or not ids:
+        return {}  # the national programme's targets are not plans of a unit
+    try:
+        from pcmd.indicators import targets
+    except ImportError:  # targets land with helper C's module; until then no targets
+        return {}
+    return targets.targets_for(code, level=level, units=ids, year=year)
+
+
+def _judge(indicator, target, value, period, today):
+    try:
+        from pcmd.indicators import status
+    except ImportError:
+        return None
+
+    return status.judge(indicator, target, value, period, today)
+
+
+def colour(judgement) -> str:
+    try:
+        from pcmd.indicators import status
+    except ImportError:
+        return "secondary"
+
+    return status.COLOURS.get(judgement.status, "secondary")
+
+
+def target_text(target, metric: str) -> str:
+    """A short target, e.g. "≥ 80%", "2–4", "= 0"."""
+    if target is None or target.value is None:
+        return ""
+    unit = "%" if metric == "percent" else ""
+    value = fmt(float(target.value), metric == "percent")
+    if target.comparator == "range" and target.value_max is not None:
+        return f"{value}–{fmt(float(target.value_max), metric == 'percent')}{unit}"
+    sign = {"gte": "≥", "gt": ">", "eq": "=", "lte": "≤", "lt": "<"}.get(target.comparator, "")
+    return f"{sign} {value}{unit}".strip()
+
+
+def fmt(number: float | None, decimals: bool = False) -> str:
+    """1.234 or 87,5 (Vietnamese separators); "—" for nothing."""
+    if number is None:
+        return "—"
+    if decimals and round(number, 1) != int(round(number, 1)):
+        whole, frac = f"{number:,.1f}".split(".")
+        return f"{whole.replace(',', '.')},{frac}"
+    return f"{round(number):,}".replace(",", ".")
+
+
+def display_value(value, indicator: Indicator) -> str:
+    if value is None or value.value is None:
+        return "—"
+    return f"{fmt(value.value, True)}%" if indicator.metric == "percent" else fmt(value.value)
+
+
+# --- Scorecard ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Cell:
+    indicator: Indicator
+    value: engine.Value | None
+    judgement: object | None
+    target: str
+    link: str = ""
+    missing: bool = False  # no computation yet for this indicator
+
+    @property
+    def text(self) -> str:
+        return "…" if self.missing else display_value(self.value, self.indicator)
+
+    @property
+    def colour(self) -> str:
+        return colour(self.judgement) if self.judgement is not None else "secondary"
+
+    @property
+    def status_label(self) -> str:
+        if self.missing:
+            return "Chưa tính được"
+        return self.judgement.status.label if self.judgement is not None else ""
+
+    @property
+    def bad(self) -> bool:
+        return self.judgement is not None and self.judgement.status in BAD
+
+
+@dataclass
+class Row:
+    unit_id: int
+    name: str
+    level: str
+    cells: list[Cell]
+    link: str = ""  # the row's own scorecard (drill-down) for a province
+
+    @property
+    def bad_cells(self) -> list[Cell]:
+        return [c for c in self.cells if c.bad]
+
+    @property
+    def behind_count(self) -> int:
+        return sum(1 for c in self.bad_cells if c.judgement.status == "cham")
+
+    @property
+    def missed_count(self) -> int:
+        return sum(1 for c in self.bad_cells if c.judgement.status == "khong_dat")
+
+
+@dataclass
+class Scorecard:
+    focus: Focus
+    period: Period
+    groups: list[tuple[str, list[Indicator]]]
+    rows: list[Row]
+    total: Row | None
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def indicators(self) -> list[Indicator]:
+        return [i for _label, members in self.groups for i in members]
+
+
+def _compute(indicator, level, ids, period) -> dict | None:
+    try:
+        return engine.compute(indicator, level=level, units=ids, period=period)
+    except NotImplementedError:
+        return None
+
+
+def _value(values: dict, unit_id: int, indicator: Indicator) -> engine.Value | None:
+    value = values.get(unit_id)
+    if value is None and indicator.metric == "count":
+        return engine.Value(0)  # a count without records is zero
+    return value
+
+
+def scorecard(focus: Focus, period: Period, today: datetime.date, codes: list[str] | None = None) -> Scorecard:
+    groups = ordered_indicators()
+    if codes is not None:
+        groups = [(label, [i for i in members if i.code in codes]) for label, members in groups]
+        groups = [(label, members) for label, members in groups if members]
+    units = focus.children()
+    ids = [u.pk for u in units]
+    row_level = "province" if focus.level == "country" else "commune"
+    year = period.start.year
+    rows = [Row(u.pk, u.name, row_level, [],
+                link=scorecard_url(u.pk, period) if row_level == "province" else "") for u in units]
+    total = None
+    if focus.level != "commune":
+        total = Row(focus.id, f"Cộng {focus.name}" if focus.level == "country" else focus.name, focus.level, [])
+    missing = []
+    for _label, members in groups:
+        for indicator in members:
+            values = _compute(indicator, row_level, ids, period)
+            if values is None:
+                missing.append(indicator.name)
+            targets = _targets(indicator.code, row_level, ids, year) if values is not None else {}
+            for row in rows:
+                rows_value = _value(values, row.unit_id, indicator) if values is not None else None
+                target = targets.get(row.unit_id)
+                row.cells.append(Cell(
+                    indicator, rows_value,
+                    _judge(indicator, target, rows_value, period, today) if values is not None else None,
+                    target_text(target, indicator.metric),
+                    link=(records_url(indicator.code, row.unit_id, period) if row_level == "commune"
+                          else indicator_url(indicator.code, row.unit_id, period)),
+                    missing=values is None))
+            if total is not None:
+                total_ids = None if focus.level == "country" else [focus.id]
+                values = _compute(indicator, focus.level, total_ids, period)
+                target = _targets(indicator.code, focus.level, [focus.id], year).get(focus.id) if values else None
+                value = _value(values, focus.id, indicator) if values is not None else None
+                total.cells.append(Cell(
+                    indicator, value,
+                    _judge(indicator, target, value, period, today) if values is not None else None,
+                    target_text(target, indicator.metric), link=indicator_url(indicator.code, focus.id, period),
+                    missing=values is None))
+    return Scorecard(focus, period, groups, rows, total, missing)
+
+
+# --- Links ---------------------------------------------------------------------------------------------------
+
+
+def scorecard_url(unit_id: int, period: Period) -> str:
+    return f"{reverse('dashboard_scorecard')}?{urlencode({'unit': unit_id, 'period': period.code})}"
+
+
+def indicator_url(code: str, unit_id: int, period: Period) -> str:
+    return f"{reverse('dashboard_indicator', args=[code, unit_id])}?{urlencode({'period': period.code})}"
+
+
+def _unit_code(unit_id: int) -> str:
+    return AdminUnit.objects.filter(pk=unit_id).values_list("code", flat=True).first() or ""
+
+
+def _with(name: str, **params) -> str:
+    return f"{reverse(name)}?{urlencode(params)}"
+
+
+# The records behind a commune's number: each indicator opens the existing page of its registry,
+# filtered to the commune (and year/period where that page takes one).
+RECORDS = {
+    "VENUES_INSPECTED": lambda u, p: _with("inspection_coverage_establishments", nam=p.start.year,
+                                           **{"don-vi": u}, loai="not_visited"),
+    "VENUES_MANAGED": lambda u, p: _with("establishment_list", unit=u),
+    "TIPS_ON_TIME": lambda u, p: _with("tip_list", unit=u, deadline="overdue"),
+    "COMMUNES_WITH_PLAN": lambda u, p: _with("plan_list", unit=u),
+    "HOTSPOTS_NEW": lambda u, p: _with("hotspot_list", unit=u),
+    "HOTSPOTS_REEMERGED": lambda u, p: _with("hotspot_list", unit=u, reemerged="yes"),
+    "CASES_DETECTED": lambda u, p: _with("enforcement_statistics", unit=_unit_code(u), period=p.code),
+    "CASES_TRIED": lambda u, p: _with("enforcement_statistics", unit=_unit_code(u), period=p.code),
+    "CRIMES_HANDLED": lambda u, p: _with("enforcement_statistics", unit=_unit_code(u), period=p.code),
+    "COMM_HAMLETS": lambda u, p: _with("outreach_overview", nam=p.start.year, **{"don-vi": _unit_code(u)}),
+    "COMM_COMMUNES": lambda u, p: _with("outreach_overview", nam=p.start.year, **{"don-vi": _unit_code(u)}),
+    "REACH_VENUE_WORKERS": lambda u, p: _with("outreach_overview", nam=p.start.year, **{"don-vi": _unit_code(u)}),
+    "REACH_INDUSTRIAL_WORKERS": lambda u, p: _with("outreach_overview", nam=p.start.year,
+                                                   **{"don-vi": _unit_code(u)}),
+    "REACH_STUDENTS": lambda u, p: _with("outreach_overview", nam=p.start.year, **{"don-vi": _unit_code(u)}),
+    "COMM_SESSIONS": lambda u, p: _with("activity_list", unit=u),
+    "PRESS_ITEMS": lambda u, p: _with("activity_list", unit=u),
+    "STAFF_TRAINED": lambda u, p: _with("training_overview", nam=p.start.year, **{"don-vi": _unit_code(u)}),
+    "COMMITMENTS_SIGNED": lambda u, p: _with("commitment_list"),
+    "COMMUNES_INTEGRATING": lambda u, p: _with("integration_list"),
+}
+
+
+def records_url(code: str, unit_id: int, period: Period) -> str:
+    """The records behind a commune's number, or the indicator page when no registry page fits."""
+    builder = RECORDS.get(code)
+    return builder(unit_id, period) if builder else indicator_url(code, unit_id, period)
+
+
+# --- One indicator: trend, forecast, breakdown ---------------------------------------------------------------
+
+
+@dataclass
+class Trend:
+    indicator: Indicator
+    year: int
+    labels: list[str]
+    monthly: list[float | None]  # counts in each month (counts only)
+    cumulative: list[float | None]  # year to date at each month end (count or %); None for future months
+    target: float | None
+    target_label: str
+    judgement: object | None
+    forecast: object | None
+    verdict: str
+    value_text: str = "—"
+
+    @property
+    def rows(self) -> list[dict]:
+        return [{"label": label, "monthly": self.monthly[i], "cumulative": self.cumulative[i]}
+                for i, label in enumerate(self.labels)]
+
+    def table(self) -> list[list]:
+        rows = []
+        for i, label in enumerate(self.labels):
+            rows.append([label, self.monthly[i], self.cumulative[i], self.target])
+        return rows
+
+    def chart(self) -> dict:
+        data = {"labels": self.labels, "metric": self.indicator.metric, "monthly": self.monthly,
+                "cumulative": self.cumulative, "target": self.target}
+        if self.forecast is not None:
+            data["forecast"] = {"expected": self.forecast.expected, "low": self.forecast.low,
+                                "high": self.forecast.high}
+        return data
+
+
+def _month_end(year: int, month: int) -> datetime.date:
+    return (datetime.date(year + month // 12, month % 12 + 1, 1) - datetime.timedelta(days=1))
+
+
+def trend(indicator: Indicator, focus: Focus, year: int, today: datetime.date) -> Trend:
+    ids = None if focus.level == "country" else [focus.id]
+    months = [m for m in range(1, 13) if datetime.date(year, m, 1) <= today]
+    monthly: list[float | None] = [None] * 12
+    cumulative: list[float | None] = [None] * 12
+    if indicator.metric == "count":
+        try:
+            series = engine.monthly_series(indicator, level=focus.level, units=ids, year=year)
+        except (ValueError, NotImplementedError):
+            series = None
+        if series is not None:
+            running = 0
+            for m in months:
+                running += series[m - 1]
+                monthly[m - 1], cumulative[m - 1] = series[m - 1], running
+    if indicator.metric != "count" or all(v is None for v in cumulative):
+        # Year to date at each month end: one grouped query per month.
+        for m in months:
+            period = Period(datetime.date(year, 1, 1), _month_end(year, m), "year", str(year))
+            values = _compute(indicator, focus.level, ids, period)
+            if values is None:
+                break
+            value = _value(values, focus.id, indicator)
+            cumulative[m - 1] = round(value.value, 1) if value and value.value is not None else None
+    year_period = Period.parse(str(year))
+    target = _targets(indicator.code, focus.level, [focus.id], year).get(focus.id)
+    values = _compute(indicator, focus.level, ids, year_period)
+    value = _value(values, focus.id, indicator) if values is not None else None
+    judgement = _judge(indicator, target, value, year_period, today) if values is not None else None
+    fc, verdict = None, ""
+    if indicator.forecast and indicator.metric == "count":
+        try:
+            from pcmd.indicators import forecast
+        except ImportError:
+            forecast = None
+        fc = forecast and forecast.forecast(indicator.code, level=focus.level, units=ids, year=year, today=today)
+        if fc is not None:
+            verdict = fc.verdict(target)
+    return Trend(indicator, year, [f"Th{m}" for m in range(1, 13)], monthly, cumulative,
+                 float(target.value) if target is not None and target.value is not None else None,
+                 target_text(target, indicator.metric), judgement, fc, verdict, display_value(value, indicator))
+
+
+# --- Leader's page --------------------------------------------------------------------------------------------
+
+
+def worst_rows(card: Scorecard, n: int = 5) -> list[Row]:
+    """The units with the most indicators behind or missed (ties by name)."""
+    bad = [r for r in card.rows if r.bad_cells]
+    return sorted(bad, key=lambda r: (-len(r.bad_cells), r.name))[:n]
+
+
+def overdue_tips(membership, focus: Focus, today: datetime.date) -> int:
+    from pcmd.core.scoping import within
+    from pcmd.tips import selectors as tips
+
+    visible = tips.visible(membership)
+    if focus.unit is not None:
+        visible = within(visible, focus.unit)
+    return tips.overdue(visible, today).count()

@@ -1,0 +1,91 @@
+"""Dashboards: the leader's page, the scorecard, one indicator's trend, the province overview.
+
+Thin views: the focus unit is checked against the membership (404 outside it), the numbers come
+from selectors (the indicator engine, computed on every request).
+"""
+
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+
+from pcmd.core.exports import xlsx_response
+from pcmd.core.periods import period_from_query, recent_periods
+from pcmd.core.scoping import module_view
+from pcmd.indicators.catalogue import BY_CODE
+
+from . import selectors
+
+
+def _context(request):
+    """(focus, period, today, picker context) shared by every dashboard page."""
+    today = timezone.localdate()
+    focus = selectors.resolve_focus(request.membership, request.GET.get("unit"))
+    code = request.GET.get("period", "").strip()
+    period, error = period_from_query(code, today)
+    ctx = {"focus": focus, "period": period, "period_error": error, "periods": recent_periods(today),
+           "period_code": code or period.code, "today": today,
+           "home": selectors.home_unit(request.membership)}
+    return focus, period, today, ctx
+
+
+@module_view("dashboard", "view")
+def leader(request):
+    """The leader's one page: the unit's indicators as cards, overdue tips, the worst units."""
+    focus, period, today, ctx = _context(request)
+    card = selectors.scorecard(focus, period, today)
+    summary = card.total or (card.rows[0] if card.rows else None)
+    ctx.update(card=card, summary=summary, worst=selectors.worst_rows(card) if card.total else [],
+               overdue_tips=selectors.overdue_tips(request.membership, focus, today))
+    return render(request, "dashboard/leader.html", ctx)
+
+
+@module_view("dashboard", "view")
+def scorecard(request):
+    focus, period, today, ctx = _context(request)
+    ctx["card"] = selectors.scorecard(focus, period, today)
+    return render(request, "dashboard/scorecard.html", ctx)
+
+
+@module_view("dashboard", "view")
+def indicator(request, code, unit_id):
+    indicator = BY_CODE.get(code)
+    if indicator is None:
+        raise Http404
+    today = timezone.localdate()
+    focus = selectors.resolve_focus(request.membership, unit_id)
+    period_code = request.GET.get("period", "").strip()
+    period, error = period_from_query(period_code, today)
+    trend = selectors.trend(indicator, focus, period.start.year, today)
+    if request.GET.get("format") == "xlsx":
+        value_label = "Tỷ lệ lũy kế (%)" if indicator.metric == "percent" else "Lũy kế"
+        return xlsx_response(
+            title=indicator.code, headers=["Tháng", "Trong tháng", value_label, "Chỉ tiêu"],
+            rows=trend.table(), filename=f"{indicator.code.lower()}-{focus.id}-{trend.year}")
+    breakdown = None
+    if focus.child_level is not None:
+        breakdown = selectors.scorecard(focus, period, today, codes=[code])
+    return render(request, "dashboard/indicator.html", {
+        "indicator": indicator, "focus": focus, "period": period, "period_error": error,
+        "periods": recent_periods(today), "period_code": period_code or period.code, "trend": trend,
+        "chart": trend.chart(), "trend_colour": selectors.colour(trend.judgement) if trend.judgement else "",
+        "breakdown": breakdown, "home": selectors.home_unit(request.membership),
+        "scorecard_url": selectors.scorecard_url(focus.id, period),
+    })
+
+
+@module_view("dashboard", "view")
+def overview(request):
+    """A province: which communes issued a plan for the year, and which indicators each is behind on."""
+    from pcmd.plans import derive
+
+    focus, period, today, ctx = _context(request)
+    if focus.level == "country":
+        ctx["provinces"] = selectors.Focus(None).children()
+        return render(request, "dashboard/overview.html", ctx)
+    card = selectors.scorecard(focus, period, today)
+    within_unit = focus.unit if focus.level == "commune" else None
+    coverage = derive.plan_coverage(province=focus.province, year=period.start.year, within_unit=within_unit)
+    plans = {r.pk: r for r in coverage.rows}
+    ctx.update(card=card, coverage=coverage,
+               rows=[(row, plans.get(row.unit_id)) for row in card.rows])
+    return render(request, "dashboard/overview.html", ctx)
