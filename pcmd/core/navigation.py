@@ -14,6 +14,7 @@ GROUPS = {
     "security": "Tụ điểm, vụ án",
     "tips": "Tin báo",
     "outreach": "Tuyên truyền, tập huấn",
+    "indicators": "Chỉ số, số liệu",
     "reference": "Danh mục",
 }
 
@@ -112,6 +113,19 @@ PAGES += [
          "bi-alarm"),
     Page("tips", "tips", "tip_incoming", "Tin báo chuyển đến", "Tin đơn vị khác chuyển đến, chờ nhận hoặc trả lại",
          "bi-arrow-left-right", action="change"),
+]
+
+PAGES += [
+    Page("indicators", "indicators", "datavalue_entry", "Nhập số liệu chỉ số",
+         "Nhập số liệu do cơ quan báo cáo theo kỳ (người bán dâm được hỗ trợ…)", "bi-pencil-square", action="add"),
+    Page("indicators", "indicators", "datavalue_list", "Số liệu đã nhập",
+         "Số liệu theo đơn vị, kỳ; cảnh báo giá trị bất thường; xuất Excel", "bi-table"),
+    Page("indicators", "indicators", "indicator_completeness", "Mức độ đầy đủ số liệu",
+         "Xã, phường chưa nhập số liệu của kỳ; tỷ lệ đã nhập", "bi-check2-square"),
+    Page("indicators", "indicators", "indicator_approvals", "Phê duyệt số liệu",
+         "Phê duyệt, khóa số liệu của kỳ; mở lại có ghi lý do", "bi-lock"),
+    Page("indicators", "indicators", "dhis2_import", "Trao đổi số liệu DHIS2",
+         "Xuất, nhập số liệu chỉ số theo định dạng dataValueSets (JSON, CSV) của DHIS2", "bi-arrow-down-up"),
 ]
 
 

@@ -1,0 +1,263 @@
+"""Pages of entered figures: entry form, list with outlier flags and Excel export, completeness,
+approve / reopen a period, DHIS2 export and import. Rules live in services.py and dhis2.py."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils import timezone
+
+from pcmd.core.exports import xlsx_response
+from pcmd.core.periods import Period, PeriodError, recent_periods
+from pcmd.core.scoping import get_scoped_or_404, module_view, require, scoped, within
+from pcmd.geo.models import AdminUnit, Level
+from pcmd.org.permissions import allowed
+
+from . import dhis2, services
+from .catalogue import BY_CODE, CATALOGUE
+from .forms import ImportForm, read_entry
+from .models import DataApproval, DataValue
+
+PAGE_SIZE = 100
+
+
+def _unit(request, membership):
+    """The unit looked at: ?don-vi=<code> inside the seat's scope (404 otherwise), else the seat's unit."""
+    code = (request.POST.get("don-vi") or request.GET.get("don-vi") or "").strip()
+    if not code:
+        return membership.unit
+    units = scoped(AdminUnit.objects.filter(level__in=[Level.PROVINCE, Level.COMMUNE]), membership, "view")
+    unit = units.filter(code=code).first()
+    if unit is None:
+        raise Http404
+    return unit
+
+
+def _period(request, default_kind: str = "quarter") -> tuple[Period, str]:
+    code = (request.POST.get("ky") or request.GET.get("ky") or "").strip()
+    today = timezone.localdate()
+    if not code:
+        return Period.containing(today, default_kind), ""
+    try:
+        return Period.parse(code), ""
+    except PeriodError as exc:
+        return Period.containing(today, default_kind), str(exc)
+
+
+def _communes(unit):
+    if unit is None:
+        return AdminUnit.objects.none()
+    if unit.level == Level.PROVINCE:
+        return AdminUnit.objects.filter(province=unit, level=Level.COMMUNE, is_active=True).order_by("name")
+    return AdminUnit.objects.filter(pk=unit.pk)
+
+
+def _base_ctx(request, unit, period, error=""):
+    return {"unit": unit, "period": period, "period_error": error,
+            "periods": recent_periods(timezone.localdate()),
+            "provinces": AdminUnit.objects.filter(level=Level.PROVINCE, is_active=True).order_by("name")
+            if request.membership.unit_id is None else None}
+
+
+@module_view("indicators", "add")
+def datavalue_entry(request):
+    """Enter the figures of one unit and period: every entered indicator as a row."""
+    membership = request.membership
+    unit = _unit(request, membership)
+    period, error = _period(request)
+    ctx = _base_ctx(request, unit, period, error)
+    if unit is None:  # a national seat picks a province or commune first
+        return render(request, "indicators/entry.html", ctx)
+    indicators = services.entered_indicators()
+    existing = {v.indicator: v for v in DataValue.objects.filter(unit=unit, period=period.code)}
+    approval = services.approval_covering(unit, period)
+    typed = {}
+    if request.method == "POST" and not error:
+        rows, errors, typed = read_entry(request.POST, indicators, existing)
+        if not errors:
+            try:
+                result = services.save_values(membership=membership, unit=unit, period=period, rows=rows)
+            except ValidationError as exc:
+                errors = exc.messages
+            else:
+                for warning in result.warnings:
+                    messages.warning(request, warning)
+                messages.success(request, f"Đã lưu: {result.created} số liệu mới, {result.updated} số liệu sửa.")
+                return HttpResponseRedirect(f"{request.path}?don-vi={unit.code}&ky={period.code}")
+        ctx["errors"] = errors
+    rows = []
+    for indicator in indicators:
+        value = existing.get(indicator.code)
+        entered = typed.get(indicator.code) or {
+            "numerator": _fmt(value.numerator) if value else "",
+            "denominator": _fmt(value.denominator) if value else "",
+            "comment": value.comment if value else "", "version": value.version if value else ""}
+        if typed:  # keep the version the form was opened at, so a conflict stays a conflict
+            entered["version"] = typed[indicator.code].get("version", "")
+        rows.append({"indicator": indicator, "value": value, "typed": entered})
+    ctx.update(rows=rows, approval=approval, communes=_communes(unit) if unit.level == Level.PROVINCE else None)
+    return render(request, "indicators/entry.html", ctx)
+
+
+def _fmt(x) -> str:
+    if x is None:
+        return ""
+    return str(int(x)) if float(x).is_integer() else str(x)
+
+
+def _values(request, membership):
+    """The scoped data values with the list's filters applied, and the filters for the template."""
+    qs = scoped(DataValue.objects.all(), membership, "view").select_related("unit", "agency", "entered_by")
+    unit = _unit(request, membership)
+    if unit is not None:
+        qs = within(qs, unit)
+    filters = {"unit": unit, "unit_code": request.GET.get("don-vi", ""), "indicator": request.GET.get("chi-so", ""),
+               "period_code": request.GET.get("ky", "")}
+    if filters["indicator"] in BY_CODE:
+        qs = qs.filter(indicator=filters["indicator"])
+    if filters["period_code"]:
+        try:
+            p = Period.parse(filters["period_code"])
+            qs = qs.filter(period_start__gte=p.start, period_end__lte=p.end)
+        except PeriodError as exc:
+            filters["error"] = str(exc)
+    return qs.order_by("-period_start", "indicator", "unit__name"), filters
+
+
+@module_view("indicators", "view")
+def datavalue_list(request):
+    membership = request.membership
+    qs, filters = _values(request, membership)
+    if request.GET.get("xuat") == "xlsx":
+        names = dict((i.code, i.name) for i in CATALOGUE)
+        return xlsx_response(
+            title="Số liệu nhập", filename="so-lieu-nhap",
+            headers=["Mã chỉ số", "Chỉ số", "Kỳ", "Mã đơn vị", "Đơn vị", "Tử số / số lượng", "Mẫu số", "Tỷ lệ (%)",
+                     "Cơ quan báo cáo", "Người nhập", "Thời điểm nhập", "Ghi chú"],
+            rows=([v.indicator, names.get(v.indicator, ""), v.period, v.unit.code, v.unit.name, v.numerator,
+                   v.denominator, round(100 * v.numerator / v.denominator, 1) if v.denominator else None,
+                   v.agency.name if v.agency else "", v.entered_by.get_full_name() if v.entered_by else "",
+                   v.entered_at, v.comment] for v in qs.iterator()))
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    values = list(page.object_list)
+    flags = services.flag_outliers(values)
+    for v in values:
+        v.z = flags.get(v.pk)
+        v.percent = 100 * v.numerator / v.denominator if v.denominator else None
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "indicators/list.html", {
+        "page": page, "values": values, "filters": filters, "indicators": CATALOGUE, "query": query.urlencode(),
+        "periods": recent_periods(timezone.localdate()), "can_add": allowed(membership.role, "indicators", "add"),
+    })
+
+
+@module_view("indicators", "view")
+def indicator_completeness(request):
+    """Which communes (or the commune itself) have not entered which indicators for the period."""
+    membership = request.membership
+    unit = _unit(request, membership)
+    period, error = _period(request)
+    ctx = _base_ctx(request, unit, period, error)
+    if unit is not None:
+        ctx["result"] = services.completeness(_communes(unit), period)
+        ctx["indicators"] = services.entered_indicators()
+    return render(request, "indicators/completeness.html", ctx)
+
+
+@module_view("indicators", "view")
+def indicator_approvals(request):
+    """Approve a unit's figures for a period (locks them) or reopen with a reason (leaders, standing office)."""
+    membership = request.membership
+    unit = _unit(request, membership)
+    period, error = _period(request, "year")
+    if request.method == "POST":
+        if not services.can_approve(membership):
+            raise PermissionDenied
+        try:
+            if request.POST.get("step") == "reopen":
+                approval = get_scoped_or_404(DataApproval.objects.select_related("unit"), membership,
+                                             pk=request.POST.get("approval"))
+                services.reopen(membership=membership, approval=approval, reason=request.POST.get("reason", ""))
+                messages.success(request, f"Đã mở lại kỳ {approval.period} của {approval.unit.name}.")
+            else:
+                if unit is None or error:
+                    raise ValidationError(error or "Hãy chọn đơn vị.")
+                services.approve(membership=membership, unit=unit, period=period, note=request.POST.get("note", ""))
+                messages.success(request, f"Đã phê duyệt số liệu {period.label} của {unit.name}.")
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return HttpResponseRedirect(request.path + (f"?don-vi={unit.code}" if unit is not None else ""))
+    approvals = scoped(DataApproval.objects.all(), membership, "view").select_related(
+        "unit", "approved_by", "reopened_by")
+    if unit is not None:
+        approvals = within(approvals, unit)
+    ctx = _base_ctx(request, unit, period, error)
+    ctx.update(approvals=approvals[:200], can_approve=services.can_approve(membership))
+    return render(request, "indicators/approvals.html", ctx)
+
+
+@module_view("indicators", "view")
+def dhis2_export(request):
+    """dataValueSets JSON or CSV of entered figures, or of the engine's values, for the unit and period."""
+    membership = request.membership
+    unit = _unit(request, membership)
+    period, error = _period(request, "year")
+    if error:
+        return HttpResponse(error, status=400, content_type="text/plain; charset=utf-8")
+    source = request.GET.get("nguon", "entered")
+    if source == "computed":
+        level = "province" if request.GET.get("cap") == "province" else "commune"
+        if level == "province":
+            units = [unit] if unit is not None and unit.level == Level.PROVINCE else (
+                AdminUnit.objects.filter(level=Level.PROVINCE, is_active=True) if unit is None else [])
+        else:
+            units = _communes(unit) if unit is not None else AdminUnit.objects.filter(
+                level=Level.COMMUNE, is_active=True)
+        rows = []
+        for indicator in CATALOGUE:
+            try:
+                rows += dhis2.computed_rows(codes=[indicator.code], level=level, units=units, period=period)
+            except NotImplementedError:  # an indicator whose computation is not written yet
+                continue
+    else:
+        qs = scoped(DataValue.objects.all(), membership, "view").filter(
+            period_start__gte=period.start, period_end__lte=period.end)
+        if unit is not None:
+            qs = within(qs, unit)
+        rows = dhis2.entered_rows(qs)
+    name = f"dataValueSets-{source}-{unit.code if unit else 'VN'}-{period.code}"
+    if request.GET.get("dinh-dang") == "csv":
+        response = HttpResponse(dhis2.to_csv(rows), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    else:
+        response = HttpResponse(dhis2.to_json(rows), content_type="application/json; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.json"'
+    return response
+
+
+@module_view("indicators", "view")
+def dhis2_import(request):
+    """The exchange page: export links for everyone who reads indicators; upload a dataValueSet (JSON or
+    CSV) for those who may add figures. Every bad row is listed with its reason."""
+    membership = request.membership
+    if request.method == "POST":
+        require(membership, "indicators", "add")
+    summary = None
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            rows = dhis2.parse(form.cleaned_data["file"].read())
+        except dhis2.ImportFormatError as exc:
+            form.add_error("file", str(exc))
+        else:
+            summary = dhis2.import_values(rows, membership=membership, mode=form.cleaned_data["mode"],
+                                          dry_run=form.cleaned_data["dry_run"])
+    period = Period.containing(timezone.localdate(), "year")
+    return render(request, "indicators/dhis2.html", {
+        "form": form, "summary": summary, "period": period, "periods": recent_periods(timezone.localdate()),
+        "unit": membership.unit, "can_add": allowed(membership.role, "indicators", "add"),
+    })
