@@ -74,6 +74,20 @@ def test_split_target_ends_at_the_right_level(land):
     assert targets_for("STAFF_TRAINED", level="province", units=[province.pk], year=2026)[province.pk].value == 80
 
 
+def test_staff_by_level_take_the_split_target_of_their_level(land):
+    province, a, b, c = land
+    assert targets_for("STAFF_TRAINED_COMMUNE", level="commune", units=[a.pk], year=2026)[a.pk].value == 60
+    assert targets_for("STAFF_TRAINED_COMMUNE", level="province", units=[province.pk], year=2026)[province.pk].value \
+        == 60
+    assert targets_for("STAFF_TRAINED_PROVINCE", level="province", units=[province.pk], year=2026)[province.pk].value \
+        == 80
+    assert targets_for("STAFF_TRAINED_PROVINCE", level="commune", units=[a.pk], year=2026) == {}
+    # A target linked to the level's own indicator wins over the general one.
+    target(Plan.objects.get(unit=province), "STAFF_TRAINED_COMMUNE", 75)
+    got = targets_for("STAFF_TRAINED_COMMUNE", level="commune", units=[a.pk], year=2026)[a.pk]
+    assert (got.value, got.code) == (75, "STAFF_TRAINED_COMMUNE")
+
+
 def test_target_without_year_applies_to_every_year_of_its_plan(land):
     province, a, b, c = land
     for year in (2026, 2028, 2030):

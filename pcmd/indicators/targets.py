@@ -10,6 +10,7 @@ Rules:
   (plans.derive.applies_to_communes);
 - a province takes its own plan's target whose scope is empty or names the province/city level,
   so a split target ("80% at city level, 60% at commune level") ends at the right level;
+- STAFF_TRAINED_PROVINCE / _COMMUNE also take STAFF_TRAINED targets written for their level (BY_LEVEL);
 - when a unit has several issued plans covering the year, the yearly plan wins over a phase plan,
   then the latest issued.
 
@@ -91,10 +92,16 @@ def _rank(row: dict, year: int, level_scope: bool) -> tuple:
         year_rank = (0, -row["year"])
     issued = row["plan__issue_date"] or datetime.date.min
     return (row["plan__kind"] == PlanKind.ANNUAL and row["plan__period"] == str(year), issued, row["plan_id"],
-            year_rank, level_scope, -row["order"], -row["pk"])
+            row["indicator"] not in GENERAL, year_rank, level_scope, -row["order"], -row["pk"])
 
 
-FIELDS = ("pk", "order", "text", "metric", "comparator", "value", "value_max", "year", "scope", "plan_id",
+# Indicators by staff level take the general indicator's targets written for their level (a split
+# "80% at city level and 60% at commune level" linked to STAFF_TRAINED), unless linked to them directly.
+BY_LEVEL = {"STAFF_TRAINED_PROVINCE": ("STAFF_TRAINED", "province"),
+            "STAFF_TRAINED_COMMUNE": ("STAFF_TRAINED", "commune")}
+GENERAL = {general for general, _ in BY_LEVEL.values()}
+
+FIELDS = ("pk", "indicator", "order", "text", "metric", "comparator", "value", "value_max", "year", "scope", "plan_id",
           "plan__unit_id", "plan__unit__level", "plan__number", "plan__title", "plan__period", "plan__kind",
           "plan__issue_date")
 
@@ -111,8 +118,12 @@ def targets_for(code: str, *, level: str, units: Iterable[int] | None, year: int
     ids = None if units is None else [u if isinstance(u, int) else u.pk for u in units]
     if ids is not None and not ids:
         return {}
+    general, written_for = BY_LEVEL.get(code, (None, level))
+    if written_for == "province" and level == "commune":
+        return {}  # no province staff in a commune
+    codes = [code, general] if general else [code]
     plans = plans_for_year(year).filter(status=PlanStatus.ISSUED).values("pk")
-    rows = (Target.objects.filter(indicator=code, plan__in=plans)
+    rows = (Target.objects.filter(indicator__in=codes, plan__in=plans)
             .filter(Q(year__isnull=True) | Q(year__gte=year)))
     if level == "province":
         rows = rows.filter(plan__unit__level=Level.PROVINCE)
@@ -120,7 +131,10 @@ def targets_for(code: str, *, level: str, units: Iterable[int] | None, year: int
             rows = rows.filter(plan__unit__in=ids)
         best: dict[int, tuple] = {}
         for row in rows.values(*FIELDS):
-            if for_province(row["scope"]):
+            if written_for == "commune":  # the province's share of commune staff: the communes' target
+                if for_communes(row["scope"]):
+                    _keep(best, row["plan__unit_id"], _rank(row, year, _explicit_communes(row["scope"])), row)
+            elif for_province(row["scope"]):
                 _keep(best, row["plan__unit_id"], _rank(row, year, bool(row["scope"])), row)
         return {unit: _value(code, row, year, inherited=False) for unit, (_, row) in best.items()}
 
@@ -139,8 +153,7 @@ def targets_for(code: str, *, level: str, units: Iterable[int] | None, year: int
         if row["plan__unit__level"] == Level.PROVINCE:
             if for_communes(row["scope"]):
                 # An explicit commune scope beats an empty one (the commune half of a split target).
-                explicit = bool(COMMUNE_SCOPE.search(fold(row["scope"])))
-                _keep(provincial, row["plan__unit_id"], _rank(row, year, explicit), row)
+                _keep(provincial, row["plan__unit_id"], _rank(row, year, _explicit_communes(row["scope"])), row)
         elif row["plan__unit_id"] in province_of and for_communes(row["scope"]):
             _keep(own, row["plan__unit_id"], _rank(row, year, False), row)
     out = {unit: _value(code, row, year, inherited=False) for unit, (_, row) in own.items()}
@@ -148,6 +161,10 @@ def targets_for(code: str, *, level: str, units: Iterable[int] | None, year: int
         if commune not in out and province in provincial:
             out[commune] = _value(code, provincial[province][1], year, inherited=True)
     return out
+
+
+def _explicit_communes(scope: str) -> bool:
+    return bool(COMMUNE_SCOPE.search(fold(scope)))
 
 
 def _keep(best: dict, unit: int, rank: tuple, row: dict) -> None:
