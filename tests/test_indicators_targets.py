@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from pcmd.geo.models import AdminUnit, Level
-from pcmd.indicators.targets import for_communes, for_province, targets_for
+from pcmd.indicators.targets import for_communes, for_province, targets_for, targets_panel
 from pcmd.plans.models import Plan, PlanKind, PlanStatus, Target
 
 pytestmark = pytest.mark.django_db
@@ -138,6 +138,12 @@ def test_fixed_number_of_queries_whatever_the_number_of_units(land, django_asser
     with django_assert_num_queries(1):
         targets_for("VENUES_INSPECTED", level="province", units=[province.pk], year=2026)
     assert len(few) == 1 and len(many) == 23
+    with django_assert_num_queries(2):
+        panel = targets_panel(["VENUES_INSPECTED", "STAFF_TRAINED_COMMUNE", "STAFF_TRAINED_PROVINCE", "COMM_SESSIONS"],
+                              level="commune", units=[a.pk, b.pk], year=2026)
+    assert panel["VENUES_INSPECTED"] == targets_for("VENUES_INSPECTED", level="commune", units=[a.pk, b.pk], year=2026)
+    assert {u: t.value for u, t in panel["STAFF_TRAINED_COMMUNE"].items()} == {a.pk: 60, b.pk: 60}
+    assert panel["STAFF_TRAINED_PROVINCE"] == {} and panel["COMM_SESSIONS"] == {}
 
 
 def test_all_units_and_country(land):

@@ -15,7 +15,8 @@ Rules:
   then the latest issued.
 
 Set-wise: one query for the communes' provinces (commune level) and one for the targets, whatever
-the number of units. There is no national plan: level "country" has no target.
+the number of units; `targets_panel` does the same for several indicators at once (a scorecard).
+There is no national plan: level "country" has no target.
 """
 
 from __future__ import annotations
@@ -111,45 +112,72 @@ def targets_for(code: str, *, level: str, units: Iterable[int] | None, year: int
 
     `units` are ids of that level (None: every unit that has a target). Units without target are absent.
     """
+    return targets_panel([code], level=level, units=units, year=year)[code]
+
+
+def targets_panel(codes: Iterable[str], *, level: str, units: Iterable[int] | None, year: int
+                  ) -> dict[str, dict[int, TargetValue]]:
+    """{code: {unit id: TargetValue}} for several indicators with the same two queries (a scorecard)."""
+    codes = list(codes)
+    out: dict[str, dict[int, TargetValue]] = {code: {} for code in codes}
     if level == "country":
-        return {}
+        return out
     if level not in ("commune", "province"):
         raise ValueError("level must be commune, province or country")
     ids = None if units is None else [u if isinstance(u, int) else u.pk for u in units]
-    if ids is not None and not ids:
-        return {}
-    general, written_for = BY_LEVEL.get(code, (None, level))
-    if written_for == "province" and level == "commune":
-        return {}  # no province staff in a commune
-    codes = [code, general] if general else [code]
+    # Which linked codes feed each asked code, and the level its targets must be written for.
+    feeds: dict[str, tuple[set[str], str]] = {}
+    for code in codes:
+        general, written_for = BY_LEVEL.get(code, (None, level))
+        if written_for == "province" and level == "commune":
+            continue  # no province staff in a commune
+        feeds[code] = ({code, general} - {None}, written_for)
+    if (ids is not None and not ids) or not feeds:
+        return out
+    linked = set().union(*(linked for linked, _ in feeds.values()))
     plans = plans_for_year(year).filter(status=PlanStatus.ISSUED).values("pk")
-    rows = (Target.objects.filter(indicator__in=codes, plan__in=plans)
+    rows = (Target.objects.filter(indicator__in=linked, plan__in=plans)
             .filter(Q(year__isnull=True) | Q(year__gte=year)))
+    province_of: dict[int, int] = {}
     if level == "province":
         rows = rows.filter(plan__unit__level=Level.PROVINCE)
         if ids is not None:
             rows = rows.filter(plan__unit__in=ids)
-        best: dict[int, tuple] = {}
-        for row in rows.values(*FIELDS):
-            if written_for == "commune":  # the province's share of commune staff: the communes' target
-                if for_communes(row["scope"]):
-                    _keep(best, row["plan__unit_id"], _rank(row, year, _explicit_communes(row["scope"])), row)
-            elif for_province(row["scope"]):
-                _keep(best, row["plan__unit_id"], _rank(row, year, bool(row["scope"])), row)
-        return {unit: _value(code, row, year, inherited=False) for unit, (_, row) in best.items()}
-
-    communes = AdminUnit.objects.filter(level=Level.COMMUNE)
-    if ids is not None:
-        communes = communes.filter(pk__in=ids)
-    province_of = dict(communes.values_list("pk", "province_id"))
-    if ids is None:
-        rows = rows.filter(plan__unit__level__in=(Level.COMMUNE, Level.PROVINCE))
     else:
-        rows = rows.filter(Q(plan__unit__in=ids) | Q(plan__unit__in=set(province_of.values()) - {None},
-                                                    plan__unit__level=Level.PROVINCE))
+        communes = AdminUnit.objects.filter(level=Level.COMMUNE)
+        if ids is not None:
+            communes = communes.filter(pk__in=ids)
+        province_of = dict(communes.values_list("pk", "province_id"))
+        if ids is None:
+            rows = rows.filter(plan__unit__level__in=(Level.COMMUNE, Level.PROVINCE))
+        else:
+            rows = rows.filter(Q(plan__unit__in=ids) | Q(plan__unit__in=set(province_of.values()) - {None},
+                                                        plan__unit__level=Level.PROVINCE))
+    rows = list(rows.values(*FIELDS))
+    for code, (linked_codes, written_for) in feeds.items():
+        mine = [row for row in rows if row["indicator"] in linked_codes]
+        if level == "province":
+            out[code] = _for_provinces(code, mine, year, written_for)
+        else:
+            out[code] = _for_communes(code, mine, year, province_of)
+    return out
+
+
+def _for_provinces(code: str, rows: list[dict], year: int, written_for: str) -> dict[int, TargetValue]:
+    best: dict[int, tuple] = {}
+    for row in rows:
+        if written_for == "commune":  # the province's share of commune staff: the communes' target
+            if for_communes(row["scope"]):
+                _keep(best, row["plan__unit_id"], _rank(row, year, _explicit_communes(row["scope"])), row)
+        elif for_province(row["scope"]):
+            _keep(best, row["plan__unit_id"], _rank(row, year, bool(row["scope"])), row)
+    return {unit: _value(code, row, year, inherited=False) for unit, (_, row) in best.items()}
+
+
+def _for_communes(code: str, rows: list[dict], year: int, province_of: dict[int, int]) -> dict[int, TargetValue]:
     own: dict[int, tuple] = {}
     provincial: dict[int, tuple] = {}
-    for row in rows.values(*FIELDS):
+    for row in rows:
         if row["plan__unit__level"] == Level.PROVINCE:
             if for_communes(row["scope"]):
                 # An explicit commune scope beats an empty one (the commune half of a split target).
