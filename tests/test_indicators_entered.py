@@ -144,7 +144,7 @@ def test_modified_z_on_a_hand_series():
     assert services.modified_z(20, history) == pytest.approx(0.6745 * 8)  # 5.4 > 3.5
     assert services.is_outlier(services.modified_z(20, history))
     assert not services.is_outlier(services.modified_z(14, history))  # 1.35
-    assert services.modified_z(50, [1, 2, 3]) is None  # too little history
+    assert services.modified_z(50, [1, 2]) is None  # too little history
     # MAD = 0: falls back to the mean absolute deviation; constant history flags any change.
     assert services.modified_z(5, [5, 5, 5, 5, 9]) == 0
     assert services.is_outlier(services.modified_z(30, [5, 5, 5, 5, 9]))

@@ -27,7 +27,7 @@ from .models import DataApproval, DataValue
 
 APPROVER_ROLES = frozenset({Role.LEADER, Role.COORDINATOR})
 Z_LIMIT = 3.5
-MIN_HISTORY = 4  # fewer earlier periods than this: too little history to call a value unusual
+MIN_HISTORY = 3  # fewer other periods than this: too little history to call a value unusual
 
 
 def entered_indicators():
@@ -99,9 +99,9 @@ def is_outlier(z: float | None) -> bool:
 
 
 def history_of(indicator_code: str, unit_id: int, period: Period) -> list[float]:
-    """The unit's earlier values of the same indicator and period kind (months with months…)."""
-    rows = DataValue.objects.filter(indicator=indicator_code, unit_id=unit_id, period_kind=period.kind,
-                                    period_end__lt=period.start).values_list("numerator", "denominator")
+    """The unit's values of the same indicator for its other periods of the same kind (months with months…)."""
+    rows = (DataValue.objects.filter(indicator=indicator_code, unit_id=unit_id, period_kind=period.kind)
+            .exclude(period=period.code).values_list("numerator", "denominator"))
     return [m for m in (measure(indicator_code, n, d) for n, d in rows) if m is not None]
 
 
@@ -113,7 +113,7 @@ def outlier_z(indicator_code: str, unit_id: int, period: Period, numerator, deno
 
 
 def flag_outliers(values: list[DataValue]) -> dict[int, float]:
-    """{DataValue pk: z} for the values that are outliers against their unit's earlier periods.
+    """{DataValue pk: z} for the values that are outliers against their unit's other periods.
 
     One query loads the histories of every (indicator, unit) on the page.
     """
@@ -125,16 +125,16 @@ def flag_outliers(values: list[DataValue]) -> dict[int, float]:
         condition |= Q(indicator=code, unit_id=unit_id)
     history = defaultdict(list)
     for row in DataValue.objects.filter(condition).values_list(
-            "indicator", "unit_id", "period_kind", "period_end", "numerator", "denominator"):
+            "indicator", "unit_id", "period_kind", "period", "numerator", "denominator"):
         history[row[:3]].append(row[3:])
     flags = {}
     for v in values:
-        earlier = [measure(v.indicator, n, d) for end, n, d in history[(v.indicator, v.unit_id, v.period_kind)]
-                   if end < v.period_start]
+        others = [measure(v.indicator, n, d) for code, n, d in history[(v.indicator, v.unit_id, v.period_kind)]
+                  if code != v.period]
         value = measure(v.indicator, v.numerator, v.denominator)
         if value is None:
             continue
-        z = modified_z(value, [x for x in earlier if x is not None])
+        z = modified_z(value, [x for x in others if x is not None])
         if is_outlier(z):
             flags[v.pk] = z
     return flags
