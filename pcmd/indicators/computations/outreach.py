@@ -85,30 +85,34 @@ def _quarter_window(period) -> tuple[int, int, datetime.date]:
     return len(starts), ended, as_of
 
 
-def _met_counts(inner, key: str, period) -> dict[int, int]:
+def _met_counts(inner, level: str, key: str, period) -> dict[int, int]:
     """{key: units meeting the regularity rule} from `inner`, a grouped queryset of rows
-    (u: the unit judged, c: its commune, p: its province, qt: quarter, n: activities).
+    (u: the unit judged, a commune or a hamlet; qt: quarter; n: activities).
 
-    One SQL statement: the grouped rows are wrapped, joined to the commune's and the province's rule
-    (the commune's own wins, else the province's, else the default) and counted per `key` ("c" or "p").
+    One SQL statement: the grouped rows are wrapped, joined to the active unit of `level` (its
+    commune and province) and to the commune's and the province's rule (the commune's own wins,
+    else the province's, else the default), and the units meeting it counted per `key` (a column of
+    the unit: "id", "parent_id" or "province_id").
     """
     quarters, ended, _ = _quarter_window(period)
     inner_sql, params = inner.query.sql_with_params()
-    rule = RegularityRule._meta.db_table
+    rule, units = RegularityRule._meta.db_table, AdminUnit._meta.db_table
+    commune = "h.id" if level == Level.COMMUNE else "h.parent_id"
     asked = f"((m.min_q * {quarters} + 3) / 4)"  # ceil(min_quarters × quarters / 4)
     asked = f"(CASE WHEN {asked} < {ended} THEN {asked} ELSE {ended} END)"
     required = f"(CASE WHEN {asked} < 1 THEN 1 ELSE {asked} END)"
     sql = f"""
         SELECT m.k, SUM(CASE WHEN m.met_q >= {required} THEN 1 ELSE 0 END)
         FROM (
-            SELECT g.u AS u, g.{key} AS k,
+            SELECT g.u AS u, h.{key} AS k,
                    SUM(CASE WHEN g.n >= COALESCE(r1.min_per_quarter, r2.min_per_quarter, {DEFAULT_MIN_PER_QUARTER})
                        THEN 1 ELSE 0 END) AS met_q,
                    COALESCE(r1.min_quarters, r2.min_quarters, {DEFAULT_MIN_QUARTERS}) AS min_q
             FROM ({inner_sql}) g
-            LEFT JOIN {rule} r1 ON r1.unit_id = g.c
-            LEFT JOIN {rule} r2 ON r2.unit_id = g.p
-            GROUP BY g.u, g.{key}, r1.min_quarters, r2.min_quarters
+            INNER JOIN {units} h ON h.id = g.u AND h.level = '{level}' AND h.is_active
+            LEFT JOIN {rule} r1 ON r1.unit_id = {commune}
+            LEFT JOIN {rule} r2 ON r2.unit_id = h.province_id
+            GROUP BY g.u, h.{key}, r1.min_quarters, r2.min_quarters
         ) m
         GROUP BY m.k
     """
@@ -118,12 +122,10 @@ def _met_counts(inner, key: str, period) -> dict[int, int]:
 
 
 def _commune_activity_rows(period, by, ids):
+    """(commune, quarter, activities) rows; the commune's level and state are checked by _met_counts."""
     _, _, as_of = _quarter_window(period)
-    acts = Activity.objects.filter(unit__level=Level.COMMUNE, unit__is_active=True,
-                                   date__gte=period.start, date__lte=as_of)
-    acts = _restrict(acts, by, ids)
-    return (acts.values(u=F("unit_id"), c=F("unit_id"), p=F("province_id"), qt=TruncQuarter("date"))
-            .annotate(n=Count("pk")).order_by())
+    acts = _restrict(Activity.objects.filter(date__gte=period.start, date__lte=as_of), by, ids)
+    return acts.values(u=F("unit_id"), qt=TruncQuarter("date")).annotate(n=Count("pk")).order_by()
 
 
 @computes("COMM_COMMUNES")
@@ -134,8 +136,8 @@ def comm_communes(period, by, ids):
     activity in each quarter) is applied over the quarters of the period, see the module docstring.
     At by="province": (communes meeting the rule, active communes) per province.
     """
-    key = "c" if by == "unit" else "p"
-    met = _met_counts(_commune_activity_rows(period, by, ids), key, period)
+    key = "id" if by == "unit" else "province_id"
+    met = _met_counts(_commune_activity_rows(period, by, ids), Level.COMMUNE, key, period)
     if by == "unit":
         communes = communes_of(None)
         communes = communes.filter(pk__in=ids) if ids is not None else communes
@@ -153,14 +155,11 @@ def comm_hamlets(period, by, ids):
     """
     _, _, as_of = _quarter_window(period)
     path = "parent" if by == "unit" else "province"
-    links = Activity.hamlets.through.objects.filter(
-        adminunit__level=Level.HAMLET, adminunit__is_active=True,
-        activity__date__gte=period.start, activity__date__lte=as_of)
-    links = _restrict(links, f"adminunit__{path}", ids)
-    inner = (links.values(u=F("adminunit_id"), c=F("adminunit__parent_id"), p=F("adminunit__province_id"),
-                          qt=TruncQuarter("activity__date"))
-             .annotate(n=Count("pk")).order_by())
-    met = _met_counts(inner, "c" if by == "unit" else "p", period)
+    # As the outreach page: the activities of the communes looked at, then the hamlets they covered.
+    links = Activity.hamlets.through.objects.filter(activity__date__gte=period.start, activity__date__lte=as_of)
+    links = _restrict(links, f"activity__{by}", ids)
+    inner = links.values(u=F("adminunit_id"), qt=TruncQuarter("activity__date")).annotate(n=Count("pk")).order_by()
+    met = _met_counts(inner, Level.HAMLET, f"{path}_id", period)
     hamlets = _restrict(AdminUnit.objects.filter(level=Level.HAMLET, is_active=True), path, ids)
     totals = hamlets.values(path).annotate(n=Count("pk")).values_list(path, "n").order_by()
     return {unit_id: (met.get(unit_id, 0), n) for unit_id, n in totals if unit_id is not None}
