@@ -24,6 +24,7 @@ each) and prints the PostgreSQL line last.
 """
 
 import argparse
+import datetime
 import os
 import random
 import subprocess
@@ -41,6 +42,8 @@ def main():
     parser.add_argument("--tips", type=int, default=250_000, help="tips in total after the top-up")
     parser.add_argument("--year", type=int, default=2026)
     parser.add_argument("--requests", type=int, default=50)
+    parser.add_argument("--scale", default="national", choices=("demo", "province", "national"),
+                        help="the demo seed's scale (demo and province: quick checks of the baseline)")
     args = parser.parse_args()
     if args.engines:
         return run_engines(args)
@@ -117,7 +120,7 @@ def run_engines(args):
         else:
             env.pop("DATABASE_URL", None)
         argv = [sys.executable, str(ROOT / "bench" / "indicators.py"), "--tips", str(args.tips),
-                "--year", str(args.year), "--requests", str(args.requests)]
+                "--year", str(args.year), "--requests", str(args.requests), "--scale", args.scale]
         print(f"== {engine_name}", flush=True)
         proc = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, text=True)
         lines = []
@@ -145,9 +148,9 @@ def generate(args):
     from pcmd.tips.models import Tip
 
     started = time.perf_counter()
-    ctx = seed("national")
+    ctx = seed(args.scale)
     seed_s = time.perf_counter() - started
-    print(f"seed_national_s={seed_s:.1f}", flush=True)
+    print(f"seed_{args.scale}_s={seed_s:.1f}", flush=True)
     have = Tip.objects.count()
     with transaction.atomic():
         added = top_up_tips(max(0, args.tips - have))
@@ -203,76 +206,313 @@ def top_up_tips(n: int) -> int:
 
 
 # ---------------------------------------------------------------- baseline SQL
-# One hand-written query per indicator and level, from the definitions in pcmd/indicators/computations.
-# Each returns {unit id: (numerator, denominator or None)}.
+# One hand-written query per indicator and level, written from the definitions in
+# pcmd/indicators/computations (registries.py, outreach.py) and entered.py. Each returns
+# {unit id: (numerator, denominator or None)}. Plain SQL that runs on SQLite and PostgreSQL.
 
 
 def _group(level):
     return "unit_id" if level == "commune" else "province_id"
 
 
-def _bounds(period):
-    return period.start, period.end
+def _today():
+    from django.utils import timezone
+
+    return timezone.localdate()
 
 
-def _count_rows(table, date_column, extra=""):
-    def run(cursor, level, period):
-        g = _group(level)
-        cursor.execute(f"SELECT {g}, COUNT(*) FROM {table} WHERE {date_column} >= %s AND {date_column} <= %s "
-                       f"{extra} GROUP BY {g}", list(_bounds(period)))
+def _as_of(period):
+    return min(period.end, _today())
+
+
+def _midnight(day):
+    from django.db import connection
+    from django.utils import timezone
+
+    value = timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+def _rows(cursor, sql, params, *, count=False, keep_empty=True):
+    cursor.execute(sql, params)
+    if count:
         return {u: (n, None) for u, n in cursor.fetchall()}
+    return {u: (num or 0, den or 0) for u, num, den in cursor.fetchall() if keep_empty or den}
+
+
+def _count(table, date_column, *, where="", join="", group=None, distinct=None, datetime_column=False):
+    """COUNT(*) (or COUNT(DISTINCT …)) of rows of `table` dated in the period, grouped by unit or province."""
+    def run(cursor, level, period):
+        g = group(level) if group else f"t.{_group(level)}"
+        start, after = period.start, period.end + datetime.timedelta(days=1)
+        if datetime_column:
+            start, after = _midnight(start), _midnight(after)
+        what = f"COUNT(DISTINCT t.{distinct})" if distinct else "COUNT(*)"
+        return _rows(cursor, f"SELECT {g}, {what} FROM {table} t {join} WHERE t.{date_column} >= %s "
+                             f"AND t.{date_column} < %s {where} GROUP BY {g}", [start, after], count=True)
     return run
 
 
-def venues_inspected(cursor, level, period):
-    g = _group(level)
-    start, end = _bounds(period)
-    cursor.execute(f"""
-        SELECT e.{g}, COUNT(DISTINCT v.establishment_id), COUNT(DISTINCT e.id)
-        FROM venues_establishment e
-        LEFT JOIN inspections_visit v ON v.establishment_id = e.id AND v.date >= %s AND v.date <= %s
-        WHERE e.status = 'operating'
-        GROUP BY e.{g}""", [start, end])
-    return {u: (visited, total) for u, visited, total in cursor.fetchall()}
-
-
-def tips_on_time(cursor, level, period):
-    g = _group(level)
-    start, end = _bounds(period)
-    cursor.execute(f"""
-        SELECT {g}, SUM(CASE WHEN handled_on <= due_date THEN 1 ELSE 0 END), COUNT(*)
-        FROM tips_tip
-        WHERE handled_on >= %s AND handled_on <= %s AND outcome <> 'duplicate'
-        GROUP BY {g}""", [start, end])
-    return {u: (on_time, handled) for u, on_time, handled in cursor.fetchall()}
-
-
-def _communes_rollup(per_commune_sql, params_fn):
-    """A "communes with X" indicator: per commune (1 or 0, 1); the province counts its communes."""
+def _per_commune(commune_sql):
+    """A "communes with X" indicator (roll-up "communes"): `commune_sql(period)` gives (sql, params) of rows
+    (id, province_id, has) over the active communes; the province counts its communes."""
     def run(cursor, level, period):
-        inner = per_commune_sql
+        sql, params = commune_sql(period)
         if level == "commune":
-            cursor.execute(f"SELECT id, has FROM ({inner}) c", params_fn(period))
-            return {u: (int(bool(has)), 1) for u, has in cursor.fetchall()}
-        cursor.execute(f"SELECT province_id, SUM(has), COUNT(*) FROM ({inner}) c GROUP BY province_id",
-                       params_fn(period))
+            cursor.execute(f"SELECT c.id, c.has FROM ({sql}) c", params)
+            return {u: (1 if has else 0, 1) for u, has in cursor.fetchall()}
+        cursor.execute(f"SELECT c.province_id, SUM(c.has), COUNT(*) FROM ({sql}) c GROUP BY c.province_id", params)
         return {u: (int(n), int(d)) for u, n, d in cursor.fetchall()}
     return run
 
 
-communes_with_plan = _communes_rollup(
-    """SELECT a.id, a.province_id,
-              CASE WHEN EXISTS (SELECT 1 FROM plans_plan p WHERE p.unit_id = a.id AND p.status = 'issued')
-                   THEN 1 ELSE 0 END AS has
-       FROM geo_adminunit a WHERE a.level = 'commune' AND a.is_active""",
-    lambda period: [])
+ACTIVE_COMMUNES = "FROM geo_adminunit a WHERE a.level = 'commune' AND a.is_active = %s"
 
+
+def venues_inspected(cursor, level, period):
+    g = _group(level)
+    return _rows(cursor, f"""
+        SELECT e.{g}, COUNT(DISTINCT v.establishment_id), COUNT(DISTINCT e.id)
+        FROM venues_establishment e
+        LEFT JOIN inspections_visit v ON v.establishment_id = e.id AND v.date >= %s AND v.date <= %s
+        WHERE e.status = 'operating'
+        GROUP BY e.{g}""", [period.start, period.end], keep_empty=False)
+
+
+def venues_managed(cursor, level, period):
+    g = _group(level)
+    since = period.end - datetime.timedelta(days=364)
+    return _rows(cursor, f"""
+        SELECT e.{g},
+               SUM(CASE WHEN e.managing_agency_id IS NOT NULL AND (
+                        (e.updated_at >= %s AND e.updated_at < %s)
+                        OR EXISTS (SELECT 1 FROM inspections_visit v WHERE v.establishment_id = e.id
+                                   AND v.date >= %s AND v.date <= %s)) THEN 1 ELSE 0 END),
+               COUNT(*)
+        FROM venues_establishment e WHERE e.status = 'operating' GROUP BY e.{g}""",
+                 [_midnight(since), _midnight(period.end + datetime.timedelta(days=1)), since, period.end],
+                 keep_empty=False)
+
+
+def tips_on_time(cursor, level, period):
+    g = _group(level)
+    last_due = min(period.end, _today() - datetime.timedelta(days=1))
+    s, e = period.start, period.end
+    return _rows(cursor, f"""
+        SELECT {g},
+               SUM(CASE WHEN handled_on >= %s AND handled_on <= %s AND handled_on <= due_date THEN 1 ELSE 0 END),
+               COUNT(*)
+        FROM tips_tip
+        WHERE outcome <> 'duplicate'
+          AND ((handled_on >= %s AND handled_on <= %s)
+               OR (due_date >= %s AND due_date <= %s AND (handled_on IS NULL OR handled_on > %s)))
+        GROUP BY {g}""", [s, e, s, e, s, last_due, e], keep_empty=False)
+
+
+def communes_with_plan_sql(period):
+    return (f"""SELECT a.id, a.province_id,
+                       CASE WHEN EXISTS (SELECT 1 FROM plans_plan p WHERE p.unit_id = a.id AND p.status = 'issued'
+                            AND SUBSTR(p.period, 1, 4) <= %s
+                            AND COALESCE(NULLIF(SUBSTR(p.period, 6, 4), ''), SUBSTR(p.period, 1, 4)) >= %s)
+                       THEN 1 ELSE 0 END AS has {ACTIVE_COMMUNES}""",
+            [str(period.end.year), str(period.start.year), True])
+
+
+INTEGRATION_COLUMNS = ("with_drugs", "with_hiv", "with_trafficking", "with_social_security", "with_poverty")
+
+
+def communes_integrating_sql(period):
+    programs = " OR ".join(f"i.{c} = %s" for c in INTEGRATION_COLUMNS)
+    return (f"""SELECT a.id, a.province_id,
+                       CASE WHEN EXISTS (SELECT 1 FROM outreach_integration i WHERE i.unit_id = a.id
+                            AND i.year >= %s AND i.year <= %s AND ({programs})) THEN 1 ELSE 0 END AS has
+                {ACTIVE_COMMUNES}""",
+            [period.start.year, period.end.year, *[True] * len(INTEGRATION_COLUMNS), True])
+
+
+def _quarters(period):
+    """[(start, end)] of the calendar quarters the period overlaps, and how many ended by "as of"."""
+    as_of = _as_of(period)
+    first = datetime.date(period.start.year, (period.start.month - 1) // 3 * 3 + 1, 1)
+    out = []
+    while first <= period.end:
+        following = datetime.date(first.year + (first.month + 2) // 12, (first.month + 2) % 12 + 1, 1)
+        out.append((first, following - datetime.timedelta(days=1)))
+        first = following
+    return out, sum(1 for _, end in out if end <= as_of)
+
+
+def _regular(period, rows_sql, rows_params):
+    """(sql, params): per unit u (commune c, province p) 1 when it met the regularity rule in the period.
+
+    `rows_sql` yields (u, c, p, d) rows: the unit judged, its commune, its province and an activity date
+    (already restricted to the period up to "as of"). Activities per quarter are counted with one
+    CASE column per quarter; the rule is the commune's, else the province's, else 1 a quarter in 4 of 4.
+    """
+    quarters, ended = _quarters(period)
+    cols = ", ".join(f"SUM(CASE WHEN r.d >= %s AND r.d <= %s THEN 1 ELSE 0 END) AS q{i}"
+                     for i in range(len(quarters)))
+    params = [x for q in quarters for x in q] + rows_params
+    per_quarter = "COALESCE(r1.min_per_quarter, r2.min_per_quarter, 1)"
+    met_quarters = " + ".join(f"(CASE WHEN g.q{i} >= {per_quarter} THEN 1 ELSE 0 END)" for i in range(len(quarters)))
+    asked = f"((COALESCE(r1.min_quarters, r2.min_quarters, 4) * {len(quarters)} + 3) / 4)"
+    asked = f"(CASE WHEN {asked} < {ended} THEN {asked} ELSE {ended} END)"
+    required = f"(CASE WHEN {asked} < 1 THEN 1 ELSE {asked} END)"
+    sql = f"""
+        SELECT g.u, g.c, g.p, CASE WHEN ({met_quarters}) >= {required} THEN 1 ELSE 0 END AS met
+        FROM (SELECT r.u, r.c, r.p, {cols} FROM ({rows_sql}) r GROUP BY r.u, r.c, r.p) g
+        LEFT JOIN outreach_regularityrule r1 ON r1.unit_id = g.c
+        LEFT JOIN outreach_regularityrule r2 ON r2.unit_id = g.p"""
+    return sql, params
+
+
+def comm_communes_sql(period):
+    rows = """SELECT t.unit_id AS u, t.unit_id AS c, t.province_id AS p, t.date AS d
+              FROM outreach_activity t JOIN geo_adminunit a ON a.id = t.unit_id
+              WHERE a.level = 'commune' AND a.is_active = %s AND t.date >= %s AND t.date <= %s"""
+    met_sql, params = _regular(period, rows, [True, period.start, _as_of(period)])
+    return (f"""SELECT a.id, a.province_id, COALESCE(m.met, 0) AS has
+                FROM geo_adminunit a LEFT JOIN ({met_sql}) m ON m.u = a.id
+                WHERE a.level = 'commune' AND a.is_active = %s""", [*params, True])
+
+
+def comm_hamlets(cursor, level, period):
+    rows = """SELECT h.id AS u, h.parent_id AS c, h.province_id AS p, t.date AS d
+              FROM outreach_activity_hamlets l JOIN outreach_activity t ON t.id = l.activity_id
+              JOIN geo_adminunit h ON h.id = l.adminunit_id
+              WHERE h.level = 'hamlet' AND h.is_active = %s AND t.date >= %s AND t.date <= %s"""
+    met_sql, params = _regular(period, rows, [True, period.start, _as_of(period)])
+    g = "parent_id" if level == "commune" else "province_id"
+    return _rows(cursor, f"""
+        SELECT h.{g}, SUM(COALESCE(m.met, 0)), COUNT(*)
+        FROM geo_adminunit h LEFT JOIN ({met_sql}) m ON m.u = h.id
+        WHERE h.level = 'hamlet' AND h.is_active = %s AND h.{g} IS NOT NULL
+        GROUP BY h.{g}""", [*params, True])
+
+
+def _reach(groups):
+    def run(cursor, level, period):
+        g = _group(level)
+        total = " + ".join(f"t.reach_{x}" for x in groups)
+        cursor.execute(f"SELECT t.{g}, SUM({total}) FROM outreach_activity t WHERE t.date >= %s AND t.date <= %s "
+                       f"GROUP BY t.{g}", [period.start, period.end])
+        reached = {u: n for u, n in cursor.fetchall()}
+        marks = ", ".join(["%s"] * len(groups))
+        if level == "commune":
+            base_sql = f"""SELECT d.unit_id, SUM(d.value) FROM outreach_denominator d
+                           WHERE d.year = %s AND d."group" IN ({marks}) GROUP BY d.unit_id"""
+        else:  # the province's own row for a group, else the sum of its communes' rows
+            base_sql = f"""SELECT x.province_id,
+                                  SUM(CASE WHEN x.own IS NOT NULL THEN x.own ELSE COALESCE(x.rest, 0) END)
+                           FROM (SELECT d.province_id, d."group",
+                                        SUM(CASE WHEN d.unit_id = d.province_id THEN d.value END) AS own,
+                                        SUM(CASE WHEN d.unit_id <> d.province_id THEN d.value END) AS rest
+                                 FROM outreach_denominator d WHERE d.year = %s AND d."group" IN ({marks})
+                                 GROUP BY d.province_id, d."group") x
+                           GROUP BY x.province_id"""
+        cursor.execute(base_sql, [period.end.year, *groups])
+        base = {u: n for u, n in cursor.fetchall()}
+        return {u: (reached.get(u) or 0, base.get(u, 0) or 0) for u in reached.keys() | base.keys()}
+    return run
+
+
+def _trained(levels):
+    def run(cursor, level, period):
+        g = _group(level)
+        marks = ", ".join(["%s"] * len(levels))
+        return _rows(cursor, f"""
+            SELECT s.{g},
+                   SUM(CASE WHEN EXISTS (SELECT 1 FROM outreach_participant pa JOIN outreach_course co
+                                         ON co.id = pa.course_id
+                                         WHERE pa.staff_id = s.id AND pa.attended = %s
+                                         AND co.start_date >= %s AND co.start_date <= %s) THEN 1 ELSE 0 END),
+                   COUNT(*)
+            FROM outreach_staffmember s JOIN geo_adminunit a ON a.id = s.unit_id
+            WHERE s.is_active = %s AND a.level IN ({marks})
+            GROUP BY s.{g}""", [True, period.start, period.end, True, *levels])
+    return run
+
+
+def commitments_signed(cursor, level, period):
+    g = _group(level)
+    as_of = _as_of(period)
+    return _rows(cursor, f"""
+        SELECT e.{g},
+               SUM(CASE WHEN EXISTS (SELECT 1 FROM outreach_commitment c WHERE c.establishment_id = e.id
+                                     AND c.date <= %s AND (c.valid_until IS NULL OR c.valid_until >= %s))
+                   THEN 1 ELSE 0 END),
+               COUNT(*)
+        FROM venues_establishment e WHERE e.status = 'operating' GROUP BY e.{g}""", [as_of, as_of])
+
+
+def cases_tried(cursor, level, period):
+    g = _group(level)
+    return _rows(cursor, f"""
+        SELECT {g}, SUM(CASE WHEN tried_on <= %s THEN 1 ELSE 0 END), COUNT(*)
+        FROM enforcement_criminalcase WHERE indicted_on >= %s AND indicted_on <= %s GROUP BY {g}""",
+                 [period.end, period.start, period.end])
+
+
+def crimes_handled(cursor, level, period):
+    g = _group(level)
+    e = period.end
+    return _rows(cursor, f"""
+        SELECT {g}, SUM(CASE WHEN initiated_on <= %s OR indicted_on <= %s OR tried_on <= %s THEN 1 ELSE 0 END),
+               COUNT(*)
+        FROM enforcement_criminalcase WHERE detected_on >= %s AND detected_on <= %s GROUP BY {g}""",
+                 [e, e, e, period.start, e])
+
+
+def support_access(cursor, level, period):
+    """Entered figures, DHIS2's "last value": per unit the latest period inside the query period."""
+    g = _group(level)
+    return _rows(cursor, f"""
+        SELECT x.{g}, SUM(x.numerator), SUM(x.denominator)
+        FROM (SELECT v.*, ROW_NUMBER() OVER (PARTITION BY v.unit_id
+                                             ORDER BY v.period_end DESC, v.period_start ASC, v.id DESC) AS rn
+              FROM indicators_datavalue v
+              WHERE v.indicator = 'SUPPORT_ACCESS' AND v.period_start >= %s AND v.period_end <= %s) x
+        WHERE x.rn = 1 GROUP BY x.{g}""", [period.start, period.end])
+
+
+def _hotspot_group(level):
+    return f"h.{_group(level)}"
+
+
+PRESS = "('bao-chi', 'phong-su', 'mang-xa-hoi')"
+HOTSPOT_JOIN = "JOIN hotspots_hotspot h ON h.id = t.hotspot_id"
 
 BASELINES = {
-    "VENUES_INSPECTED": venues_inspected,
     "TIPS_ON_TIME": tips_on_time,
-    "COMMUNES_WITH_PLAN": communes_with_plan,
-    "CASES_DETECTED": _count_rows("enforcement_criminalcase", "detected_on"),
+    "COMM_HAMLETS": comm_hamlets,
+    "REACH_VENUE_WORKERS": _reach(["est_workers"]),
+    "REACH_INDUSTRIAL_WORKERS": _reach(["ip_workers"]),
+    "REACH_STUDENTS": _reach(["hs_students", "uni_students", "voc_students"]),
+    "STAFF_TRAINED": _trained(["province", "commune"]),
+    "STAFF_TRAINED_PROVINCE": _trained(["province"]),
+    "STAFF_TRAINED_COMMUNE": _trained(["commune"]),
+    "COMM_SESSIONS": _count("outreach_activity", "date", join="JOIN outreach_activitykind k ON k.id = t.kind_id",
+                            where=f"AND k.code NOT IN {PRESS}"),
+    "PRESS_ITEMS": _count("outreach_activity", "date", join="JOIN outreach_activitykind k ON k.id = t.kind_id",
+                          where=f"AND k.code IN {PRESS}"),
+    "COMM_COMMUNES": _per_commune(comm_communes_sql),
+    "COMMUNES_INTEGRATING": _per_commune(communes_integrating_sql),
+    "COMMUNES_WITH_PLAN": _per_commune(communes_with_plan_sql),
+    "VENUES_INSPECTED": venues_inspected,
+    "COMMITMENTS_SIGNED": commitments_signed,
+    "VENUES_MANAGED": venues_managed,
+    "SUPPORT_ACCESS": support_access,
+    "CASES_TRIED": cases_tried,
+    "CASES_DETECTED": _count("enforcement_criminalcase", "detected_on"),
+    "CRIMES_HANDLED": crimes_handled,
+    "HOTSPOTS_NEW": _count("hotspots_hotspot", "first_identified"),
+    "HOTSPOTS_SUPPRESSED": _count("hotspots_hotspotevent", "date", join=HOTSPOT_JOIN, group=_hotspot_group,
+                                  where="AND t.to_status = 'suppressed'", distinct="hotspot_id"),
+    "HOTSPOTS_REEMERGED": _count("hotspots_hotspotevent", "date", join=HOTSPOT_JOIN, group=_hotspot_group,
+                                 where="AND t.is_reemergence", distinct="hotspot_id"),
+    "TIPS_RECEIVED": _count("tips_tip", "received_at", datetime_column=True,
+                            where="AND t.outcome NOT IN ('duplicate', 'spam')"),
+    "VISITS_MADE": _count("inspections_visit", "date"),
 }
 
 
@@ -306,7 +546,20 @@ def compare(ours: dict, theirs: dict) -> list[str]:
 
 
 def scorecard_p95(args) -> str:
-    """p95 in ms of the province scorecard over `args.requests` requests (NA when the page does not exist)."""
+    """p95 in ms of the province scorecard over `args.requests` requests (NA when the page does not exist).
+
+    Static files are served by plain storage (no collectstatic manifest in a throwaway setup).
+    """
+    from django.conf import settings
+    from django.test import override_settings
+
+    storages = {**settings.STORAGES,
+                "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    with override_settings(STORAGES=storages):
+        return _scorecard_p95(args)
+
+
+def _scorecard_p95(args) -> str:
     from django.contrib.auth import get_user_model
     from django.test import Client
     from django.test.utils import setup_test_environment
