@@ -208,3 +208,22 @@ def test_outsider_gets_nothing(units, outsider, client):
     approvals = client.post(reverse("indicator_approvals"), {"step": "approve", "don-vi": units[0].code, "ky": "2026"})
     assert approvals.status_code in (403, 404)
     assert not DataApproval.objects.filter(unit=units[0]).exists()
+
+
+def test_stale_version_on_the_page_shows_the_conflict_and_keeps_input(units, coordinator, client):
+    _, (a, *_) = units
+    v = put(a, PCT, "2026Q1", 4, 10)
+    DataValue.objects.filter(pk=v.pk).update(version=2)  # someone saved after this form was opened
+    client.force_login(coordinator.user)
+    url = reverse("datavalue_entry") + f"?don-vi={a.code}&ky=2026Q1"
+    page = client.post(url, {f"{PCT}-numerator": "6", f"{PCT}-denominator": "10", f"{PCT}-version": "1"})
+    text = page.content.decode()
+    assert page.status_code == 200 and "vừa được người khác cập nhật" in text and 'value="6"' in text
+    assert DataValue.objects.get(pk=v.pk).numerator == 4
+
+
+def test_demo_outlier_is_flagged():
+    demo = list(DataValue.objects.filter(indicator=PCT, comment__startswith="Số liệu mẫu"))
+    if not demo:
+        pytest.skip("the demo seeds no entered figures")
+    assert set(services.flag_outliers(demo)) == {v.pk for v in demo}
