@@ -228,3 +228,16 @@ def test_every_indicator_has_a_computation():
     engine._load()
     for indicator in CATALOGUE:
         assert indicator.code in engine.COMPUTATIONS or indicator.source == "entered", indicator.code
+
+
+def test_generated_docs_are_current():
+    # docs/indicators.md is generated from the catalogue; `make test` runs the same check.
+    from django.core.management import call_command
+
+    call_command("indicators_doc", check=True)
+
+
+def test_no_units_no_values(world):
+    for indicator in CATALOGUE:
+        for level in ("commune", "province"):
+            assert compute(indicator, level=level, units=[], period=Period.parse("2011")) == {}

@@ -154,6 +154,8 @@ def compute(indicator: Indicator | str, *, level: str, units: Iterable | None, p
             total = total + value
         return {COUNTRY: total}
     ids = _ids(units)
+    if ids is not None and not ids:
+        return {}  # no units, no values (and no query: `IN ()` cannot be compiled)
     if level == "commune":
         return {k: Value(*v) for k, v in fn(period, "unit", ids).items()}
     if indicator.rollup == "communes":
