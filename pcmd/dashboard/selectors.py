@@ -8,11 +8,13 @@ pcmd.indicators.targets / status, forecasts from pcmd.indicators.forecast.
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.http import Http404
 from django.urls import reverse
+from django.utils.html import format_html
 
 from pcmd.core.periods import Period
 from pcmd.geo.models import AdminUnit, Level
@@ -115,13 +117,18 @@ def resolve_focus(membership, raw) -> Focus:
 
 
 def _targets(code: str, level: str, ids: list[int], year: int) -> dict:
+    return _targets_panel([code], level, ids, year).get(code, {})
+
+
+def _targets_panel(codes: list[str], level: str, ids: list[int], year: int) -> dict[str, dict]:
+    """{code: {unit id: TargetValue}}: all indicators with the same two queries."""
     if level == "country" or not ids:
         return {}  # the national programme's targets are not plans of a unit
     try:
         from pcmd.indicators import targets
     except ImportError:  # targets land with helper C's module; until then no targets
         return {}
-    return targets.targets_for(code, level=level, units=ids, year=year)
+    return targets.targets_panel(codes, level=level, units=ids, year=year)
 
 
 def _judge(indicator, target, value, period, today):
@@ -197,6 +204,23 @@ class Cell:
         return self.judgement.status.label if self.judgement is not None else ""
 
     @property
+    def badge(self) -> bool:
+        """Show a status badge (not for "no target": the plain value says enough, and the grid stays quiet)."""
+        return self.judgement is not None and self.judgement.status != "khong_co_chi_tieu"
+
+    def html(self) -> str:
+        """The cell's markup (as templates/dashboard/_badge.html): built here, a template per cell is slow."""
+        if self.missing:
+            return format_html('<span class="text-muted" title="{}">…</span>', self.status_label)
+        title = f"{self.indicator.name}: {self.status_label}" if self.judgement is not None else self.indicator.name
+        badge = (format_html(' <span class="badge text-bg-{} status-badge">{}</span>', self.colour, self.status_label)
+                 if self.badge else "")
+        target = format_html('<div class="small text-muted">CT: {}</div>', self.target) if self.target else ""
+        return format_html('<a class="text-decoration-none dash-cell" href="{}" data-code="{}" title="{}">'
+                           '<span class="fw-semibold">{}</span>{}</a>{}', self.link, self.indicator.code, title,
+                           self.text, badge, target)
+
+    @property
     def bad(self) -> bool:
         return self.judgement is not None and self.judgement.status in BAD
 
@@ -207,7 +231,7 @@ class Row:
     name: str
     level: str
     cells: list[Cell]
-    link: str = ""  # the row's own scorecard (drill-down) for a province
+    link: str = ""  # the row's own scorecard (drill-down)
 
     @property
     def bad_cells(self) -> list[Cell]:
@@ -259,18 +283,23 @@ def scorecard(focus: Focus, period: Period, today: datetime.date, codes: list[st
     ids = [u.pk for u in units]
     row_level = "province" if focus.level == "country" else "commune"
     year = period.start.year
+    # A row opens its own scorecard (a province: its communes; a commune: that commune alone).
+    by_id = {u.pk: u for u in units}
     rows = [Row(u.pk, u.name, row_level, [],
-                link=scorecard_url(u.pk, period) if row_level == "province" else "") for u in units]
+                link=scorecard_url(u.pk, period) if focus.level != "commune" else "") for u in units]
     total = None
     if focus.level != "commune":
         total = Row(focus.id, f"Cộng {focus.name}" if focus.level == "country" else focus.name, focus.level, [])
     missing = []
+    codes = [i.code for _label, members in groups for i in members]
+    row_targets = _targets_panel(codes, row_level, ids, year)
+    total_targets = _targets_panel(codes, focus.level, [focus.id], year) if total is not None else {}
     for _label, members in groups:
         for indicator in members:
             values = _compute(indicator, row_level, ids, period)
             if values is None:
                 missing.append(indicator.name)
-            targets = _targets(indicator.code, row_level, ids, year) if values is not None else {}
+            targets = row_targets.get(indicator.code, {}) if values is not None else {}
             for row in rows:
                 rows_value = _value(values, row.unit_id, indicator) if values is not None else None
                 target = targets.get(row.unit_id)
@@ -278,13 +307,13 @@ def scorecard(focus: Focus, period: Period, today: datetime.date, codes: list[st
                     indicator, rows_value,
                     _judge(indicator, target, rows_value, period, today) if values is not None else None,
                     target_text(target, indicator.metric),
-                    link=(records_url(indicator.code, row.unit_id, period) if row_level == "commune"
+                    link=(records_url(indicator.code, by_id[row.unit_id], period) if row_level == "commune"
                           else indicator_url(indicator.code, row.unit_id, period)),
                     missing=values is None))
             if total is not None:
                 total_ids = None if focus.level == "country" else [focus.id]
                 values = _compute(indicator, focus.level, total_ids, period)
-                target = _targets(indicator.code, focus.level, [focus.id], year).get(focus.id) if values else None
+                target = total_targets.get(indicator.code, {}).get(focus.id) if values is not None else None
                 value = _value(values, focus.id, indicator) if values is not None else None
                 total.cells.append(Cell(
                     indicator, value,
@@ -297,53 +326,56 @@ def scorecard(focus: Focus, period: Period, today: datetime.date, codes: list[st
 # --- Links ---------------------------------------------------------------------------------------------------
 
 
+@functools.cache
+def _path(name: str, *args) -> str:
+    """reverse() once per name and arguments: a scorecard builds thousands of links."""
+    return reverse(name, args=args)
+
+
 def scorecard_url(unit_id: int, period: Period) -> str:
-    return f"{reverse('dashboard_scorecard')}?{urlencode({'unit': unit_id, 'period': period.code})}"
+    return f"{_path('dashboard_scorecard')}?{urlencode({'unit': unit_id, 'period': period.code})}"
 
 
 def indicator_url(code: str, unit_id: int, period: Period) -> str:
-    return f"{reverse('dashboard_indicator', args=[code, unit_id])}?{urlencode({'period': period.code})}"
-
-
-def _unit_code(unit_id: int) -> str:
-    return AdminUnit.objects.filter(pk=unit_id).values_list("code", flat=True).first() or ""
+    base = _path("dashboard_indicator", code, 0)[:-2]  # ".../chi-so/<code>/0/" without "0/": one entry per code
+    return f"{base}{unit_id}/?{urlencode({'period': period.code})}"
 
 
 def _with(name: str, **params) -> str:
-    return f"{reverse(name)}?{urlencode(params)}"
+    return f"{_path(name)}?{urlencode(params)}"
 
 
 # The records behind a commune's number: each indicator opens the existing page of its registry,
 # filtered to the commune (and year/period where that page takes one).
 RECORDS = {
     "VENUES_INSPECTED": lambda u, p: _with("inspection_coverage_establishments", nam=p.start.year,
-                                           **{"don-vi": u}, loai="not_visited"),
-    "VENUES_MANAGED": lambda u, p: _with("establishment_list", unit=u),
-    "TIPS_ON_TIME": lambda u, p: _with("tip_list", unit=u, deadline="overdue"),
-    "COMMUNES_WITH_PLAN": lambda u, p: _with("plan_list", unit=u),
-    "HOTSPOTS_NEW": lambda u, p: _with("hotspot_list", unit=u),
-    "HOTSPOTS_REEMERGED": lambda u, p: _with("hotspot_list", unit=u, reemerged="yes"),
-    "CASES_DETECTED": lambda u, p: _with("enforcement_statistics", unit=_unit_code(u), period=p.code),
-    "CASES_TRIED": lambda u, p: _with("enforcement_statistics", unit=_unit_code(u), period=p.code),
-    "CRIMES_HANDLED": lambda u, p: _with("enforcement_statistics", unit=_unit_code(u), period=p.code),
-    "COMM_HAMLETS": lambda u, p: _with("outreach_overview", nam=p.start.year, **{"don-vi": _unit_code(u)}),
-    "COMM_COMMUNES": lambda u, p: _with("outreach_overview", nam=p.start.year, **{"don-vi": _unit_code(u)}),
-    "REACH_VENUE_WORKERS": lambda u, p: _with("outreach_overview", nam=p.start.year, **{"don-vi": _unit_code(u)}),
+                                           **{"don-vi": u.pk}, loai="not_visited"),
+    "VENUES_MANAGED": lambda u, p: _with("establishment_list", unit=u.pk),
+    "TIPS_ON_TIME": lambda u, p: _with("tip_list", unit=u.pk, deadline="overdue"),
+    "COMMUNES_WITH_PLAN": lambda u, p: _with("plan_list", unit=u.pk),
+    "HOTSPOTS_NEW": lambda u, p: _with("hotspot_list", unit=u.pk),
+    "HOTSPOTS_REEMERGED": lambda u, p: _with("hotspot_list", unit=u.pk, reemerged="yes"),
+    "CASES_DETECTED": lambda u, p: _with("enforcement_statistics", unit=u.code, period=p.code),
+    "CASES_TRIED": lambda u, p: _with("enforcement_statistics", unit=u.code, period=p.code),
+    "CRIMES_HANDLED": lambda u, p: _with("enforcement_statistics", unit=u.code, period=p.code),
+    "COMM_HAMLETS": lambda u, p: _with("outreach_overview", nam=p.start.year, **{"don-vi": u.code}),
+    "COMM_COMMUNES": lambda u, p: _with("outreach_overview", nam=p.start.year, **{"don-vi": u.code}),
+    "REACH_VENUE_WORKERS": lambda u, p: _with("outreach_overview", nam=p.start.year, **{"don-vi": u.code}),
     "REACH_INDUSTRIAL_WORKERS": lambda u, p: _with("outreach_overview", nam=p.start.year,
-                                                   **{"don-vi": _unit_code(u)}),
-    "REACH_STUDENTS": lambda u, p: _with("outreach_overview", nam=p.start.year, **{"don-vi": _unit_code(u)}),
-    "COMM_SESSIONS": lambda u, p: _with("activity_list", unit=u),
-    "PRESS_ITEMS": lambda u, p: _with("activity_list", unit=u),
-    "STAFF_TRAINED": lambda u, p: _with("training_overview", nam=p.start.year, **{"don-vi": _unit_code(u)}),
+                                                   **{"don-vi": u.code}),
+    "REACH_STUDENTS": lambda u, p: _with("outreach_overview", nam=p.start.year, **{"don-vi": u.code}),
+    "COMM_SESSIONS": lambda u, p: _with("activity_list", unit=u.pk),
+    "PRESS_ITEMS": lambda u, p: _with("activity_list", unit=u.pk),
+    "STAFF_TRAINED": lambda u, p: _with("training_overview", nam=p.start.year, **{"don-vi": u.code}),
     "COMMITMENTS_SIGNED": lambda u, p: _with("commitment_list"),
     "COMMUNES_INTEGRATING": lambda u, p: _with("integration_list"),
 }
 
 
-def records_url(code: str, unit_id: int, period: Period) -> str:
+def records_url(code: str, unit: AdminUnit, period: Period) -> str:
     """The records behind a commune's number, or the indicator page when no registry page fits."""
     builder = RECORDS.get(code)
-    return builder(unit_id, period) if builder else indicator_url(code, unit_id, period)
+    return builder(unit, period) if builder else indicator_url(code, unit.pk, period)
 
 
 # --- One indicator: trend, forecast, breakdown ---------------------------------------------------------------
