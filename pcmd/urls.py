@@ -28,7 +28,6 @@ urlpatterns = [
     path("", include("pcmd.tips.urls")),
     path("", include("pcmd.outreach.urls")),
     path("", include("pcmd.public.urls")),
-    path("", include("pcmd.dashboard.urls")),
     path("", include("pcmd.indicators.urls")),
     path("", include("pcmd.dashboard.urls")),
     path("quan-tri/", admin.site.urls),
