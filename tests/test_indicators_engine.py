@@ -241,3 +241,19 @@ def test_no_units_no_values(world):
     for indicator in CATALOGUE:
         for level in ("commune", "province"):
             assert compute(indicator, level=level, units=[], period=Period.parse("2011")) == {}
+
+
+def test_cases_and_coverage_match_their_pages(world):
+    from pcmd.enforcement.selectors import case_statistics
+    from pcmd.inspections.selectors import coverage_counts
+
+    p, c1, c2 = world
+    for code in ("2011", "2011Q1", "2011Q2", "2011S2"):
+        period = Period.parse(code)
+        rows, _ = case_statistics(queryset=CriminalCase.objects.filter(province=p), period=period)
+        page = {r.unit_id: (r.cohort_tried, r.cohort_indicted) for r in rows if r.cohort_indicted}
+        got = compute("CASES_TRIED", level="commune", units=[c1, c2, p], period=period)
+        assert {k: (v.numerator, v.denominator) for k, v in got.items()} == page
+        covered = coverage_counts(Establishment.objects.filter(province=p), period, "unit")
+        got = compute("VENUES_INSPECTED", level="commune", units=[c1, c2], period=period)
+        assert {k: (v.numerator, v.denominator) for k, v in got.items()} == {k: (b, a) for k, (a, b) in covered.items()}

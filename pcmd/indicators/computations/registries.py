@@ -7,7 +7,7 @@ here say the same in terms of fields.
 
 import datetime
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Value
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, Value
 from django.db.models.functions import Coalesce, NullIf, Substr
 from django.utils import timezone
 
@@ -60,12 +60,13 @@ def venues_managed(period, by, ids):
     """
     end = period.end
     since = end - datetime.timedelta(days=MANAGED_REVIEW_DAYS - 1)
-    visited = Visit.objects.filter(establishment=OuterRef("pk"), date__range=(since, end))
     reviewed = Q(updated_at__gte=_local_midnight(since), updated_at__lt=_local_midnight(end + datetime.timedelta(1)))
     qs = _restrict(Establishment.objects.filter(status=EstablishmentStatus.OPERATING), by, ids)
-    return _grouped(qs.alias(visited=Exists(visited)), by,
-                    num=Count("pk", filter=Q(managing_agency__isnull=False) & (reviewed | Q(visited=True))),
-                    den=Count("pk"))
+    # Visits joined with the window in the ON clause and counted distinct, as coverage_counts does
+    # (faster than a correlated EXISTS per establishment).
+    qs = qs.alias(recent=FilteredRelation("visits", condition=Q(visits__date__range=(since, end))))
+    managed = Q(managing_agency__isnull=False) & (reviewed | Q(recent__isnull=False))
+    return _grouped(qs, by, num=Count("pk", distinct=True, filter=managed), den=Count("pk", distinct=True))
 
 
 count_indicator("VISITS_MADE", CountSpec(Visit.objects.all, "date"))
