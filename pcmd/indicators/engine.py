@@ -162,7 +162,8 @@ def compute(indicator: Indicator | str, *, level: str, units: Iterable | None, p
         # The province counts its communes' results (each commune gives (1 or 0, 1)).
         commune_province = dict(communes_of(ids).values_list("pk", "province_id"))
         totals: dict[int, Value] = {}
-        for commune_id, pair in fn(period, "unit", list(commune_province)).items():
+        # All provinces: no list of every commune's id in the query (the mapping filters the result).
+        for commune_id, pair in fn(period, "unit", list(commune_province) if ids is not None else None).items():
             province_id = commune_province.get(commune_id)
             if province_id is not None:
                 totals[province_id] = totals.get(province_id, Value(0, 0)) + Value(*pair)
