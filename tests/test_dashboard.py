@@ -147,6 +147,17 @@ def test_indicator_page_chart_table_and_excel(board, member_factory, login):
     assert rows[1][:3] == ("Th1", 1, 1) and rows[12][:3] == ("Th12", 0, 4)
 
 
+def test_scorecard_excel(board, member_factory, login):
+    p, _c1, _c2 = board
+    client = login(member_factory("db.xlsx", p, Role.COORDINATOR))
+    response = client.get(reverse("dashboard_scorecard"), {"period": PERIOD, "format": "xlsx"})
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    column = rows[0].index(next(h for h in rows[0] if h and h.startswith("Tỷ lệ cơ sở kinh doanh dịch vụ dễ bị")))
+    assert [r[0] for r in rows[1:]] == ["Xã Bảng Điểm 1", "Xã Bảng Điểm 2", "Tỉnh Bảng Điểm"]
+    assert [r[column] for r in rows[1:]] == [50, 100, 66.7]
+
+
 def test_period_error_is_vietnamese(board, member_factory, login):
     p, _c1, _c2 = board
     client = login(member_factory("db.period", p, Role.COORDINATOR))

@@ -323,6 +323,25 @@ def scorecard(focus: Focus, period: Period, today: datetime.date, codes: list[st
     return Scorecard(focus, period, groups, rows, total, missing)
 
 
+def export_headers(card: Scorecard) -> list[str]:
+    headers = ["Đơn vị"]
+    for i in card.indicators:
+        headers += [f"{i.name} ({'%' if i.metric == 'percent' else 'số'})", "Chỉ tiêu", "Trạng thái"]
+    return headers
+
+
+def export_rows(card: Scorecard) -> list[list]:
+    """The scorecard as a sheet: per indicator the value (rounded to 0,1), the target and the status."""
+    out = []
+    for row in [*card.rows, *([card.total] if card.total else [])]:
+        line = [row.name]
+        for c in row.cells:
+            value = None if c.missing or c.value is None or c.value.value is None else round(c.value.value, 1)
+            line += [value, c.target, c.status_label]
+        out.append(line)
+    return out
+
+
 # --- Links ---------------------------------------------------------------------------------------------------
 
 

@@ -42,7 +42,11 @@ def leader(request):
 @module_view("dashboard", "view")
 def scorecard(request):
     focus, period, today, ctx = _context(request)
-    ctx["card"] = selectors.scorecard(focus, period, today)
+    card = selectors.scorecard(focus, period, today)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(title=f"Bảng điểm {period.code}", headers=selectors.export_headers(card),
+                             rows=selectors.export_rows(card), filename=f"bang-diem-{focus.id}-{period.code}")
+    ctx["card"] = card
     return render(request, "dashboard/scorecard.html", ctx)
 
 
