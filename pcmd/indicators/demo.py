@@ -4,7 +4,8 @@ The other apps' demo seeders put their registries in Hải Phòng and Ninh Bình
 2026-2030 with targets (establishments inspected 60% in 2026, communication in every commune, support
 access at least 70%) but, without this seeder, no record to measure them against. Here:
 
-- six Hà Nội communes (the first six by code) get establishments and this year's inspection visits,
+- six Hà Nội communes (the last six by code: tests use the first ones as blank units) get
+  establishments and this year's inspection visits,
   and communication activities, each with a profile: "met" (beyond the target), "on track" (between
   the target scaled to the elapsed part of the year and the target) or "lagging" (well below the
   elapsed share), cycling over the communes;
@@ -38,9 +39,10 @@ VENUES_TARGET = 0.60  # the Hà Nội plan's 2026 target for VENUES_INSPECTED
 
 
 def demo_communes() -> list[AdminUnit]:
-    """The Hà Nội communes this seeder fills, in profile order."""
+    """The Hà Nội communes this seeder fills, in profile order (the last ones by code: tests use the first
+    Hà Nội commune as a blank unit)."""
     return list(AdminUnit.objects.filter(province__code=HA_NOI, level=Level.COMMUNE, is_active=True)
-                .select_related("province").order_by("code")[:COMMUNES])
+                .select_related("province").order_by("-code")[:COMMUNES])
 
 
 def profile_of(index: int) -> str:
