@@ -125,10 +125,12 @@ def test_range_is_met_from_its_lower_bound_and_above_its_upper_bound():
 
 
 def test_quarter_and_leap_year_expectations():
-    q2 = Period.parse("2026Q2")
-    j = judge(SESSIONS, tv(91, metric="count"), Value(45), q2, D(2026, 5, 16))
+    q2 = Period.parse("2026Q2")  # 91 of 365 days: a yearly 365 gives the quarter 91
+    j = judge(SESSIONS, tv(365, metric="count"), Value(45), q2, D(2026, 5, 16))
     assert j.expected == pytest.approx(45.0) and j.status == Status.ON_TRACK
-    assert judge(SESSIONS, tv(91, metric="count"), Value(44), q2, D(2026, 5, 16)).status == Status.BEHIND
+    assert judge(SESSIONS, tv(365, metric="count"), Value(44), q2, D(2026, 5, 16)).status == Status.BEHIND
+    # A percentage target is not prorated: 60% of students is 60% in any quarter.
+    assert judge(RATE, tv(60), Value(60, 100), q2, D(2026, 5, 16)).expected == pytest.approx(60.0)
     leap = Period.parse("2028")
     j = judge(SESSIONS, tv(366, metric="count"), Value(59), leap, D(2028, 3, 1))  # Jan 31 + Feb 29 = 60 days
     assert j.expected == pytest.approx(60.0) and j.status == Status.BEHIND

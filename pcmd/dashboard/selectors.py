@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from html import escape as _esc
 from urllib.parse import urlencode
 
@@ -19,7 +19,7 @@ from django.utils.safestring import mark_safe
 
 from pcmd.core.periods import Period
 from pcmd.geo.models import AdminUnit, Level
-from pcmd.indicators import engine
+from pcmd.indicators import engine, forecast, status, targets
 from pcmd.indicators.catalogue import CATALOGUE, Indicator
 
 # Column groups of the scorecard (headings), by the indicator's data source; catalogue order inside.
@@ -125,28 +125,10 @@ def _targets_panel(codes: list[str], level: str, ids: list[int], year: int) -> d
     """{code: {unit id: TargetValue}}: all indicators with the same two queries."""
     if level == "country" or not ids:
         return {}  # the national programme's targets are not plans of a unit
-    try:
-        from pcmd.indicators import targets
-    except ImportError:  # targets land with helper C's module; until then no targets
-        return {}
     return targets.targets_panel(codes, level=level, units=ids, year=year)
 
 
-def _judge(indicator, target, value, period, today):
-    try:
-        from pcmd.indicators import status
-    except ImportError:
-        return None
-
-    return status.judge(indicator, target, value, period, today)
-
-
 def colour(judgement) -> str:
-    try:
-        from pcmd.indicators import status
-    except ImportError:
-        return "secondary"
-
     return status.COLOURS.get(judgement.status, "secondary")
 
 
@@ -188,11 +170,10 @@ class Cell:
     judgement: object | None
     target: str
     link: str = ""
-    missing: bool = False  # no computation yet for this indicator
 
     @property
     def text(self) -> str:
-        return "…" if self.missing else display_value(self.value, self.indicator)
+        return display_value(self.value, self.indicator)
 
     @property
     def colour(self) -> str:
@@ -200,8 +181,6 @@ class Cell:
 
     @property
     def status_label(self) -> str:
-        if self.missing:
-            return "Chưa tính được"
         return self.judgement.status.label if self.judgement is not None else ""
 
     @property
@@ -210,10 +189,8 @@ class Cell:
         return self.judgement is not None and self.judgement.status != "khong_co_chi_tieu"
 
     def html(self) -> str:
-        """The cell's markup (as templates/dashboard/_badge.html): built here with plain escaping, since a
+        """The cell's markup, built here with plain escaping, since a
         template or format_html per cell is the slowest part of a 100-commune grid."""
-        if self.missing:
-            return mark_safe(f'<span class="text-muted" title="{_esc(self.status_label)}">…</span>')
         title = f"{self.indicator.name}: {self.status_label}" if self.judgement is not None else self.indicator.name
         badge = (f' <span class="badge text-bg-{self.colour} status-badge">{_esc(self.status_label)}</span>'
                  if self.badge else "")
@@ -258,18 +235,10 @@ class Scorecard:
     groups: list[tuple[str, list[Indicator]]]
     rows: list[Row]
     total: Row | None
-    missing: list[str] = field(default_factory=list)
 
     @property
     def indicators(self) -> list[Indicator]:
         return [i for _label, members in self.groups for i in members]
-
-
-def _compute(indicator, level, ids, period) -> dict | None:
-    try:
-        return engine.compute(indicator, level=level, units=ids, period=period)
-    except NotImplementedError:
-        return None
 
 
 def _value(values: dict, unit_id: int, indicator: Indicator) -> engine.Value | None:
@@ -284,48 +253,41 @@ def scorecard(focus: Focus, period: Period, today: datetime.date, codes: list[st
     if codes is not None:
         groups = [(label, [i for i in members if i.code in codes]) for label, members in groups]
         groups = [(label, members) for label, members in groups if members]
+    indicators = [i for _label, members in groups for i in members]
+    codes = [i.code for i in indicators]
     units = focus.children()
     ids = [u.pk for u in units]
     row_level = "province" if focus.level == "country" else "commune"
     year = period.start.year
-    # A row opens its own scorecard (a province: its communes; a commune: that commune alone).
     by_id = {u.pk: u for u in units}
+    # A row opens its own scorecard (a province: its communes; a commune: that commune alone).
     rows = [Row(u.pk, u.name, row_level, [],
                 link=scorecard_url(u.pk, period) if focus.level != "commune" else "") for u in units]
+    row_values = engine.panel(codes, level=row_level, units=ids, period=period)
+    row_targets = _targets_panel(codes, row_level, ids, year)
     total = None
     if focus.level != "commune":
         total = Row(focus.id, f"Cộng {focus.name}" if focus.level == "country" else focus.name, focus.level, [])
-    missing = []
-    codes = [i.code for _label, members in groups for i in members]
-    row_targets = _targets_panel(codes, row_level, ids, year)
-    total_targets = _targets_panel(codes, focus.level, [focus.id], year) if total is not None else {}
-    for _label, members in groups:
-        for indicator in members:
-            values = _compute(indicator, row_level, ids, period)
-            if values is None:
-                missing.append(indicator.name)
-            targets = row_targets.get(indicator.code, {}) if values is not None else {}
-            for row in rows:
-                rows_value = _value(values, row.unit_id, indicator) if values is not None else None
-                target = targets.get(row.unit_id)
-                row.cells.append(Cell(
-                    indicator, rows_value,
-                    _judge(indicator, target, rows_value, period, today) if values is not None else None,
-                    target_text(target, indicator.metric),
-                    link=(records_url(indicator.code, by_id[row.unit_id], period) if row_level == "commune"
-                          else indicator_url(indicator.code, row.unit_id, period)),
-                    missing=values is None))
-            if total is not None:
-                total_ids = None if focus.level == "country" else [focus.id]
-                values = _compute(indicator, focus.level, total_ids, period)
-                target = total_targets.get(indicator.code, {}).get(focus.id) if values is not None else None
-                value = _value(values, focus.id, indicator) if values is not None else None
-                total.cells.append(Cell(
-                    indicator, value,
-                    _judge(indicator, target, value, period, today) if values is not None else None,
-                    target_text(target, indicator.metric), link=indicator_url(indicator.code, focus.id, period),
-                    missing=values is None))
-    return Scorecard(focus, period, groups, rows, total, missing)
+        total_values = engine.panel(codes, level=focus.level,
+                                    units=None if focus.level == "country" else [focus.id], period=period)
+        total_targets = _targets_panel(codes, focus.level, [focus.id], year)
+    for indicator in indicators:
+        targets_by_unit = row_targets.get(indicator.code, {})
+        for row in rows:
+            value = _value(row_values[indicator.code], row.unit_id, indicator)
+            target = targets_by_unit.get(row.unit_id)
+            row.cells.append(Cell(
+                indicator, value, status.judge(indicator, target, value, period, today),
+                target_text(target, indicator.metric),
+                link=(records_url(indicator.code, by_id[row.unit_id], period) if row_level == "commune"
+                      else indicator_url(indicator.code, row.unit_id, period))))
+        if total is not None:
+            value = _value(total_values[indicator.code], focus.id, indicator)
+            target = total_targets.get(indicator.code, {}).get(focus.id)
+            total.cells.append(Cell(
+                indicator, value, status.judge(indicator, target, value, period, today),
+                target_text(target, indicator.metric), link=indicator_url(indicator.code, focus.id, period)))
+    return Scorecard(focus, period, groups, rows, total)
 
 
 def export_headers(card: Scorecard) -> list[str]:
@@ -341,7 +303,7 @@ def export_rows(card: Scorecard) -> list[list]:
     for row in [*card.rows, *([card.total] if card.total else [])]:
         line = [row.name]
         for c in row.cells:
-            value = None if c.missing or c.value is None or c.value.value is None else round(c.value.value, 1)
+            value = None if c.value is None or c.value.value is None else round(c.value.value, 1)
             line += [value, c.target, c.status_label]
         out.append(line)
     return out
@@ -451,7 +413,7 @@ def trend(indicator: Indicator, focus: Focus, year: int, today: datetime.date) -
     if indicator.metric == "count":
         try:
             series = engine.monthly_series(indicator, level=focus.level, units=ids, year=year)
-        except (ValueError, NotImplementedError):
+        except ValueError:  # a count without a dated registry (entered figures): year to date below
             series = None
         if series is not None:
             running = 0
@@ -462,23 +424,17 @@ def trend(indicator: Indicator, focus: Focus, year: int, today: datetime.date) -
         # Year to date at each month end: one grouped query per month.
         for m in months:
             period = Period(datetime.date(year, 1, 1), _month_end(year, m), "year", str(year))
-            values = _compute(indicator, focus.level, ids, period)
-            if values is None:
-                break
+            values = engine.compute(indicator, level=focus.level, units=ids, period=period)
             value = _value(values, focus.id, indicator)
             cumulative[m - 1] = round(value.value, 1) if value and value.value is not None else None
     year_period = Period.parse(str(year))
     target = _targets(indicator.code, focus.level, [focus.id], year).get(focus.id)
-    values = _compute(indicator, focus.level, ids, year_period)
-    value = _value(values, focus.id, indicator) if values is not None else None
-    judgement = _judge(indicator, target, value, year_period, today) if values is not None else None
+    values = engine.compute(indicator, level=focus.level, units=ids, period=year_period)
+    value = _value(values, focus.id, indicator)
+    judgement = status.judge(indicator, target, value, year_period, today)
     fc, verdict = None, ""
     if indicator.forecast and indicator.metric == "count":
-        try:
-            from pcmd.indicators import forecast
-        except ImportError:
-            forecast = None
-        fc = forecast and forecast.forecast(indicator.code, level=focus.level, units=ids, year=year, today=today)
+        fc = forecast.forecast(indicator.code, level=focus.level, units=ids, year=year, today=today)
         if fc is not None:
             verdict = fc.verdict(target)
     return Trend(indicator, year, [f"Th{m}" for m in range(1, 13)], monthly, cumulative,

@@ -10,6 +10,8 @@ day: (n-1)/n, after the end: 1). While the period runs:
 When the period has ended: met or missed against the full target.
 eq is "reach": 100% means at least 100%. range is met from its lower bound; above value_max is met too
 (the program's ranges, "02–04 sessions", "25–90% of students", are a floor with an aim).
+A count target is a year's figure: for a half, quarter or month it is prorated by days ("80–100
+cases a year" is 20–25 for a quarter); a percentage target applies as it is to any period.
 A percentage without denominator (Value.value None) is no data. A count absent from the engine's
 result (no record) is 0. A target without figure (qualitative) is no target.
 """
@@ -85,7 +87,7 @@ def judge(indicator: Indicator, target: TargetValue | None, value: Value | None,
         actual = None if value.value is None else float(value.value)
     if target is None or target.value is None:
         return Judgement(Status.NO_TARGET, target, actual, None, None, elapsed)
-    goal = float(target.value)
+    goal = float(target.value) * _share_of_year(indicator, period)
     ended = today > period.end
     if today < period.start or actual is None:
         return Judgement(Status.NO_DATA, target, actual, None, None, elapsed)
@@ -117,6 +119,14 @@ def judge(indicator: Indicator, target: TargetValue | None, value: Value | None,
     else:
         status = Status.BEHIND
     return Judgement(status, target, actual, expected, achievement, elapsed)
+
+
+def _share_of_year(indicator: Indicator, period: Period) -> float:
+    """The part of a yearly count target that falls to a shorter period (1 for a year, a phase or a %)."""
+    if indicator.metric != "count" or period.kind not in ("half", "quarter", "month"):
+        return 1.0
+    year_days = (datetime.date(period.start.year, 12, 31) - datetime.date(period.start.year, 1, 1)).days + 1
+    return ((period.end - period.start).days + 1) / year_days
 
 
 def _reached(actual: float, goal: float, comparator: str) -> bool:
