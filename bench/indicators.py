@@ -2,8 +2,9 @@
 
 Generates into a throwaway database the `national` demo (`pcmd.core.demo.seed("national")`: 34
 provinces, 3,321 communes, ~200,000 establishments, ~1,000,000 visits over five years, hotspots,
-cases, outreach activities, trainings, denominators, plans) and tops the tips up to ~250,000 over
-five years (bulk inserts, the tips demo's generator). Then, for one year:
+cases, outreach activities, trainings, denominators, plans) and tops up, in bulk, the tips to ~250,000
+over five years (the tips demo's generator), the communication activities to ~300,000, and gives 60%
+of the communes an issued plan for the year (bench rows only). Then, for one year:
 
 - panel: `pcmd.indicators.engine.panel` for every registered indicator, level "commune" (every
   commune) and level "province" (every province), best of 3;
@@ -21,6 +22,16 @@ on that server, dropped and created anew. `--engines sqlite,postgresql` runs bot
 each) and prints the PostgreSQL line last.
 
     .venv/bin/python bench/indicators.py [--engines sqlite,postgresql] [--tips 250000] [--year 2026]
+    .venv/bin/python bench/indicators.py --scale demo --tips 0 --activities 0   # a quick check of the baseline
+
+Measured 2026-11-25 on a shared 2-core machine (other jobs running), before the activity and plan
+top-ups: seed("national") 231-296 s on PostgreSQL, 760 s on SQLite; all 25 indicators agree with the
+baseline on both engines;
+    sqlite:     panel_s=4.214 baseline_s=2.716 ratio=1.55 scorecard_p95_ms=985
+    postgresql: panel_s=2.635 baseline_s=2.264 ratio=1.16 scorecard_p95_ms=716
+The panel's time goes to the establishment indicators (COMMITMENTS_SIGNED, VENUES_MANAGED,
+VENUES_INSPECTED: a scan of ~200,000 establishments and ~1,000,000 visits, 0.2-0.3 s each per level,
+as slow in the baseline), then COMM_HAMLETS, TIPS_ON_TIME, VISITS_MADE, TIPS_RECEIVED.
 """
 
 import argparse
@@ -40,6 +51,8 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--engines", default="", help="sqlite,postgresql: run each in a child process")
     parser.add_argument("--tips", type=int, default=250_000, help="tips in total after the top-up")
+    parser.add_argument("--activities", type=int, default=300_000, help="activities in total after the top-up")
+    parser.add_argument("--plan-share", type=float, default=0.6, help="share of communes given an issued plan")
     parser.add_argument("--year", type=int, default=2026)
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--scale", default="national", choices=("demo", "province", "national"),
@@ -120,6 +133,7 @@ def run_engines(args):
         else:
             env.pop("DATABASE_URL", None)
         argv = [sys.executable, str(ROOT / "bench" / "indicators.py"), "--tips", str(args.tips),
+                "--activities", str(args.activities), "--plan-share", str(args.plan_share),
                 "--year", str(args.year), "--requests", str(args.requests), "--scale", args.scale]
         print(f"== {engine_name}", flush=True)
         proc = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, text=True)
@@ -154,6 +168,11 @@ def generate(args):
     have = Tip.objects.count()
     with transaction.atomic():
         added = top_up_tips(max(0, args.tips - have))
+    from pcmd.outreach.models import Activity
+
+    with transaction.atomic():
+        top_up_activities(max(0, args.activities - Activity.objects.count()))
+        commune_plans(args.plan_share, args.year)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     from pcmd.geo.models import AdminUnit, Level
@@ -203,6 +222,43 @@ def top_up_tips(n: int) -> int:
             batch = []
     Tip.objects.bulk_create(batch)
     return made + len(batch)
+
+
+def top_up_activities(n: int) -> None:
+    """`n` more communication activities over every commune and the last five years (bench data only)."""
+    from pcmd.geo.models import AdminUnit, Level
+    from pcmd.outreach.models import Activity, ActivityKind
+
+    if n <= 0:
+        return
+    communes = list(AdminUnit.objects.filter(level=Level.COMMUNE, is_active=True).order_by("code")
+                    .values_list("pk", "province_id"))
+    kinds = list(ActivityKind.objects.order_by("pk").values_list("pk", flat=True))
+    today, rng, batch = datetime.date.today(), random.Random(2027), []
+    for i in range(n):
+        unit_id, province_id = communes[i % len(communes)]
+        batch.append(Activity(
+            unit_id=unit_id, province_id=province_id, kind_id=kinds[i % len(kinds)],
+            date=today - datetime.timedelta(days=rng.randint(0, 5 * 365)), topic="Tuyên truyền (dữ liệu đo)",
+            reach_residents=rng.randint(0, 80), reach_est_workers=rng.randint(0, 10),
+            reach_ip_workers=rng.randint(0, 10), reach_hs_students=rng.randint(0, 20)))
+        if len(batch) == 20_000:
+            Activity.objects.bulk_create(batch)
+            batch = []
+    Activity.objects.bulk_create(batch)
+
+
+def commune_plans(share: float, year: int) -> None:
+    """An issued plan for `year` in `share` of the communes (bench data only: no document behind it)."""
+    from pcmd.geo.models import AdminUnit, Level
+    from pcmd.plans.models import Plan, PlanStatus
+
+    rng = random.Random(2028)
+    communes = AdminUnit.objects.filter(level=Level.COMMUNE, is_active=True).order_by("code")
+    Plan.objects.bulk_create([
+        Plan(unit_id=pk, province_id=province_id, title=f"Kế hoạch phòng, chống mại dâm năm {year} (dữ liệu đo)",
+             period=str(year), status=PlanStatus.ISSUED)
+        for pk, province_id in communes.values_list("pk", "province_id") if rng.random() < share], batch_size=5000)
 
 
 # ---------------------------------------------------------------- baseline SQL
