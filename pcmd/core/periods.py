@@ -138,11 +138,12 @@ def recent_periods(today: datetime.date, *, years: int = 3) -> list[Period]:
     return periods
 
 
-def period_from_query(code: str | None, today: datetime.date) -> tuple[Period, str]:
-    """The period a statistics page asked for (default: this year) and an error message if the code was bad."""
+def period_from_query(code: str | None, today: datetime.date, default_kind: str = "year") -> tuple[Period, str]:
+    """The period a page asked for (default: the current year, or `default_kind`) and an error message
+    if the code was bad."""
     if not code:
-        return Period.containing(today, "year"), ""
+        return Period.containing(today, default_kind), ""
     try:
         return Period.parse(code), ""
     except PeriodError as exc:
-        return Period.containing(today, "year"), str(exc)
+        return Period.containing(today, default_kind), str(exc)

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
-from pcmd.geo.models import Level
+from pcmd.geo.models import AdminUnit, Level
 from pcmd.org.models import Role
 from pcmd.org.permissions import allowed
 
@@ -48,6 +48,21 @@ def within(queryset: QuerySet, unit) -> QuerySet:
         return queryset.filter(**{model.scope_province_field: unit.pk})
     path_lookup = f"{model.scope_unit_field}__path" if model.scope_unit_field else "path"
     return queryset.filter(**{f"{path_lookup}__startswith": unit.path})
+
+
+def chosen_unit(membership, raw: str, *, by: str = "code"):
+    """The province or commune a page was asked to show (`?don-vi=`, by code or by id), which must lie
+    in the membership's scope (else 404); the membership's own unit when nothing was asked."""
+    raw = (raw or "").strip()
+    if not raw:
+        return membership.unit
+    if by == "pk" and not raw.isdigit():
+        raise Http404
+    unit = (scoped(AdminUnit.objects.filter(level__in=[Level.PROVINCE, Level.COMMUNE]), membership, "view")
+            .filter(**{by: raw}).first())
+    if unit is None:
+        raise Http404
+    return unit
 
 
 def module_view(module: str, action: str = "view"):

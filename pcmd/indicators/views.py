@@ -6,13 +6,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import timezone
 
 from pcmd.core.exports import xlsx_response
-from pcmd.core.periods import Period, PeriodError, recent_periods
-from pcmd.core.scoping import get_scoped_or_404, module_view, require, scoped, within
+from pcmd.core.periods import Period, PeriodError, period_from_query, recent_periods
+from pcmd.core.scoping import chosen_unit, get_scoped_or_404, module_view, require, scoped, within
 from pcmd.geo.models import AdminUnit, Level
 from pcmd.org.permissions import allowed
 
@@ -26,25 +26,12 @@ PAGE_SIZE = 100
 
 def _unit(request, membership):
     """The unit looked at: ?don-vi=<code> inside the seat's scope (404 otherwise), else the seat's unit."""
-    code = (request.POST.get("don-vi") or request.GET.get("don-vi") or "").strip()
-    if not code:
-        return membership.unit
-    units = scoped(AdminUnit.objects.filter(level__in=[Level.PROVINCE, Level.COMMUNE]), membership, "view")
-    unit = units.filter(code=code).first()
-    if unit is None:
-        raise Http404
-    return unit
+    return chosen_unit(membership, request.POST.get("don-vi") or request.GET.get("don-vi", ""))
 
 
 def _period(request, default_kind: str = "quarter") -> tuple[Period, str]:
     code = (request.POST.get("ky") or request.GET.get("ky") or "").strip()
-    today = timezone.localdate()
-    if not code:
-        return Period.containing(today, default_kind), ""
-    try:
-        return Period.parse(code), ""
-    except PeriodError as exc:
-        return Period.containing(today, default_kind), str(exc)
+    return period_from_query(code, timezone.localdate(), default_kind)
 
 
 def _communes(unit):

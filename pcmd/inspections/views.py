@@ -13,9 +13,9 @@ from django.utils import timezone
 from pcmd.core.crud import add_errors
 from pcmd.core.documents import OfficialDocument, docx_response
 from pcmd.core.exports import xlsx_response
-from pcmd.core.scoping import get_scoped_or_404, module_view, scoped
+from pcmd.core.scoping import chosen_unit, get_scoped_or_404, module_view, scoped
 from pcmd.core.services import claim_version
-from pcmd.geo.models import AdminUnit, Level
+from pcmd.geo.models import Level
 from pcmd.org.permissions import allowed
 
 from . import selectors, services
@@ -133,19 +133,7 @@ def _year(request) -> int:
 
 def _unit(request, param="don-vi"):
     """The unit asked for (must lie in the user's scope: else 404), or the user's own unit."""
-    own = request.membership.unit
-    raw = request.GET.get(param, "")
-    if not raw:
-        return own
-    if not raw.isdigit():
-        raise Http404
-    units = AdminUnit.objects.filter(level__in=[Level.PROVINCE, Level.COMMUNE])
-    if own is not None:
-        units = units.filter(path__startswith=own.path)
-    try:
-        return units.get(pk=int(raw))
-    except AdminUnit.DoesNotExist as exc:
-        raise Http404 from exc
+    return chosen_unit(request.membership, request.GET.get(param, ""), by="pk")
 
 
 def _commune_or_province(unit):

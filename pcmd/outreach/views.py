@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from pcmd.core.scoping import get_scoped_or_404, module_view, scoped, within
+from pcmd.core.scoping import chosen_unit, get_scoped_or_404, module_view, scoped, within
 from pcmd.core.search import search
 from pcmd.geo.models import AdminUnit, Level
 from pcmd.venues.models import Establishment
@@ -35,14 +35,7 @@ def _year(request, today) -> int:
 
 def _unit(request, membership):
     """The unit looked at: the seat's, or a unit inside it chosen with ?don-vi=<code>."""
-    code = request.GET.get("don-vi", "").strip()
-    if not code:
-        return membership.unit
-    units = scoped(AdminUnit.objects.filter(level__in=[Level.PROVINCE, Level.COMMUNE]), membership, "view")
-    unit = units.filter(code=code).first()
-    if unit is None:
-        raise Http404
-    return unit
+    return chosen_unit(membership, request.GET.get("don-vi", ""))
 
 
 @module_view("outreach", "view")
