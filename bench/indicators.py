@@ -112,8 +112,9 @@ def main():
         print(f"mismatches={len(mismatches)}")
     else:
         print("agree=yes")
-    p95 = scorecard_p95(args)
     ratio = panel_s / baseline_s if baseline_s else float("nan")
+    print(f"panel_s={panel_s:.3f} baseline_s={baseline_s:.3f} ratio={ratio:.2f} (before the scorecard)", flush=True)
+    p95 = scorecard_p95(args)
     print(f"database={connection.vendor}")
     print(f"panel_s={panel_s:.3f} baseline_s={baseline_s:.3f} ratio={ratio:.2f} scorecard_p95_ms={p95}")
     if mismatches:
