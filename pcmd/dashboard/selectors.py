@@ -132,16 +132,9 @@ def colour(judgement) -> str:
     return status.COLOURS.get(judgement.status, "secondary")
 
 
-def target_text(target, metric: str) -> str:
-    """A short target, e.g. "≥ 80%", "2–4", "= 0"."""
-    if target is None or target.value is None:
-        return ""
-    unit = "%" if metric == "percent" else ""
-    value = fmt(float(target.value), metric == "percent")
-    if target.comparator == "range" and target.value_max is not None:
-        return f"{value}–{fmt(float(target.value_max), metric == 'percent')}{unit}"
-    sign = {"gte": "≥", "gt": ">", "eq": "=", "lte": "≤", "lt": "<"}.get(target.comparator, "")
-    return f"{sign} {value}{unit}".strip()
+def target_text(target) -> str:
+    """A short target as officials write it ("≥ 80%", "02–04"); empty without a figure."""
+    return target.label if target is not None else ""
 
 
 def fmt(number: float | None, decimals: bool = False) -> str:
@@ -278,7 +271,7 @@ def scorecard(focus: Focus, period: Period, today: datetime.date, codes: list[st
             target = targets_by_unit.get(row.unit_id)
             row.cells.append(Cell(
                 indicator, value, status.judge(indicator, target, value, period, today),
-                target_text(target, indicator.metric),
+                target_text(target),
                 link=(records_url(indicator.code, by_id[row.unit_id], period) if row_level == "commune"
                       else indicator_url(indicator.code, row.unit_id, period))))
         if total is not None:
@@ -286,7 +279,7 @@ def scorecard(focus: Focus, period: Period, today: datetime.date, codes: list[st
             target = total_targets.get(indicator.code, {}).get(focus.id)
             total.cells.append(Cell(
                 indicator, value, status.judge(indicator, target, value, period, today),
-                target_text(target, indicator.metric), link=indicator_url(indicator.code, focus.id, period)))
+                target_text(target), link=indicator_url(indicator.code, focus.id, period)))
     return Scorecard(focus, period, groups, rows, total)
 
 
@@ -439,7 +432,7 @@ def trend(indicator: Indicator, focus: Focus, year: int, today: datetime.date) -
             verdict = fc.verdict(target)
     return Trend(indicator, year, [f"Th{m}" for m in range(1, 13)], monthly, cumulative,
                  float(target.value) if target is not None and target.value is not None else None,
-                 target_text(target, indicator.metric), judgement, fc, verdict, display_value(value, indicator))
+                 target_text(target), judgement, fc, verdict, display_value(value, indicator))
 
 
 # --- Leader's page --------------------------------------------------------------------------------------------
