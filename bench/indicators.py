@@ -29,8 +29,9 @@ PostgreSQL, 408-760 s on SQLite; all 25 indicators agree with the baseline on bo
 activity and plan top-ups:
     sqlite:     panel_s=4.214 baseline_s=2.716 ratio=1.55 scorecard_p95_ms=985
     postgresql: panel_s=2.635 baseline_s=2.264 ratio=1.16 scorecard_p95_ms=716
-With them (300,000 activities, 1,978 commune plans), PostgreSQL:
-    panel_s=2.720 baseline_s=2.521 ratio=1.08 scorecard_p95_ms=622
+With them (300,000 activities, 1,978 commune plans):
+    sqlite:     panel_s=2.202 baseline_s=2.030 ratio=1.09 scorecard_p95_ms=412
+    postgresql: panel_s=2.720 baseline_s=2.521 ratio=1.08 scorecard_p95_ms=622
 The panel's time goes to the establishment indicators (COMMITMENTS_SIGNED, VENUES_MANAGED,
 VENUES_INSPECTED: a scan of ~200,000 establishments and ~1,000,000 visits, 0.2-0.3 s each per level,
 as slow in the baseline), then COMM_HAMLETS, TIPS_ON_TIME, VISITS_MADE, TIPS_RECEIVED.
