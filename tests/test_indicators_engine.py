@@ -257,3 +257,23 @@ def test_cases_and_coverage_match_their_pages(world):
         covered = coverage_counts(Establishment.objects.filter(province=p), period, "unit")
         got = compute("VENUES_INSPECTED", level="commune", units=[c1, c2], period=period)
         assert {k: (v.numerator, v.denominator) for k, v in got.items()} == {k: (b, a) for k, (a, b) in covered.items()}
+
+
+@pytest.mark.parametrize("period_code", ["2011", "2011Q4", "2026"])
+def test_breakdown_gives_the_same_rows_and_totals_as_compute(world, hai_phong, period_code):
+    """The scorecard's shortcut (rows grouped by unit, own units included, summed) equals the province
+    and country computations, also with a record on the province itself (the fixture's case)."""
+    period = Period.parse(period_code)
+    ha_noi = AdminUnit.objects.get(level=Level.PROVINCE, name="Thành phố Hà Nội")  # the demo's richest data
+    for parent in (world[0], hai_phong, ha_noi):
+        rows, totals = engine.breakdown([i.code for i in CATALOGUE], parent=parent, period=period)
+        children = list(engine.communes_of([parent.pk]).values_list("pk", flat=True))
+        for indicator in CATALOGUE:
+            direct = engine.compute(indicator, level="province", units=[parent.pk], period=period).get(parent.pk)
+            expected = direct.value if direct is not None else (0 if indicator.metric == "count" else None)
+            assert totals[indicator.code].value == pytest.approx(expected), indicator.code
+            assert rows[indicator.code] == engine.compute(indicator, level="commune", units=children, period=period)
+    rows, totals = engine.breakdown([i.code for i in CATALOGUE], parent=None, period=period)
+    for indicator in CATALOGUE:
+        country = engine.compute(indicator, level="country", units=None, period=period)[engine.COUNTRY]
+        assert totals[indicator.code] == country, indicator.code

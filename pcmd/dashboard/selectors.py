@@ -256,13 +256,14 @@ def scorecard(focus: Focus, period: Period, today: datetime.date, codes: list[st
     # A row opens its own scorecard (a province: its communes; a commune: that commune alone).
     rows = [Row(u.pk, u.name, row_level, [],
                 link=scorecard_url(u.pk, period) if focus.level != "commune" else "") for u in units]
-    row_values = engine.panel(codes, level=row_level, units=ids, period=period)
     row_targets = _targets_panel(codes, row_level, ids, year)
     total = None
-    if focus.level != "commune":
+    if focus.level == "commune":
+        row_values = engine.panel(codes, level="commune", units=ids, period=period)
+    else:
+        # The rows and the unit's total from the same grouped queries (engine.breakdown).
+        row_values, total_values = engine.breakdown(codes, parent=focus.unit, period=period)
         total = Row(focus.id, f"Cộng {focus.name}" if focus.level == "country" else focus.name, focus.level, [])
-        total_values = engine.panel(codes, level=focus.level,
-                                    units=None if focus.level == "country" else [focus.id], period=period)
         total_targets = _targets_panel(codes, focus.level, [focus.id], year)
     for indicator in indicators:
         targets_by_unit = row_targets.get(indicator.code, {})
@@ -275,7 +276,7 @@ def scorecard(focus: Focus, period: Period, today: datetime.date, codes: list[st
                 link=(records_url(indicator.code, by_id[row.unit_id], period) if row_level == "commune"
                       else indicator_url(indicator.code, row.unit_id, period))))
         if total is not None:
-            value = _value(total_values[indicator.code], focus.id, indicator)
+            value = total_values[indicator.code]
             target = total_targets.get(indicator.code, {}).get(focus.id)
             total.cells.append(Cell(
                 indicator, value, status.judge(indicator, target, value, period, today),

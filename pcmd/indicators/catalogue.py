@@ -44,6 +44,9 @@ class Indicator:
     # judged against the elapsed part of the period; False for rates that are complete at any time.
     accumulates: bool = True
     forecast: bool = False  # a year-end forecast is made from the monthly series (counts only)
+    # False when a province's value is not the sum over its units' rows: reach uses the province's own
+    # denominator when it entered one (computations/outreach.py). engine.breakdown re-queries those.
+    additive: bool = True
 
 
 POLICE = "Công an (tỉnh, xã)"
@@ -80,19 +83,19 @@ CATALOGUE: tuple[Indicator, ...] = (
                           "truyền trong kỳ."),
               numerator="Số người lao động tại cơ sở kinh doanh dịch vụ được truyền thông",
               denominator="Tổng số người lao động tại các cơ sở kinh doanh dịch vụ",
-              agency=CULTURE),
+              agency=CULTURE, additive=False),
     Indicator("REACH_INDUSTRIAL_WORKERS", "Tỷ lệ người lao động trong các khu công nghiệp được truyền thông",
               "percent", "outreach", (("khu cong nghiep",), ("cum cong nghiep",), ("doanh nghiep", "lao dong")),
               definition="Người lao động trong các khu, cụm công nghiệp được truyền thông, tuyên truyền trong kỳ.",
               numerator="Số người lao động trong khu, cụm công nghiệp được truyền thông",
               denominator="Tổng số người lao động trong khu, cụm công nghiệp",
-              agency="Liên đoàn Lao động"),
+              agency="Liên đoàn Lao động", additive=False),
     Indicator("REACH_STUDENTS", "Tỷ lệ học sinh, sinh viên được truyền thông", "percent", "outreach",
               (("hoc sinh",), ("sinh vien",), ("hoc vien",)),
               definition="Học sinh, sinh viên, học viên được truyền thông, tuyên truyền trong kỳ.",
               numerator="Số học sinh, sinh viên được truyền thông",
               denominator="Tổng số học sinh, sinh viên",
-              agency="Sở Giáo dục và Đào tạo; các trường"),
+              agency="Sở Giáo dục và Đào tạo; các trường", additive=False),
     Indicator("STAFF_TRAINED", "Tỷ lệ cán bộ làm công tác phòng, chống mại dâm được tập huấn",
               "percent", "outreach", (("tap huan",), ("boi duong",), ("nang cao nang luc",)),
               definition=("Cán bộ làm công tác phòng, chống mại dâm (mọi cấp) được tập huấn, bồi dưỡng nghiệp vụ "

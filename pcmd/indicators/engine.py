@@ -149,10 +149,7 @@ def compute(indicator: Indicator | str, *, level: str, units: Iterable | None, p
         raise ValueError(f"level must be one of {LEVELS}")
     fn = _computation(indicator)
     if level == "country":
-        total = Value(0, None if indicator.metric == "count" else 0)
-        for value in compute(indicator, level="province", units=None, period=period).values():
-            total = total + value
-        return {COUNTRY: total}
+        return {COUNTRY: _sum(compute(indicator, level="province", units=None, period=period).values(), indicator)}
     ids = _ids(units)
     if ids is not None and not ids:
         return {}  # no units, no values (and no query: `IN ()` cannot be compiled)
@@ -189,6 +186,46 @@ def panel(codes: Iterable[str] | None = None, *, level: str, units: Iterable | N
     chosen = [BY_CODE[c] for c in codes] if codes is not None else list(CATALOGUE)
     unit_ids = _ids(units)
     return {i.code: compute(i, level=level, units=unit_ids, period=period) for i in chosen}
+
+
+def breakdown(codes: Iterable[str], *, parent: AdminUnit | None, period: Period
+              ) -> tuple[dict[str, dict[int, Value]], dict[str, Value]]:
+    """A scorecard's numbers: ({code: {child id: Value}}, {code: parent's Value}) for a province's
+    communes (parent a province) or the country's provinces (parent None), with the same totals as
+    compute(level="province"/"country") but usually one query per indicator instead of two.
+
+    The parent's total is the sum of the rows grouped by unit over the communes *and* the province's
+    own units (its own records, legacy districts), so for additive indicators the province query is
+    not needed; "communes with X" count the commune rows; the others (Indicator.additive False) are
+    queried at the province level as well.
+    """
+    chosen = [BY_CODE[c] for c in codes]
+    if parent is None:
+        rows = {i.code: compute(i, level="province", units=None, period=period) for i in chosen}
+        return rows, {i.code: _sum(rows[i.code].values(), i) for i in chosen}
+    children = list(communes_of([parent.pk]).values_list("pk", flat=True))
+    own = [parent.pk, *AdminUnit.objects.filter(province=parent, level=Level.DISTRICT).values_list("pk", flat=True)]
+    rows, totals = {}, {}
+    for indicator in chosen:
+        if indicator.rollup == "communes":
+            rows[indicator.code] = compute(indicator, level="commune", units=children, period=period)
+            totals[indicator.code] = _sum(rows[indicator.code].values(), indicator)
+        elif indicator.additive:
+            everything = compute(indicator, level="commune", units=children + own, period=period)
+            totals[indicator.code] = _sum(everything.values(), indicator)
+            rows[indicator.code] = {k: v for k, v in everything.items() if k not in own}
+        else:
+            rows[indicator.code] = compute(indicator, level="commune", units=children, period=period)
+            totals[indicator.code] = compute(indicator, level="province", units=[parent.pk], period=period).get(
+                parent.pk, _sum((), indicator))
+    return rows, totals
+
+
+def _sum(values: Iterable[Value], indicator: Indicator) -> Value:
+    total = Value(0, None if indicator.metric == "count" else 0)
+    for value in values:
+        total = total + value
+    return total
 
 
 def monthly_series(indicator: Indicator | str, *, level: str, units: Iterable | None, year: int
