@@ -454,16 +454,23 @@ def _reach(groups):
     def run(cursor, level, period):
         g = _group(level)
         total = " + ".join(f"t.reach_{x}" for x in groups)
-        cursor.execute(f"SELECT t.{g}, SUM({total}) FROM outreach_activity t WHERE t.date >= %s AND t.date <= %s "
-                       f"GROUP BY t.{g}", [period.start, period.end])
-        reached = {u: n for u, n in cursor.fetchall()}
         marks = ", ".join(["%s"] * len(groups))
+        # Reach counts where the unit entered a base (all of it when the province has its own row).
+        cursor.execute(f"""SELECT t.{g}, SUM({total}),
+                                  SUM(CASE WHEN EXISTS (SELECT 1 FROM outreach_denominator d WHERE d.unit_id = t.unit_id
+                                                        AND d.year = %s AND d."group" IN ({marks}))
+                                           THEN {total} ELSE 0 END)
+                           FROM outreach_activity t WHERE t.date >= %s AND t.date <= %s GROUP BY t.{g}""",
+                       [period.end.year, *groups, period.start, period.end])
+        reached_rows = cursor.fetchall()
+        reached = {u: based for u, _every, based in reached_rows}
         if level == "commune":
-            base_sql = f"""SELECT d.unit_id, SUM(d.value) FROM outreach_denominator d
+            base_sql = f"""SELECT d.unit_id, SUM(d.value), 0 FROM outreach_denominator d
                            WHERE d.year = %s AND d."group" IN ({marks}) GROUP BY d.unit_id"""
         else:  # the province's own row for a group, else the sum of its communes' rows
             base_sql = f"""SELECT x.province_id,
-                                  SUM(CASE WHEN x.own IS NOT NULL THEN x.own ELSE COALESCE(x.rest, 0) END)
+                                  SUM(CASE WHEN x.own IS NOT NULL THEN x.own ELSE COALESCE(x.rest, 0) END),
+                                  MAX(CASE WHEN x.own IS NOT NULL THEN 1 ELSE 0 END)
                            FROM (SELECT d.province_id, d."group",
                                         SUM(CASE WHEN d.unit_id = d.province_id THEN d.value END) AS own,
                                         SUM(CASE WHEN d.unit_id <> d.province_id THEN d.value END) AS rest
@@ -471,7 +478,11 @@ def _reach(groups):
                                  GROUP BY d.province_id, d."group") x
                            GROUP BY x.province_id"""
         cursor.execute(base_sql, [period.end.year, *groups])
-        base = {u: n for u, n in cursor.fetchall()}
+        base = {}
+        for u, n, own in cursor.fetchall():
+            base[u] = n
+            if own:
+                reached[u] = next((every for r, every, _based in reached_rows if r == u), 0)
         return {u: (reached.get(u) or 0, base.get(u, 0) or 0) for u in reached.keys() | base.keys()}
     return run
 

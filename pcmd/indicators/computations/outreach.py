@@ -189,15 +189,22 @@ def _reach(groups, period, by, ids):
 
     Denominator at by="province": the province's own row for a group when it entered one (as the
     outreach page shows a province), else the sum of its communes' rows. No row: denominator 0
-    (the value is "no data", not 0%).
+    (the value is "no data", not 0%). The numerator matches the denominator: without a province row,
+    only the people reached in communes that entered a base count (reach where the population is
+    unknown would push the share over 100%).
     """
     fields = [f"reach_{g}" for g in groups]
     total = F(fields[0])
     for name in fields[1:]:
         total = total + F(name)
-    acts = _restrict(Activity.objects.filter(date__gte=period.start, date__lte=period.end), by, ids)
-    reached = dict(acts.values(by).annotate(s=Sum(total)).values_list(by, "s").order_by())
     bases = _restrict(Denominator.objects.filter(year=period.end.year, group__in=groups), by, ids)
+    has_base = Exists(Denominator.objects.filter(unit=OuterRef("unit"), year=period.end.year, group__in=groups))
+    acts = _restrict(Activity.objects.filter(date__gte=period.start, date__lte=period.end), by, ids)
+    reached_rows = (acts.alias(has_base=has_base).values(by)
+                    .annotate(every=Sum(total), based=Sum(total, filter=Q(has_base=True)))
+                    .values_list(by, "every", "based").order_by())
+    reached_all = {unit_id: every for unit_id, every, _based in reached_rows}
+    reached = {unit_id: based for unit_id, _every, based in reached_rows}
     rows = (bases.values(by, "group")
             .annotate(own=Sum("value", filter=Q(unit=F("province"))), rest=Sum("value", filter=~Q(unit=F("province"))))
             .values_list(by, "own", "rest").order_by())
@@ -205,6 +212,8 @@ def _reach(groups, period, by, ids):
     for unit_id, own, rest in rows:  # ≤ units × 3 grouped rows
         value = (own if own is not None else rest or 0) if by == "province" else (own or 0) + (rest or 0)
         base[unit_id] = base.get(unit_id, 0) + value
+        if by == "province" and own is not None:
+            reached[unit_id] = reached_all.get(unit_id)  # the province's row covers all of it
     return {unit_id: (reached.get(unit_id) or 0, base.get(unit_id, 0)) for unit_id in reached.keys() | base.keys()}
 
 
