@@ -32,6 +32,11 @@ Generated from `pcmd/indicators/catalogue.py` by `pcmd indicators-doc`; do not e
 - **Dự báo (forecast).** Các chỉ số đếm từ sổ có ngày có chuỗi số liệu theo tháng để dự báo cuối năm.
 - **Số liệu nhập (entered).** Chỉ số chưa có sổ nghiệp vụ lấy số liệu do cơ quan nhập (như giá trị dữ liệu
   của DHIS2) cho đến khi có sổ.
+- **Tỷ lệ được truyền thông (REACH_*).** Chỉ tính số người được tiếp cận ở đơn vị đã nhập mẫu số (số đối
+  tượng) của năm; đơn vị chưa có mẫu số là "chưa có số liệu", không phải 0%. Tỉnh đã nhập mẫu số của
+  chính mình thì dùng mẫu số đó cho cả tỉnh (và mọi người được tiếp cận trong tỉnh), nếu không thì cộng
+  mẫu số của các xã. Reach counts only where a base was entered, so no share mixes known and unknown
+  populations; a province's own base, when entered, stands for the whole province.
 
 ## Tóm tắt / Summary
 
