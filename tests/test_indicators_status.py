@@ -61,9 +61,11 @@ def test_accumulating_count_on_track_behind_met_missed():
     assert judge(SESSIONS, target, Value(4), YEAR, D(2027, 1, 1)).status == Status.MET
 
 
-def test_accumulating_share_is_on_track_not_met_before_the_end():
+def test_accumulating_share_already_reached_is_met_before_the_end():
     j = judge(REACH, tv(50), Value(30, 50), YEAR, D(2026, 12, 1))  # 60% of the population
-    assert j.status == Status.ON_TRACK and j.actual == 60.0 and j.achievement == 120.0
+    assert j.status == Status.MET and j.actual == 60.0 and j.achievement == 120.0
+    j = judge(REACH, tv(50), Value(24, 50), YEAR, D(2026, 12, 1))  # 48% ≥ 50 × 0.9151
+    assert j.status == Status.ON_TRACK
     j = judge(REACH, tv(50), Value(10, 50), YEAR, D(2026, 7, 2))  # 20% < 50 × 0.4986
     assert j.status == Status.BEHIND
 

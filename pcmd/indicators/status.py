@@ -4,7 +4,9 @@ elapsed = whole days passed before `today` / days in the period, clamped to 0..1
 day: (n-1)/n, after the end: 1). While the period runs:
 - higher-is-better targets (gte, gt, eq, range): indicators that accumulate (counts, shares reached
   so far) must reach target × elapsed ("expected"); the others (rates) the full target. Reached:
-  on track, else behind. A count that already reached the full target is met (counts never go down).
+  on track, else behind. An accumulating indicator that already reached the full target is met (counts
+  never go down; a share reached so far falls only when its base grows, and the status is recomputed
+  on every page load).
 - lower-is-better targets (lte, lt; "no new hotspots" is lte 0): a count above the limit is missed
   at once (it cannot go back down); otherwise on track. A rate above the limit is behind.
 When the period has ended: met or missed against the full target.
@@ -112,7 +114,7 @@ def judge(indicator: Indicator, target: TargetValue | None, value: Value | None,
         status = Status.MET if reached else Status.MISSED
         return Judgement(status, target, actual, goal, achievement, elapsed)
     expected = goal * elapsed if indicator.accumulates else goal
-    if reached and indicator.accumulates and indicator.metric == "count":
+    if reached and indicator.accumulates:
         status = Status.MET
     elif reached if not indicator.accumulates else actual >= expected - 1e-9:
         status = Status.ON_TRACK
