@@ -456,11 +456,11 @@ def _reach(groups):
         total = " + ".join(f"t.reach_{x}" for x in groups)
         marks = ", ".join(["%s"] * len(groups))
         # Reach counts where the unit entered a base (all of it when the province has its own row).
-        cursor.execute(f"""SELECT t.{g}, SUM({total}),
-                                  SUM(CASE WHEN EXISTS (SELECT 1 FROM outreach_denominator d WHERE d.unit_id = t.unit_id
-                                                        AND d.year = %s AND d."group" IN ({marks}))
-                                           THEN {total} ELSE 0 END)
-                           FROM outreach_activity t WHERE t.date >= %s AND t.date <= %s GROUP BY t.{g}""",
+        cursor.execute(f"""SELECT t.{g}, SUM({total}), SUM(CASE WHEN b.unit_id IS NOT NULL THEN {total} ELSE 0 END)
+                           FROM outreach_activity t
+                           LEFT JOIN (SELECT DISTINCT d.unit_id FROM outreach_denominator d
+                                      WHERE d.year = %s AND d."group" IN ({marks})) b ON b.unit_id = t.unit_id
+                           WHERE t.date >= %s AND t.date <= %s GROUP BY t.{g}""",
                        [period.end.year, *groups, period.start, period.end])
         reached_rows = cursor.fetchall()
         reached = {u: based for u, _every, based in reached_rows}
