@@ -98,6 +98,10 @@ def test_entry_creates_then_updates_with_version(units, coordinator):
     with pytest.raises(EditConflict):
         services.save_values(membership=coordinator, unit=a, period=p, rows=[Row(PCT, 9, 10, "", v.version)])
     assert DataValue.objects.get(pk=v.pk).numerator == 5
+    # Every change of an entered figure is in its history (who changed 4/10 to 5/10).
+    from auditlog.models import LogEntry
+
+    assert LogEntry.objects.get_for_object(v).count() == 2
 
 
 def test_invalid_rows_are_refused(units, coordinator):

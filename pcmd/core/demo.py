@@ -226,7 +226,15 @@ def seed_tips(ctx: SeedContext) -> None:
 
 
 SEEDERS.append(seed_tips)
-SEEDERS.append(lambda ctx: __import__("pcmd.indicators.demo", fromlist=["_"]).seed_indicators(ctx))
+
+
+def seed_indicators(ctx: SeedContext) -> None:
+    from pcmd.indicators.demo import seed_indicators as seed
+
+    seed(ctx)
+
+
+SEEDERS.append(seed_indicators)
 
 
 def seed(scale: str = "demo", *, seed_value: int = 2026) -> SeedContext:

@@ -68,17 +68,3 @@ class DataApproval(UnitScopedModel):
     @property
     def is_active(self) -> bool:
         return self.reopened_at is None
-
-
-def _register_history() -> None:
-    # Registered here (not in apps.py) so the change history covers entered figures and approvals.
-    from auditlog.registry import auditlog
-
-    from pcmd.core.models import DERIVED_FIELDS
-
-    for model in (DataValue, DataApproval):
-        if not auditlog.contains(model):
-            auditlog.register(model, exclude_fields=[*DERIVED_FIELDS, "period_kind"])
-
-
-_register_history()
