@@ -156,6 +156,8 @@ def test_pages_export_and_import(units, coordinator, client):
     assert DataValue.objects.get(unit=a, period="2026Q1").denominator == 10
     computed = client.get(reverse("dhis2_export") + "?nguon=computed&cap=province&ky=2026")
     assert computed.status_code == 200 and '"orgUnit": "TD8"' in computed.content.decode()
+    communes = client.get(reverse("dhis2_export") + "?nguon=computed&ky=2026").content.decode()
+    assert '"orgUnit": "TD81"' in communes and '"orgUnit": "TD8"' not in communes  # the communes, not the province
 
 
 def test_outsider_gets_nothing(units, outsider, client, tmp_path):

@@ -58,6 +58,18 @@ def _pairs(indicator: Indicator, numerator, denominator) -> list[tuple[str, str]
 
 # --- export -------------------------------------------------------------------------------------
 
+def export_units(unit, level: str):
+    """The units whose computed values are exported: at level "province" the unit itself when it is a
+    province (every province for the whole country), at level "commune" its communes (the commune itself)."""
+    if level == "province":
+        if unit is None:
+            return AdminUnit.objects.filter(level=Level.PROVINCE, is_active=True)
+        return [unit] if unit.level == Level.PROVINCE else []
+    if unit is None:
+        return engine.communes_of(None)
+    return engine.communes_of([unit.pk]) if unit.level == Level.PROVINCE else [unit]
+
+
 def computed_rows(*, codes, level: str, units, period: Period) -> list[dict]:
     """Data values of the engine's results (level "commune" or "province") for `units`."""
     if level not in ("commune", "province"):

@@ -18,6 +18,7 @@ from pcmd.org.permissions import allowed
 
 from . import dhis2, services
 from .catalogue import BY_CODE, CATALOGUE
+from .engine import communes_of
 from .forms import ImportForm, read_entry
 from .models import DataApproval, DataValue
 
@@ -38,7 +39,7 @@ def _communes(unit):
     if unit is None:
         return AdminUnit.objects.none()
     if unit.level == Level.PROVINCE:
-        return AdminUnit.objects.filter(province=unit, level=Level.COMMUNE, is_active=True).order_by("name")
+        return communes_of([unit.pk]).order_by("name")
     return AdminUnit.objects.filter(pk=unit.pk)
 
 
@@ -198,18 +199,8 @@ def dhis2_export(request):
     source = request.GET.get("nguon", "entered")
     if source == "computed":
         level = "province" if request.GET.get("cap") == "province" else "commune"
-        if level == "province":
-            units = [unit] if unit is not None and unit.level == Level.PROVINCE else (
-                AdminUnit.objects.filter(level=Level.PROVINCE, is_active=True) if unit is None else [])
-        else:
-            units = _communes(unit) if unit is not None else AdminUnit.objects.filter(
-                level=Level.COMMUNE, is_active=True)
-        rows = []
-        for indicator in CATALOGUE:
-            try:
-                rows += dhis2.computed_rows(codes=[indicator.code], level=level, units=units, period=period)
-            except NotImplementedError:  # an indicator whose computation is not written yet
-                continue
+        rows = dhis2.computed_rows(codes=[i.code for i in CATALOGUE], level=level,
+                                   units=dhis2.export_units(unit, level), period=period)
     else:
         qs = scoped(DataValue.objects.all(), membership, "view").filter(
             period_start__gte=period.start, period_end__lte=period.end)
