@@ -7,7 +7,7 @@ from .models import AccessLog
 
 @admin.register(AccessLog)
 class AccessLogAdmin(admin.ModelAdmin):
-    list_display = ["at", "user", "role", "target", "object_id", "unit", "action", "detail"]
+    list_display = ["at", "user", "role", "target", "object_id", "unit", "action", "count", "query", "detail"]
     list_filter = ["target", "action", "role"]
     search_fields = ["object_id", "user__username"]
     date_hierarchy = "at"

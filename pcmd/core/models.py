@@ -88,11 +88,13 @@ class AccessLog(models.Model):
                              related_name="+")
     role = models.CharField("Vai trò", max_length=32, blank=True)
     target = models.CharField("Loại hồ sơ", max_length=64)
-    object_id = models.CharField("Mã hồ sơ", max_length=64)
+    object_id = models.CharField("Mã hồ sơ", max_length=64, blank=True, help_text="Trống với một lượt xem danh sách.")
     unit = models.ForeignKey("geo.AdminUnit", verbose_name="Đơn vị của hồ sơ", null=True, blank=True,
                              on_delete=models.SET_NULL, related_name="+")
     action = models.CharField("Thao tác", max_length=32, default="view")
     detail = models.CharField("Ghi chú", max_length=255, blank=True)
+    count = models.PositiveIntegerField("Số hồ sơ hiển thị", null=True, blank=True)
+    query = models.CharField("Bộ lọc", max_length=500, blank=True)
 
     class Meta:
         verbose_name = "lượt xem hồ sơ"
@@ -110,4 +112,16 @@ class AccessLog(models.Model):
             user_id=getattr(membership, "user_id", None), role=getattr(membership, "role", "") or "",
             target=obj._meta.label_lower, object_id=str(obj.pk), unit_id=getattr(obj, "unit_id", None),
             action=action, detail=detail[:255],
+        )
+
+    @classmethod
+    def record_list(cls, *, membership, model, count: int, query: str = "", action: str = "list",
+                    detail: str = "") -> "AccessLog":
+        """Log one list, search, export or workflow page that showed `count` sensitive records of `model`
+        (one row per request, with the filter as typed, e.g. the query string)."""
+        unit = getattr(membership, "unit_id", None)
+        return cls.objects.create(
+            user_id=getattr(membership, "user_id", None), role=getattr(membership, "role", "") or "",
+            target=model._meta.label_lower, object_id="", unit_id=unit, action=action, detail=detail[:255],
+            count=count, query=(query or "")[:500],
         )
