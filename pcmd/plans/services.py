@@ -291,14 +291,20 @@ def item_create(*, plan: Plan, model: type[models.Model], data: dict) -> models.
 
 
 @transaction.atomic
-def item_update(*, instance: models.Model, data: dict, version: int) -> models.Model:
-    """Correct an item; `version` is the one the user opened (stale edits raise EditConflict)."""
-    core_services.claim_version(instance, version)
+def item_update(*, instance: models.Model, data: dict) -> models.Model:
+    """Correct an item (the caller claims the version the user opened: core.actions)."""
     return core_services.record_update(instance=instance, data=data)
 
 
 @transaction.atomic
 def item_delete(*, instance: models.Model) -> None:
+    """Remove an item the parser got wrong. A task that has been reported on is not an extraction error: its
+    progress history would go with it, so it is refused (budget lines that name it protect it too)."""
+    if isinstance(instance, Task):
+        reports = instance.progress.count()
+        if reports:
+            raise ValidationError(f"Nhiệm vụ này đã có {reports} lần cập nhật tiến độ; xóa sẽ mất lịch sử đó. "
+                                  "Hãy sửa nội dung nhiệm vụ thay vì xóa.")
     core_services.record_delete(instance=instance)
 
 

@@ -2,15 +2,22 @@
 
 from django.urls import path
 
+from pcmd.core import actions
+
+from . import actions as plan_actions  # noqa: F401  (declares the item actions before their views are built)
 from . import views
+from .models import Plan
 from .registry import plans
+from .services import ITEM_MODELS
 
 urlpatterns = [
     path("ke-hoach/nhap-van-ban/", views.plan_upload, name="plan_upload"),
     path("ke-hoach/<int:pk>/ra-soat/", views.plan_review, name="plan_review"),
-    path("ke-hoach/<int:pk>/ra-soat/<slug:kind>/them/", views.plan_item_add, name="plan_item_add"),
-    path("ke-hoach/ra-soat/<slug:kind>/<int:pk>/sua/", views.plan_item_edit, name="plan_item_edit"),
-    path("ke-hoach/ra-soat/<slug:kind>/<int:pk>/xoa/", views.plan_item_delete, name="plan_item_delete"),
+    path("ke-hoach/<int:pk>/ra-soat/<slug:action>/them/", actions.view(Plan), name="plan_item_add"),
+    path("ke-hoach/ra-soat/<slug:kind>/<int:pk>/sua/", actions.view(kinds=ITEM_MODELS, slug="sua"),
+         name="plan_item_edit"),
+    path("ke-hoach/ra-soat/<slug:kind>/<int:pk>/xoa/", actions.view(kinds=ITEM_MODELS, slug="xoa"),
+         name="plan_item_delete"),
     path("nhiem-vu-cua-toi/", views.my_tasks, name="my_tasks"),
     path("nhiem-vu/<int:pk>/", views.task_detail, name="task_detail"),
     path("nhiem-vu/tien-do/<int:pk>/tep/", views.progress_attachment, name="progress_attachment"),

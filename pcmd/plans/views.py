@@ -1,4 +1,5 @@
 """Plan pages beyond the generic CRUD: import, review, an agency's tasks, task progress, attachments.
+(The review screen's item add / edit / delete are actions: plans/actions.py, run by core.actions.view.)
 
 Thin views: every read goes through `scoped()` (via selectors or get_scoped_or_404), every write
 through a service in a transaction that re-checks scope.
@@ -15,13 +16,10 @@ from django.utils import timezone
 
 from pcmd.core.crud import add_errors, version_from
 from pcmd.core.scoping import get_scoped_or_404, module_view, scoped
-from pcmd.core.services import EditConflict
 
 from . import selectors, services
-from .forms import ITEM_FORMS, ConfirmForm, ProgressForm, UploadForm
+from .forms import ConfirmForm, ProgressForm, UploadForm
 from .models import Plan, Task, TaskProgress
-
-ITEM_LABELS = {"chi-tieu": "chỉ tiêu", "nhiem-vu": "nhiệm vụ", "bao-cao": "chế độ báo cáo", "can-cu": "căn cứ"}
 
 
 def _plan(request, pk, action="view") -> Plan:
@@ -29,13 +27,6 @@ def _plan(request, pk, action="view") -> Plan:
     if action != "view" and not scoped(Plan.objects.filter(pk=pk), request.membership, action).exists():
         raise PermissionDenied
     return plan
-
-
-def _item_model(kind: str):
-    model = services.ITEM_MODELS.get(kind)
-    if model is None:
-        raise Http404
-    return model
 
 
 def _in_scope(model, pk, membership) -> bool:
@@ -93,76 +84,6 @@ def plan_review(request, pk):
             return HttpResponseRedirect(reverse("plan_detail", args=[plan.pk]))
     ctx = {"plan": plan, "items": selectors.plan_items(plan), "lines": selectors.document_lines(plan), "form": form}
     return render(request, "plans/review.html", ctx, status=status)
-
-
-def _item_form(model, request, plan, instance=None, data=None):
-    form_class = ITEM_FORMS[model]
-    kwargs = {"plan": plan} if form_class.__name__ == "TaskForm" else {}
-    return form_class(data=data, instance=instance, membership=request.membership, **kwargs)
-
-
-def _render_item(request, plan, kind, form, obj=None, status=200, version=None):
-    ctx = {"plan": plan, "kind": kind, "label": ITEM_LABELS[kind], "form": form, "object": obj,
-           "version": version if version is not None else (obj.version if obj else None),
-           "lines": selectors.document_lines(plan)}
-    return render(request, "plans/item_form.html", ctx, status=status)
-
-
-@module_view("plans", "change")
-def plan_item_add(request, pk, kind):
-    model = _item_model(kind)
-    plan = _plan(request, pk, "change")
-    if request.method == "POST":
-        form = _item_form(model, request, plan, data=request.POST)
-        if form.is_valid():
-            try:
-                services.item_create(plan=plan, model=model, data=form.cleaned_data)
-            except ValidationError as exc:
-                add_errors(form, exc)
-            else:
-                messages.success(request, f"Đã thêm {ITEM_LABELS[kind]}.")
-                return HttpResponseRedirect(reverse("plan_review", args=[plan.pk]) + f"#{kind}")
-        return _render_item(request, plan, kind, form, status=400)
-    return _render_item(request, plan, kind, _item_form(model, request, plan))
-
-
-def _item(request, kind, pk):
-    model = _item_model(kind)
-    obj = get_scoped_or_404(model._default_manager.select_related("plan", "plan__unit"), request.membership, pk=pk)
-    _plan(request, obj.plan_id, "change")
-    return model, obj
-
-
-@module_view("plans", "change")
-def plan_item_edit(request, kind, pk):
-    model, obj = _item(request, kind, pk)
-    plan = obj.plan
-    if request.method == "POST":
-        form = _item_form(model, request, plan, instance=obj, data=request.POST)
-        posted_version = request.POST.get("version", "")
-        if form.is_valid():
-            try:
-                services.item_update(instance=obj, data=form.cleaned_data, version=version_from(posted_version))
-            except ValidationError as exc:
-                add_errors(form, exc)
-                if isinstance(exc, EditConflict):
-                    posted_version = model._default_manager.get(pk=pk).version
-            else:
-                messages.success(request, f"Đã lưu {ITEM_LABELS[kind]}.")
-                return HttpResponseRedirect(reverse("plan_review", args=[plan.pk]) + f"#{kind}-{obj.pk}")
-        return _render_item(request, plan, kind, form, obj, status=400, version=posted_version)
-    return _render_item(request, plan, kind, _item_form(model, request, plan, instance=obj), obj)
-
-
-@module_view("plans", "change")
-def plan_item_delete(request, kind, pk):
-    model, obj = _item(request, kind, pk)
-    if request.method == "POST":
-        services.item_delete(instance=obj)
-        messages.success(request, f"Đã xóa {ITEM_LABELS[kind]}.")
-        return HttpResponseRedirect(reverse("plan_review", args=[obj.plan_id]) + f"#{kind}")
-    return render(request, "plans/item_delete.html", {"plan": obj.plan, "object": obj, "kind": kind,
-                                                      "label": ITEM_LABELS[kind]})
 
 
 @module_view("plans", "view")
