@@ -56,6 +56,7 @@ class Action:
     form: Callable[..., forms.Form] | None = None  # form(obj, request, data=, files=) ; None: a confirmation
     sources: tuple[str, ...] | None = None  # allowed values of `state_field`; None: any state
     state_field: str = "status"
+    when: Callable[[Any], bool] | None = None  # a further condition on the record (e.g. "has a change to undo")
     refused: Callable[[Any], str] | None = None  # why the action cannot run from the record's state
     versioned: bool = False  # claim the record's version posted as "version" (edits)
     template: str = "core/action.html"
@@ -64,6 +65,9 @@ class Action:
     next_url: Callable[[Any, Any], str] = field(default=lambda obj, result: obj.get_absolute_url())
     back_url: Callable[[Any], str] | None = None  # where "Hủy" and a refusal lead; default next_url(obj, obj)
     queryset: Callable[[], models.QuerySet] | None = None
+    link: Callable[[Any], str] | None = None  # its address for a button on the record's page (CRUD detail)
+    button: str = "btn-outline-primary"  # Bootstrap class of that button
+    icon: str = ""  # Bootstrap icon of that button
 
     @property
     def module(self) -> str:
@@ -73,7 +77,9 @@ class Action:
         return self.queryset() if self.queryset else self.model._default_manager.all()
 
     def allowed_from(self, obj) -> bool:
-        return self.sources is None or getattr(obj, self.state_field) in self.sources
+        if self.sources is not None and getattr(obj, self.state_field) not in self.sources:
+            return False
+        return self.when is None or self.when(obj)
 
     def back(self, obj) -> str:
         return self.back_url(obj) if self.back_url else self.next_url(obj, obj)
@@ -94,13 +100,16 @@ def actions_for(model: type[models.Model]) -> dict[str, Action]:
     return REGISTRY.get(model, {})
 
 
-def available(obj, membership) -> list[Action]:
-    """The actions the membership may run on `obj` now (for buttons): permission, row rules and state."""
+def buttons(obj, membership) -> list[tuple[Action, str]]:
+    """(action, address) of the actions with a button that the membership may run on `obj` now: the permission
+    and row rules of `scoped()` and the action's states (the generic view checks the same again)."""
     if membership is None:
         return []
     model = type(obj)
-    found = [a for a in actions_for(model).values() if a.allowed_from(obj)]
-    return [a for a in found if scoped(model._default_manager.filter(pk=obj.pk), membership, a.permission).exists()]
+    found = [a for a in actions_for(model).values() if a.link and a.allowed_from(obj)]
+    may = {permission: scoped(model._default_manager.filter(pk=obj.pk), membership, permission).exists()
+           for permission in {a.permission for a in found}}
+    return [(a, a.link(obj)) for a in found if may[a.permission]]
 
 
 def _fetch(action: Action, request, pk):

@@ -23,7 +23,7 @@ from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.views import View
 
-from . import services
+from . import actions, services
 from .exports import xlsx_response
 from .models import AccessLog
 from .scoping import get_scoped_or_404, require, scoped
@@ -234,6 +234,7 @@ class CrudDetailView(CrudView):
             object=obj,
             fields=[(self.crud.label(n), cell(obj, n)) for n in names],
             history=history,
+            actions=actions.buttons(obj, self.membership),
         )
         return render(request, self.templates("detail"), ctx)
 

@@ -1,76 +1,17 @@
-"""Status changes of a hotspot and the period statistics page (the list/detail/forms are generic CRUD)."""
+"""The hotspot period statistics page (list/detail/forms are generic CRUD; status changes are actions.py)."""
 
 from dataclasses import dataclass
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 
-from pcmd.core.crud import add_errors
 from pcmd.core.exports import xlsx_response
 from pcmd.core.periods import Period, period_from_query, recent_periods
-from pcmd.core.scoping import get_scoped_or_404, module_view, scoped, within
+from pcmd.core.scoping import module_view, scoped, within
 from pcmd.geo.models import AdminUnit, Level
 
-from . import selectors, services
-from .forms import TransitionForm
+from . import selectors
 from .models import Hotspot
-
-
-@module_view("hotspots", "change")
-def hotspot_transition(request, pk, action):
-    hotspot = get_scoped_or_404(Hotspot.objects.select_related("unit"), request.membership, pk=pk)
-    transition = services.TRANSITIONS.get(action)
-    if transition is None:
-        raise Http404
-    detail = reverse("hotspot_detail", args=[hotspot.pk])
-    if hotspot.status not in transition.sources:
-        messages.error(request, services.FORBIDDEN.get((hotspot.status, transition.target),
-                                                       "Không thể chuyển sang trạng thái này."))
-        return HttpResponseRedirect(detail)
-    membership = request.membership
-    initial = {"date": timezone.localdate(), "agency": membership.agency_id}
-    form = TransitionForm(request.POST or None, hotspot=hotspot, target=transition.target, initial=initial)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.hotspot_transition(
-                    hotspot=hotspot, target=transition.target, date=data["date"], note=data.get("note", ""),
-                    user=request.user, agency=data.get("agency"), method=data.get("method", ""),
-                    monitor_months=data.get("monitor_months"),
-                )
-            except ValidationError as exc:
-                add_errors(form, exc)
-            else:
-                messages.success(request, f"Đã ghi nhận: {transition.label.lower()} “{hotspot}”.")
-                return HttpResponseRedirect(detail)
-        status = 400
-    return render(request, "hotspots/transition.html",
-                  {"hotspot": hotspot, "transition": transition, "form": form}, status=status)
-
-
-@module_view("hotspots", "change")
-def hotspot_transition_undo(request, pk):
-    hotspot = get_scoped_or_404(Hotspot.objects.select_related("unit"), request.membership, pk=pk)
-    detail = reverse("hotspot_detail", args=[hotspot.pk])
-    last = hotspot.events.order_by("-date", "-pk").first()
-    if last is None or not last.from_status:
-        messages.error(request, "Điểm này chưa có lần chuyển trạng thái nào để hủy.")
-        return HttpResponseRedirect(detail)
-    if request.method == "POST":
-        try:
-            services.hotspot_transition_undo(hotspot=hotspot)
-        except ValidationError as exc:
-            messages.error(request, exc.messages[0])
-        else:
-            messages.success(request, f"Đã hủy lần “{last.label.lower()}” ngày {last.date:%d/%m/%Y}.")
-        return HttpResponseRedirect(detail)
-    return render(request, "hotspots/transition_undo.html", {"hotspot": hotspot, "event": last})
 
 
 @dataclass
