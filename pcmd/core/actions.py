@@ -84,6 +84,9 @@ class Action:
     def back(self, obj) -> str:
         return self.back_url(obj) if self.back_url else self.next_url(obj, obj)
 
+    # An action whose URL has no record (pk) makes one: the generic view skips the fetch and the state check,
+    # and the service gets None as the record; the scope of what it made is checked all the same.
+
 
 REGISTRY: dict[type[models.Model], dict[str, Action]] = {}
 
@@ -141,8 +144,9 @@ def _run(action: Action, obj, form, request):
     except ValidationError as exc:
         form.service_error = exc
         if hasattr(exc, "error_dict"):
+            accepts = getattr(form, "accepts", lambda name: name in form.fields)  # composite forms place rows
             for name, errors in exc.error_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
+                form.add_error(name if accepts(name) else None, errors)
         else:
             form.add_error(None, exc.messages)
         form.conflict = isinstance(exc, services.EditConflict)
@@ -175,7 +179,7 @@ def view(model: type[models.Model] | None = None, *, slug: str | None = None,
     module, permission = needs.pop()
 
     @login_required
-    def run(request, pk, action=None, kind=None):
+    def run(request, pk=None, action=None, kind=None):
         require(request.membership, module, permission)
         target = model if model is not None else (kinds or {}).get(kind)
         found = actions_for(target).get(slug or action) if target is not None else None
@@ -188,8 +192,8 @@ def view(model: type[models.Model] | None = None, *, slug: str | None = None,
 
 
 def _respond(action: Action, request, pk):
-    obj = _fetch(action, request, pk)
-    if not action.allowed_from(obj):
+    obj = _fetch(action, request, pk) if pk is not None else None  # no record: the action makes one (an "add")
+    if obj is not None and not action.allowed_from(obj):
         reason = action.refused(obj) if action.refused else "Không thể thực hiện thao tác này ở trạng thái hiện tại."
         messages.error(request, reason)
         return HttpResponseRedirect(action.back(obj))
@@ -206,7 +210,7 @@ def _respond(action: Action, request, pk):
         status = 400
     else:
         form = make_form(obj, request)
-    version = getattr(obj, "version", None)
+    version = getattr(obj, "version", None) if obj is not None else None
     if status == 400 and action.versioned and not getattr(form, "conflict", False):
         version = request.POST.get("version", version)  # keep the version the user opened unless it lost a race
     elif getattr(form, "conflict", False):

@@ -140,6 +140,54 @@ def rows_of(formset) -> list[tuple[int, dict]]:
     return rows
 
 
+class VisitEntry:
+    """A visit with its violation and sanction rows, entered on one page, behaving as one form: valid when the
+    three parts are, `cleaned_data` carries the rows, and a service's error lands beside the field or the row
+    that caused it ("violations.0.kind" is row 0 of the violations the service was given)."""
+
+    def __init__(self, data=None, *, membership, instance=None, initial=None):
+        self.form = VisitForm(data=data, instance=instance, initial=initial, membership=membership)
+        self.violations = ViolationFormSet(data=data, instance=instance or Visit(), prefix="violations")
+        self.sanctions = SanctionFormSet(data=data, instance=instance or Visit(), prefix="sanctions")
+        self.fields = self.form.fields
+        self._positions = {}
+
+    def is_valid(self) -> bool:
+        valid = all([self.form.is_valid(), self.violations.is_valid(), self.sanctions.is_valid()])
+        if valid:
+            rows = {"violations": rows_of(self.violations), "sanctions": rows_of(self.sanctions)}
+            self._positions = {prefix: [i for i, _ in found] for prefix, found in rows.items()}
+            self.cleaned_data = {**self.form.cleaned_data,
+                                 **{prefix: [row for _, row in found] for prefix, found in rows.items()}}
+        return valid
+
+    def add_error(self, field, errors) -> None:
+        if field and "." in field:
+            prefix, position, name = field.split(".", 2)
+            formset = getattr(self, prefix)
+            child = formset.forms[self._positions[prefix][int(position)]]
+            child.add_error(name if name in child.fields else None, errors)
+        else:
+            self.form.add_error(field if field in self.fields else None, errors)
+
+    def accepts(self, field: str) -> bool:
+        """Whether `field` of a service error has a place on this page (used by core.actions)."""
+        return field in self.fields or field.split(".", 1)[0] in ("violations", "sanctions")
+
+    @property
+    def errors(self):
+        return self.form.errors
+
+    def non_field_errors(self):
+        return self.form.non_field_errors()
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.form.errors or any(f.errors for f in self.violations.forms)
+                    or any(f.errors for f in self.sanctions.forms)
+                    or self.violations.non_form_errors() or self.sanctions.non_form_errors())
+
+
 class RiskWeightsForm(forms.ModelForm):
     class Meta:
         model = RiskWeights

@@ -2,13 +2,17 @@
 
 from django.urls import path
 
+from pcmd.core import actions
+
+from . import actions as visit_actions
 from . import views
+from .models import Visit
 from .registry import rounds, team_members, teams, visits
 
-# The visit's create and edit pages take violations and sanctions in the same form: own views, CRUD names.
+# The visit's create and edit pages take violations and sanctions in the same form: actions, CRUD names.
 urlpatterns = [
-    path("luot-kiem-tra/them/", views.visit_create, name="visit_create"),
-    path("luot-kiem-tra/<int:pk>/sua/", views.visit_edit, name="visit_edit"),
+    path("luot-kiem-tra/them/", actions.view(Visit, slug=visit_actions.ADD.slug), name="visit_create"),
+    path("luot-kiem-tra/<int:pk>/sua/", actions.view(Visit, slug=visit_actions.EDIT.slug), name="visit_edit"),
     path("do-bao-phu-kiem-tra/", views.coverage, name="inspection_coverage"),
     path("do-bao-phu-kiem-tra/co-so/", views.coverage_establishments, name="inspection_coverage_establishments"),
     path("ke-hoach-kiem-tra/", views.risk_plan, name="risk_plan"),

@@ -13,15 +13,12 @@ from django.utils import timezone
 from pcmd.core.crud import add_errors
 from pcmd.core.documents import OfficialDocument, docx_response
 from pcmd.core.exports import xlsx_response
-from pcmd.core.scoping import chosen_unit, get_scoped_or_404, module_view, scoped
-from pcmd.core.services import claim_version
+from pcmd.core.scoping import chosen_unit, module_view
 from pcmd.geo.models import Level
 from pcmd.org.permissions import allowed
 
 from . import selectors, services
-from .forms import RiskPlanForm, RiskWeightsForm, SanctionFormSet, ViolationFormSet, VisitForm, rows_of
-from .models import Visit
-from .registry import visits as visits_crud
+from .forms import RiskPlanForm, RiskWeightsForm
 
 BEHIND = {
     "operating": "Cơ sở đang hoạt động",
@@ -29,97 +26,6 @@ BEHIND = {
     "not_visited": "Cơ sở chưa được kiểm tra trong năm",
     "never": "Cơ sở chưa từng được kiểm tra",
 }
-
-
-# --- Visit entry: visit + violations + sanctions in one form ----------------------------------------------------
-
-
-def _visit_forms(request, instance=None, initial=None):
-    data = request.POST if request.method == "POST" else None
-    form = VisitForm(data=data, instance=instance, initial=initial, membership=request.membership)
-    violations = ViolationFormSet(data=data, instance=instance or Visit(), prefix="violations")
-    sanctions = SanctionFormSet(data=data, instance=instance or Visit(), prefix="sanctions")
-    return form, violations, sanctions
-
-
-def _place_errors(exc: ValidationError, form, formsets: dict) -> None:
-    """Put a service's errors next to the field or the child row that caused them."""
-    if not hasattr(exc, "error_dict"):
-        add_errors(form, exc)
-        return
-    for key, errors in exc.error_dict.items():
-        if "." in key:
-            prefix, position, name = key.split(".", 2)
-            formset, index = formsets[prefix]
-            child = formset.forms[index[int(position)]]
-            child.add_error(name if name in child.fields else None, errors)
-        else:
-            form.add_error(key if key in form.fields else None, errors)
-
-
-def _save_visit(request, form, violations, sanctions, write) -> Visit | None:
-    if not (form.is_valid() and violations.is_valid() and sanctions.is_valid()):
-        return None
-    violation_rows, sanction_rows = rows_of(violations), rows_of(sanctions)
-    try:
-        with transaction.atomic():
-            visit = write(form.cleaned_data, [r for _, r in violation_rows], [r for _, r in sanction_rows])
-            if not scoped(Visit.objects.all(), request.membership, "view").filter(pk=visit.pk).exists():
-                raise PermissionDenied("Bản ghi nằm ngoài phạm vi đơn vị của bạn.")
-    except ValidationError as exc:
-        _place_errors(exc, form, {"violations": (violations, [i for i, _ in violation_rows]),
-                                  "sanctions": (sanctions, [i for i, _ in sanction_rows])})
-        return None
-    return visit
-
-
-def _render_visit_form(request, form, violations, sanctions, obj=None, status=200, version=None):
-    return render(request, "inspections/visit_entry.html", {
-        "crud": visits_crud, "form": form, "violations": violations, "sanctions": sanctions, "object": obj,
-        "version": version if version is not None else (obj.version if obj else None),
-        "has_errors": bool(form.errors or any(f.errors for f in violations.forms)
-                           or any(f.errors for f in sanctions.forms)
-                           or violations.non_form_errors() or sanctions.non_form_errors()),
-    }, status=status)
-
-
-@module_view("inspections", "add")
-def visit_create(request):
-    initial = {"date": timezone.localdate()}
-    if request.GET.get("co-so", "").isdigit():
-        initial["establishment"] = int(request.GET["co-so"])
-    form, violations, sanctions = _visit_forms(request, initial=initial)
-    if request.method == "POST":
-        visit = _save_visit(request, form, violations, sanctions, lambda data, vs, ss: services.visit_create(
-            membership=request.membership, data=data, violations=vs, sanctions=ss, user=request.user))
-        if visit is not None:
-            messages.success(request, f"Đã ghi lượt kiểm tra “{visit}”.")
-            return HttpResponseRedirect(reverse("visit_detail", args=[visit.pk]))
-        return _render_visit_form(request, form, violations, sanctions, status=400)
-    return _render_visit_form(request, form, violations, sanctions)
-
-
-@module_view("inspections", "change")
-def visit_edit(request, pk):
-    obj = get_scoped_or_404(Visit.objects.select_related("establishment"), request.membership, pk=pk)
-    form, violations, sanctions = _visit_forms(request, instance=obj)
-    if request.method == "POST":
-        posted = request.POST.get("version", "")
-
-        def write(data, vs, ss):
-            try:
-                claim_version(obj, int(posted))
-            except ValueError as exc:
-                raise ValidationError("Thiếu phiên bản của bản ghi; hãy tải lại trang rồi sửa lại.") from exc
-            return services.visit_update(membership=request.membership, instance=obj, data=data, violations=vs,
-                                         sanctions=ss)
-
-        visit = _save_visit(request, form, violations, sanctions, write)
-        if visit is not None:
-            messages.success(request, f"Đã lưu lượt kiểm tra “{visit}”.")
-            return HttpResponseRedirect(reverse("visit_detail", args=[visit.pk]))
-        return _render_visit_form(request, form, violations, sanctions, obj, status=400, version=posted)
-    return _render_visit_form(request, form, violations, sanctions, obj)
 
 
 # --- Coverage ---------------------------------------------------------------------------------------------------
