@@ -9,14 +9,16 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from pcmd.core import imports
 from pcmd.core.exports import xlsx_response
 from pcmd.core.models import AccessLog
-from pcmd.org.models import Agency, AgencyKind, Membership
+from pcmd.geo.models import AdminUnit, Level
+from pcmd.org.models import Agency, AgencyKind, Membership, Role
 from pcmd.tips import services
-from pcmd.tips.models import TipChannel
+from pcmd.tips.models import TipChannel, TipStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +36,11 @@ def new_tip(unit, **extra):
     return services.tip_create(channel=extra.pop("channel", TipChannel.HOTLINE), data=data)
 
 
+def _neighbour(bach_dang):
+    return (AdminUnit.objects.filter(level=Level.COMMUNE, province_id=bach_dang.province_id, is_active=True)
+            .exclude(pk=bach_dang.pk).order_by("code").first())
+
+
 def list_logs(user, **extra):
     return AccessLog.objects.filter(user=user, target="tips.tip", object_id="", **extra)
 
@@ -41,6 +48,78 @@ def list_logs(user, **extra):
 def workbook_of(response):
     assert response.status_code == 200, response.status_code
     return load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+
+
+# ---------------------------------------------------------------- defect 3: bulk reads are logged
+
+def test_tip_list_logs_one_row_with_the_count_shown_and_the_filter(bach_dang, owner, login):
+    for _ in range(3):
+        new_tip(bach_dang)
+    client = login(owner)
+    response = client.get(reverse("tip_list"), {"status": TipStatus.RECEIVED})
+    shown = len(response.context["page"].object_list)
+    assert shown >= 3
+    log = list_logs(owner).get()
+    assert log.action == "list" and log.count == shown and "status=received" in log.query
+    assert log.role == Role.COORDINATOR and log.unit == bach_dang
+    # The htmx table partial shows the same rows: it is a read too.
+    client.get(reverse("tip_list"), {"page": "1"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="crud-table")
+    assert list_logs(owner).count() == 2
+
+
+def test_tip_search_logs_a_search_row(bach_dang, owner, login):
+    tip = new_tip(bach_dang, venue_name="Karaoke Ánh Trăng Xanh")
+    response = login(owner).get(reverse("tip_list"), {"q": "anh trang xanh"})
+    assert tip.code in response.content.decode()
+    log = list_logs(owner).get()
+    assert log.action == "search" and log.count == len(response.context["page"].object_list) >= 1
+    assert "q=anh+trang+xanh" in log.query
+
+
+def test_tip_export_logs_one_row_with_the_rows_exported(bach_dang, owner, login):
+    new_tip(bach_dang)
+    response = login(owner).get(reverse("tip_export"), {"status": TipStatus.RECEIVED})
+    exported = workbook_of(response).active.max_row - 1  # minus the header row
+    assert exported >= 1
+    log = list_logs(owner).get()
+    assert log.action == "export" and log.count == exported and "status=received" in log.query
+
+
+def test_deadline_page_logs_one_row(bach_dang, owner, login):
+    late = new_tip(bach_dang, received_at=timezone.now() - timezone.timedelta(days=30))
+    response = login(owner).get(reverse("tip_deadlines"))
+    assert late.code in response.content.decode()
+    log = list_logs(owner).get()
+    shown = sum(len(response.context[k]) for k in ("accept_overdue", "overdue", "due_soon"))
+    assert log.action == "list" and log.count == shown >= 1 and log.detail == "Thời hạn xử lý"
+
+
+def test_incoming_page_logs_one_row(bach_dang, owner, member_factory, login):
+    neighbour = _neighbour(bach_dang)
+    tip = new_tip(bach_dang)
+    services.tip_transfer(tip=tip, membership=seat(owner), to_unit=neighbour, reason="Thuộc địa bàn phường bên")
+    receiver = member_factory("nb.coordinator", neighbour, Role.COORDINATOR, "phong-vhxh")
+    response = login(receiver).get(reverse("tip_incoming"))
+    assert tip.code in response.content.decode()
+    log = list_logs(receiver).get()
+    assert log.action == "list" and log.count == len(response.context["tips"]) >= 1
+    assert log.detail == "Tin báo chuyển đến"
+
+
+def test_workflow_page_logs_the_tip_it_shows(bach_dang, owner, login):
+    tip = new_tip(bach_dang)
+    client = login(owner)
+    assert client.get(reverse("tip_action", args=[tip.pk, "xac-minh"])).status_code == 200
+    log = AccessLog.objects.get(user=owner, target="tips.tip", object_id=str(tip.pk))
+    assert log.action == "workflow" and log.detail == "Bắt đầu xác minh" and log.unit == bach_dang
+    # A refused post shows the page again: logged again.
+    assert client.post(reverse("tip_action", args=[tip.pk, "xac-minh"]), {"reason": ""}).status_code == 400
+    assert AccessLog.objects.filter(user=owner, object_id=str(tip.pk), action="workflow").count() == 2
+
+
+def test_lists_of_records_that_are_not_sensitive_are_not_logged(owner, login):
+    assert login(owner).get(reverse("agency_list")).status_code == 200
+    assert not AccessLog.objects.filter(user=owner).exists()
 
 
 # ---------------------------------------------------------------- defect 4: formula injection
