@@ -15,10 +15,11 @@ from openpyxl import load_workbook
 from pcmd.core import imports
 from pcmd.core.exports import xlsx_response
 from pcmd.core.models import AccessLog
+from pcmd.core.scoping import scoped
 from pcmd.geo.models import AdminUnit, Level
 from pcmd.org.models import Agency, AgencyKind, Membership, Role
-from pcmd.tips import services
-from pcmd.tips.models import TipChannel, TipStatus
+from pcmd.tips import selectors, services
+from pcmd.tips.models import Tip, TipChannel, TipStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -174,3 +175,59 @@ def test_import_template_writes_names_from_the_database_as_text(bach_dang, owner
     cells = [c for col in lists.iter_cols() for c in col if str(c.value).startswith("=HYPERLINK")]
     assert cells and all(c.data_type == "s" and c.quotePrefix for c in cells)
     assert all(c.data_type != "f" for sheet in workbook.worksheets for row in sheet.iter_rows() for c in row)
+
+
+# ---------------------------------------------------------------- incoming transfers go through scoped()
+
+@pytest.fixture
+def transferred(bach_dang, member_factory):
+    """A tip of a neighbouring ward, assigned to its police, transferred to Bạch Đằng."""
+    neighbour = _neighbour(bach_dang)
+    sender = seat(member_factory("nb.sender", neighbour, Role.COORDINATOR, "phong-vhxh"))
+    tip = new_tip(neighbour, description="Mô tả đầy đủ: tên, địa chỉ người liên quan")
+    services.tip_transfer(tip=tip, membership=sender, to_unit=bach_dang, reason="Địa điểm thuộc phường Bạch Đằng")
+    return Tip.objects.get(pk=tip.pk)
+
+
+def test_agency_officer_of_the_receiving_unit_cannot_open_or_accept_a_transfer(bach_dang, transferred,
+                                                                               member_factory, login):
+    officer = member_factory("bd.agency", bach_dang, Role.AGENCY_OFFICER, "cong-an-xa")
+    assert seat(officer).agency_id  # agency-bound: sees only the tips assigned to his agency
+    assert not scoped(Tip.objects.all(), seat(officer), "incoming").filter(pk=transferred.pk).exists()
+    client = login(officer)
+    assert client.get(reverse("tip_detail", args=[transferred.pk])).status_code == 404
+    assert "Mô tả đầy đủ" not in client.get(reverse("tip_detail", args=[transferred.pk])).content.decode()
+    assert transferred.code not in client.get(reverse("tip_incoming")).content.decode()
+    for step in ("nhan-chuyen", "tra-lai"):
+        url = reverse("tip_action", args=[transferred.pk, step])
+        assert client.get(url).status_code == 404
+        assert client.post(url, {"reason": "Nhận"}).status_code == 404
+    transferred.refresh_from_db()
+    assert transferred.unit != bach_dang and transferred.transfer_to == bach_dang
+
+
+def test_coordinator_of_the_receiving_unit_opens_and_accepts_a_transfer(bach_dang, transferred, owner, login):
+    client = login(owner)
+    page = client.get(reverse("tip_detail", args=[transferred.pk]))
+    assert page.status_code == 200 and "Mô tả đầy đủ" in page.content.decode()
+    assert transferred.code in client.get(reverse("tip_incoming")).content.decode()
+    response = client.post(reverse("tip_action", args=[transferred.pk, "nhan-chuyen"]), {"reason": ""})
+    assert response.status_code == 302
+    transferred.refresh_from_db()
+    assert transferred.unit == bach_dang and transferred.transfer_to is None
+
+
+def test_who_may_take_a_transfer_in(bach_dang, transferred, owner, reader, member_factory):
+    police = seat(member_factory("bd.police.in", bach_dang, Role.POLICE_OFFICER, "cong-an-xa"))
+    officer = seat(member_factory("bd.agency.in", bach_dang, Role.AGENCY_OFFICER, "cong-an-xa"))
+    province = seat(member_factory("hp.coordinator", bach_dang.province, Role.COORDINATOR, "so-y-te"))
+    incoming = {m.user.username: selectors.incoming(m).filter(pk=transferred.pk).exists()
+                for m in (seat(owner), police, province, officer, seat(reader))}
+    assert incoming == {"p.owner": True, "bd.police.in": True, "hp.coordinator": True, "bd.agency.in": False,
+                        "p.reader": False}
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        services.tip_transfer_accept(tip=transferred, membership=officer)
+    services.tip_transfer_accept(tip=transferred, membership=police)
+    assert Tip.objects.get(pk=transferred.pk).unit == bach_dang
