@@ -65,7 +65,9 @@ class Crud:
     title: str = ""
     title_plural: str = ""
     importer: object = None  # a core.imports.Importer: adds "Nhập từ Excel" pages to the list
-    log_reads: bool = False  # sensitive records: every opening of the detail or edit page goes to AccessLog
+    # Sensitive records: every opening of the detail or edit page goes to AccessLog, and every list,
+    # search or export page adds one row with the count shown and the filter.
+    log_reads: bool = False
 
     @property
     def module(self) -> str:
@@ -187,6 +189,15 @@ class CrudView(LoginRequiredMixin, View):
             qs = qs.order_by(sort, "pk")
         return qs, filterset
 
+    def log_list(self, count: int, action: str = "list") -> None:
+        """One access-log row for a page (or file) that showed `count` records of a `log_reads` model."""
+        if not self.crud.log_reads:
+            return
+        if action == "list" and self.request.GET.get("q", "").strip():
+            action = "search"
+        AccessLog.record_list(membership=self.membership, model=self.crud.model, count=count,
+                              query=self.request.GET.urlencode(), action=action)
+
 
 class CrudListView(CrudView):
     def get(self, request):
@@ -204,6 +215,7 @@ class CrudListView(CrudView):
             columns=[(name, self.crud.label(name)) for name in self.crud.list_fields],
             rows=[(obj, [cell(obj, name) for name in self.crud.list_fields]) for obj in page.object_list],
         )
+        self.log_list(len(ctx["rows"]))
         if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "crud-table":
             return render(request, "core/crud/_table.html", ctx)
         return render(request, self.templates("list"), ctx)
@@ -213,12 +225,14 @@ class CrudExportView(CrudView):
     def get(self, request):
         qs, _ = self.filtered_queryset()
         names = self.crud.export_fields or self.crud.list_fields
-        return xlsx_response(
+        response = xlsx_response(
             title=self.crud.verbose_name_plural,
             headers=[self.crud.label(n) for n in names],
             rows=([cell(obj, n) for n in names] for obj in qs.iterator(chunk_size=2000)),
             filename=self.crud.slug,
         )
+        self.log_list(response.rows_written, "export")
+        return response
 
 
 class CrudDetailView(CrudView):

@@ -43,7 +43,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from .crud import CrudView
-from .exports import XLSX_TYPE, xlsx_response
+from .exports import XLSX_TYPE, protect_workbook, xlsx_response
 from .models import fold
 from .scoping import scoped, within
 
@@ -378,6 +378,7 @@ def template_workbook(importer: Importer, scope: ImportScope) -> Workbook:
                    for column in importer.columns])
     for letter, width in (("A", 32), ("B", 10), ("C", 70), ("D", 30)):
         helper.column_dimensions[letter].width = width
+    protect_workbook(workbook)  # names from the database (drop-down lists, examples) stay text
     return workbook
 
 

@@ -29,6 +29,8 @@ def agency_bound(membership) -> bool:
 
 def scoped(queryset: QuerySet, membership, action: str = "view") -> QuerySet:
     model = queryset.model
+    if action == "incoming":
+        return _incoming(queryset, membership)
     if membership is None or not allowed(membership.role, model.module, action):
         return queryset.none()
     agency_field = getattr(model, "scope_agency_field", "")
@@ -39,6 +41,24 @@ def scoped(queryset: QuerySet, membership, action: str = "view") -> QuerySet:
     if membership.unit_id is None:
         return queryset
     return within(queryset, membership.unit)
+
+
+def _incoming(queryset: QuerySet, membership) -> QuerySet:
+    """Records another unit transferred TO the membership's unit (or below it), waiting to be taken in.
+
+    A model names the receiving unit in `scope_incoming_field` (tips: `transfer_to`). Taking a record
+    in is a change, and agency-bound roles never do it (nothing of the receiving unit is assigned to
+    their agency yet): the coordinators and police of the receiving unit, its province or the nation do.
+    """
+    model = queryset.model
+    field = getattr(model, "scope_incoming_field", "")
+    if (not field or membership is None or membership.role in AGENCY_BOUND_ROLES
+            or not allowed(membership.role, model.module, "change")):
+        return queryset.none()
+    queryset = queryset.filter(**{f"{field}__isnull": False})
+    if membership.unit_id is None:
+        return queryset
+    return queryset.filter(**{f"{field}__path__startswith": membership.unit.path})
 
 
 def within(queryset: QuerySet, unit) -> QuerySet:

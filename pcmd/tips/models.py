@@ -169,6 +169,8 @@ class Tip(Searchable, UnitScopedModel):
     # Agency officers act on, and see, only the tips assigned to their agency.
     scope_agency_field = "assigned_agency"
     scope_agency_view_field = "assigned_agency"
+    # A tip being transferred is also in scope for the receiving unit: scoped(…, "incoming").
+    scope_incoming_field = "transfer_to"
     search_source = ("code", "summary", "location", "venue_name")
 
     class Meta:

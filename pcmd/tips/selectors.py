@@ -8,7 +8,6 @@ from django.utils import timezone
 from pcmd.core.models import fold
 from pcmd.core.scoping import scoped
 from pcmd.org.models import Role
-from pcmd.org.permissions import allowed
 
 from .models import DeadlineRule, Tip, TipOutcome, TipStatus
 
@@ -27,13 +26,9 @@ def visible(membership) -> QuerySet:
 
 
 def incoming(membership) -> QuerySet:
-    """Tips another unit transferred to the seat's unit (or below it), waiting to be accepted or returned."""
-    if membership is None or not allowed(membership.role, Tip.module, "change"):
-        return Tip.objects.none()
-    qs = Tip.objects.filter(transfer_to__isnull=False).select_related("unit", "transfer_to")
-    if membership.unit_id is not None:
-        qs = qs.filter(transfer_to__path__startswith=membership.unit.path)
-    return qs
+    """Tips another unit transferred to the seat's unit (or below it), waiting to be accepted or returned
+    (who may take them in is decided by `scoped`)."""
+    return scoped(Tip.objects.all(), membership, "incoming").select_related("unit", "transfer_to")
 
 
 def overdue(queryset: QuerySet, today: datetime.date | None = None) -> QuerySet:

@@ -15,7 +15,6 @@ from django.utils import timezone
 
 from pcmd.core.scoping import scoped
 from pcmd.geo.models import Level
-from pcmd.org.permissions import allowed
 
 from . import deadlines, receipts
 from .models import (
@@ -311,10 +310,8 @@ def tip_transfer(*, tip: Tip, membership, to_unit, reason: str) -> Tip:
 
 def _incoming(tip: Tip, membership) -> Tip:
     """A tip waiting to be accepted by the seat's unit, row-locked; else 403."""
-    fresh = Tip.objects.select_for_update().filter(pk=tip.pk, transfer_to__isnull=False).first()
-    if fresh is None or membership is None or not allowed(membership.role, Tip.module, "change"):
-        raise PermissionDenied
-    if membership.unit_id is not None and not fresh.transfer_to.path.startswith(membership.unit.path):
+    fresh = scoped(Tip.objects.select_for_update(), membership, "incoming").filter(pk=tip.pk).first()
+    if fresh is None:
         raise PermissionDenied
     return fresh
 

@@ -180,13 +180,22 @@ def tip_action(request, pk, action):
                 return HttpResponseRedirect(reverse("tip_incoming" if step.incoming else "tip_list"))
         status = 400
     candidates = selectors.duplicate_candidates(tip, request.membership) if step.slug == "gop" else []
+    AccessLog.record(membership=request.membership, obj=tip, action="workflow", detail=step.label)
     return render(request, "tips/action.html", {"tip": tip, "step": step, "form": form, "candidates": candidates},
                   status=status)
 
 
 @module_view("tips", "view")
 def tip_incoming(request):
-    return render(request, "tips/incoming.html", {"tips": selectors.incoming(request.membership)[:500]})
+    tips = list(selectors.incoming(request.membership)[:500])
+    _log_list(request, len(tips), "Tin báo chuyển đến")
+    return render(request, "tips/incoming.html", {"tips": tips})
+
+
+def _log_list(request, count: int, page: str) -> None:
+    """One access-log row for a hand-written page that lists tips (the CRUD logs its own lists)."""
+    AccessLog.record_list(membership=request.membership, model=Tip, count=count, query=request.GET.urlencode(),
+                          detail=page)
 
 
 @module_view("tips", "view")
@@ -195,11 +204,14 @@ def tip_deadlines(request):
     visible = selectors.visible(membership).select_related("unit", "assigned_agency")
     today = timezone.localdate()
     period, picker = period_picker_context(request)
+    lists = {
+        "accept_overdue": list(selectors.accept_overdue(visible, today).order_by("accept_due_date", "pk")[:200]),
+        "overdue": list(selectors.overdue(visible, today).order_by("due_date", "pk")[:200]),
+        "due_soon": list(selectors.due_soon(visible, today).order_by("due_date", "pk")[:200]),
+    }
+    _log_list(request, sum(map(len, lists.values())), "Thời hạn xử lý")
     return render(request, "tips/deadlines.html", {
-        "today": today,
-        "accept_overdue": selectors.accept_overdue(visible, today).order_by("accept_due_date", "pk")[:200],
-        "overdue": selectors.overdue(visible, today).order_by("due_date", "pk")[:200],
-        "due_soon": selectors.due_soon(visible, today).order_by("due_date", "pk")[:200],
+        "today": today, **lists,
         "by_unit": selectors.deadline_summary(visible, "unit__name", today)[:100],
         "by_agency": selectors.deadline_summary(visible, "assigned_agency__name", today)[:100],
         "crud": tips_crud, "on_time": _on_time_rows(visible, period), **picker,
