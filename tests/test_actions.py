@@ -55,13 +55,14 @@ def test_an_action_whose_result_leaves_the_scope_is_rolled_back(owner, login, dr
     far = Plan.objects.create(unit=ninh_binh_commune, title="Kế hoạch nơi khác")
     escape = actions.Action(model=Plan, slug="thu-ra-ngoai", label="Thử", permission="change",
                             service=lambda plan, data, request: Plan.objects.filter(pk=far.pk).update(title="Đã sửa")
-                            and far, next_url=lambda plan, result: "/")
+                            and far, next_url=lambda plan, result, request: "/")
     actions.register(escape)
     try:
         response = login(owner).post(reverse("plan_item_add", args=[draft.pk, "thu-ra-ngoai"]))
     finally:
         del actions.REGISTRY[Plan]["thu-ra-ngoai"]
-    assert response.status_code == 403
+    assert response.status_code == 400
+    assert "ngoài phạm vi" in response.content.decode()
     far.refresh_from_db()
     assert far.title == "Kế hoạch nơi khác"
 
@@ -69,7 +70,7 @@ def test_an_action_whose_result_leaves_the_scope_is_rolled_back(owner, login, dr
 def test_an_action_from_a_state_it_does_not_run_from_is_refused(owner, login, draft):
     action = actions.Action(model=Plan, slug="chi-khi-ban-hanh", label="Thử", sources=("issued",),
                             refused=lambda plan: "Chỉ làm được với kế hoạch đã ban hành.",
-                            service=lambda plan, data, request: plan, next_url=lambda plan, result: "/",
+                            service=lambda plan, data, request: plan, next_url=lambda plan, result, request: "/",
                             back_url=lambda plan: reverse("plan_review", args=[plan.pk]))
     actions.register(action)
     try:

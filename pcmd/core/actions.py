@@ -5,14 +5,16 @@ or deleting an item): its Vietnamese label, the permission it needs (module × m
 from, its form and its service. `view()` builds the one view that runs them:
 
 1. sign-in required; 403 unless the role may do the action in the module (the permission matrix);
-2. the record is fetched through `scoped(…, action)`: outside the user's scope it is not there (404), and row rules
-   (an agency officer writes only his agency's records) give 403;
+2. the record is fetched through `scoped()`: outside the user's scope it is not there (404), and row rules
+   (an agency officer writes only his agency's records) give 403; a record transferred to the user's unit is found
+   through `scoped(…, "incoming")` by the actions that take it in;
 3. a state the action does not run from is refused with the action's own message;
 4. the form keeps what was typed; on POST the service runs in one transaction, the record's version is claimed
    when the action is `versioned` (optimistic lock), and the record and what the service returns are checked to be
    still in scope before the transaction commits;
-5. ValidationError (EditConflict included), ProtectedError and IntegrityError become a Vietnamese message on the
-   form, and nothing is half-saved.
+5. ValidationError (EditConflict included), PermissionDenied, ProtectedError and IntegrityError become a Vietnamese
+   message on the form, with what was typed kept, and nothing is half-saved;
+6. a sensitive record's action page is logged (`log_reads`), like its detail page.
 """
 
 from __future__ import annotations
@@ -30,9 +32,13 @@ from django.db.models import ProtectedError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 
-from . import services
-from .scoping import get_scoped_or_404, require, scoped
+from pcmd.org.permissions import allowed
 
+from . import services
+from .models import AccessLog
+from .scoping import require, scoped
+
+OUT_OF_SCOPE = "Bản ghi nằm ngoài phạm vi xử lý của bạn (đơn vị hoặc cơ quan được giao); chưa có gì được lưu."
 PROTECTED = "Còn dữ liệu khác đang dùng bản ghi này ({}); hãy gỡ liên kết đó trước."
 INTEGRITY = "Không lưu được vì trùng hoặc mâu thuẫn với dữ liệu đã có; hãy kiểm tra lại nội dung vừa nhập."
 
@@ -62,9 +68,16 @@ class Action:
     template: str = "core/action.html"
     context: Callable[[Any, Any], dict] = field(default=lambda obj, request: {})
     success: Callable[[Any, Any], str] | None = None  # message after success: success(obj, result)
-    next_url: Callable[[Any, Any], str] = field(default=lambda obj, result: obj.get_absolute_url())
+    # where to go after success: next_url(obj, result, request)
+    next_url: Callable[[Any, Any, Any], str] = field(default=lambda obj, result, request: obj.get_absolute_url())
+    result_template: str = ""  # show the result on this page instead of redirecting (e.g. a code shown once)
     back_url: Callable[[Any], str] | None = None  # where "Hủy" and a refusal lead; default next_url(obj, obj)
     queryset: Callable[[], models.QuerySet] | None = None
+    # How the record is found and may be written, as a scoped() action: None = found by "view" and written by
+    # `permission`; "incoming" = a record transferred to the user's unit (found and taken in by that rule).
+    scope: str | None = None
+    leaves_scope: bool = False  # the action hands the record to another unit (return a transfer): no re-check
+    log_reads: bool = False  # the page shows a sensitive record: each opening goes to the access log
     link: Callable[[Any], str] | None = None  # its address for a button on the record's page (CRUD detail)
     button: str = "btn-outline-primary"  # Bootstrap class of that button
     icon: str = ""  # Bootstrap icon of that button
@@ -82,7 +95,13 @@ class Action:
         return self.when is None or self.when(obj)
 
     def back(self, obj) -> str:
-        return self.back_url(obj) if self.back_url else self.next_url(obj, obj)
+        return self.back_url(obj) if self.back_url else self.next_url(obj, obj, None)
+
+    def finds(self) -> str:
+        return self.scope or "view"
+
+    def writes(self) -> str:
+        return self.scope or self.permission
 
     # An action whose URL has no record (pk) makes one: the generic view skips the fetch and the state check,
     # and the service gets None as the record; the scope of what it made is checked all the same.
@@ -109,16 +128,19 @@ def buttons(obj, membership) -> list[tuple[Action, str]]:
     if membership is None:
         return []
     model = type(obj)
-    found = [a for a in actions_for(model).values() if a.link and a.allowed_from(obj)]
-    may = {permission: scoped(model._default_manager.filter(pk=obj.pk), membership, permission).exists()
-           for permission in {a.permission for a in found}}
-    return [(a, a.link(obj)) for a in found if may[a.permission]]
+    found = [a for a in actions_for(model).values()
+             if a.link and a.allowed_from(obj) and allowed(membership.role, a.module, a.permission)]
+    may = {rule: scoped(model._default_manager.filter(pk=obj.pk), membership, rule).exists()
+           for rule in {a.writes() for a in found}}
+    return [(a, a.link(obj)) for a in found if may[a.writes()]]
 
 
 def _fetch(action: Action, request, pk):
     membership = request.membership
-    obj = get_scoped_or_404(action.records(), membership, pk=pk)
-    if not scoped(action.model._default_manager.filter(pk=obj.pk), membership, action.permission).exists():
+    obj = scoped(action.records(), membership, action.finds()).filter(pk=pk).first()
+    if obj is None:
+        raise Http404
+    if not scoped(action.model._default_manager.filter(pk=obj.pk), membership, action.writes()).exists():
         raise PermissionDenied
     return obj
 
@@ -137,10 +159,13 @@ def _run(action: Action, obj, form, request):
             if action.versioned:
                 services.claim_version(obj, _posted_version(request))
             result = action.service(obj, getattr(form, "cleaned_data", {}), request)
-            for record in (obj, result):
+            checked = () if action.leaves_scope else (obj, result)
+            for record in checked:
                 if record is not None and not _still_in_scope(record, request.membership, "view"):
-                    raise PermissionDenied("Bản ghi nằm ngoài phạm vi đơn vị của bạn.")
+                    raise PermissionDenied(OUT_OF_SCOPE)
         return True, result
+    except PermissionDenied as exc:  # from the service (row rules) or the re-check above: rolled back
+        form.add_error(None, str(exc) or OUT_OF_SCOPE)
     except ValidationError as exc:
         form.service_error = exc
         if hasattr(exc, "error_dict"):
@@ -204,9 +229,11 @@ def _respond(action: Action, request, pk):
         if form.is_valid():
             done, result = _run(action, obj, form, request)
             if done:
+                if action.result_template:
+                    return render(request, action.result_template, {"object": obj, "result": result})
                 if action.success:
                     messages.success(request, action.success(obj, result))
-                return HttpResponseRedirect(action.next_url(obj, result))
+                return HttpResponseRedirect(action.next_url(obj, result, request))
         status = 400
     else:
         form = make_form(obj, request)
@@ -215,6 +242,8 @@ def _respond(action: Action, request, pk):
         version = request.POST.get("version", version)  # keep the version the user opened unless it lost a race
     elif getattr(form, "conflict", False):
         version = action.model._default_manager.filter(pk=obj.pk).values_list("version", flat=True).first()
+    if action.log_reads and obj is not None:
+        AccessLog.record(membership=request.membership, obj=obj, action="workflow", detail=action.label)
     ctx = {"object": obj, "action": action, "form": form, "version": version, "back_url": action.back(obj),
            **action.context(obj, request)}
     return render(request, action.template, ctx, status=status)

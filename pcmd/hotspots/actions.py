@@ -11,7 +11,7 @@ from .forms import TransitionForm
 from .models import Hotspot
 
 
-def _detail(hotspot, result=None) -> str:
+def _detail(hotspot, result=None, request=None) -> str:
     return reverse("hotspot_detail", args=[hotspot.pk])
 
 

@@ -27,7 +27,8 @@ ADD = Action(
         user=request.user),
     template="inspections/visit_entry.html", context=lambda _, request: {"crud": visits_crud},
     success=lambda _, visit: f"Đã ghi lượt kiểm tra “{visit}”.",
-    next_url=lambda _, visit: reverse("visit_detail", args=[visit.pk]), back_url=lambda _: reverse("visit_list"),
+    next_url=lambda _, visit, request: reverse("visit_detail", args=[visit.pk]),
+    back_url=lambda _: reverse("visit_list"),
 )
 
 EDIT = Action(
@@ -40,7 +41,7 @@ EDIT = Action(
         sanctions=data["sanctions"]),
     template="inspections/visit_entry.html", context=lambda visit, request: {"crud": visits_crud},
     success=lambda visit, saved: f"Đã lưu lượt kiểm tra “{saved}”.",
-    next_url=lambda visit, saved: reverse("visit_detail", args=[saved.pk]),
+    next_url=lambda visit, saved, request: reverse("visit_detail", args=[saved.pk]),
     back_url=lambda visit: reverse("visit_detail", args=[visit.pk]),
 )
 

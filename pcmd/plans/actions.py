@@ -36,7 +36,7 @@ def _add(kind, model) -> Action:
         service=lambda plan, data, request: services.item_create(plan=plan, model=model, data=data),
         template="plans/item_form.html", context=lambda plan, request: _page(plan, kind, None),
         success=lambda plan, item: f"Đã thêm {ITEM_LABELS[kind]}.",
-        next_url=lambda plan, item: _review(plan.pk, kind), back_url=lambda plan: _review(plan.pk, kind),
+        next_url=lambda plan, item, request: _review(plan.pk, kind), back_url=lambda plan: _review(plan.pk, kind),
     )
 
 
@@ -48,7 +48,7 @@ def _edit(kind, model) -> Action:
         service=lambda item, data, request: services.item_update(instance=item, data=data),
         template="plans/item_form.html", context=lambda item, request: _page(item.plan, kind, item),
         success=lambda item, result: f"Đã lưu {ITEM_LABELS[kind]}.",
-        next_url=lambda item, result: _review(item.plan_id, f"{kind}-{item.pk}"),
+        next_url=lambda item, result, request: _review(item.plan_id, f"{kind}-{item.pk}"),
         back_url=lambda item: _review(item.plan_id, kind),
     )
 
@@ -60,7 +60,8 @@ def _delete(kind, model) -> Action:
         service=lambda item, data, request: services.item_delete(instance=item),
         template="plans/item_delete.html", context=lambda item, request: _page(item.plan, kind, item),
         success=lambda item, result: f"Đã xóa {ITEM_LABELS[kind]}.",
-        next_url=lambda item, result: _review(item.plan_id, kind), back_url=lambda item: _review(item.plan_id, kind),
+        next_url=lambda item, result, request: _review(item.plan_id, kind),
+        back_url=lambda item: _review(item.plan_id, kind),
     )
 
 
