@@ -4,6 +4,7 @@ The leak tests post through the public form and then look where a tip would show
 its Excel export, the tips notices, the change history and the audit page.
 """
 
+import importlib
 import io
 
 import pytest
@@ -19,9 +20,11 @@ from openpyxl import load_workbook
 from pcmd.core.models import AccessLog
 from pcmd.geo.models import AdminUnit, Level
 from pcmd.org.models import Role
-from pcmd.support.models import CounsellingRequest
-from pcmd.tips.models import Notice, Tip
+from pcmd.support.models import CounsellingMessage, CounsellingRequest
+from pcmd.tips import receipts
+from pcmd.tips.models import MessageDirection, Notice, Tip, TipAttachment, TipEvent, TipMessage
 from pcmd.tips.receipts import lookup_key
+from pcmd.tips.services import tip_create
 from tests.test_public import form_page, receipt_of, solve
 
 pytestmark = pytest.mark.django_db
@@ -238,3 +241,61 @@ def test_steps_follow_the_table_and_keep_typed_text(public, bach_dang, member_fa
     assert "Đã kết thúc" in page and 'id="reply-form"' not in page
     assert client.get(reverse("counselling_list"), {"tinh_trang": "xyz"}).status_code == 200
 
+
+# ---------------------------------------------------------------- moving the old counselling tips
+
+def old_counselling_tip(unit, code: str) -> Tip:
+    """A counselling request as the intake before issue 11 recorded it: a public tip."""
+    tip = tip_create(channel="web", data={
+        "unit": unit, "category": "other", "summary": "Đề nghị tư vấn, hỗ trợ: Tâm lý, tinh thần, Pháp lý, giấy tờ",
+        "description": "Đề nghị tư vấn, hỗ trợ (gửi qua cổng công khai, bảo mật).\n"
+                       "Cần hỗ trợ về: Tâm lý, tinh thần, Pháp lý, giấy tờ.\n\nEm cần người nói chuyện (cũ-TV9).",
+        "is_anonymous": True, "reporter_contact": "ĐT 0911 222 333", **receipts.hashes(code)})
+    TipMessage.objects.create(tip=tip, direction=MessageDirection.TO_REPORTER, text="Chào bạn (trả lời cũ).")
+    TipMessage.objects.create(tip=tip, direction=MessageDirection.FROM_REPORTER, text="Em cảm ơn (cũ).")
+    return tip
+
+
+def test_the_migration_moves_old_counselling_tips_out_of_the_tips_table(bach_dang, public, settings, tmp_path,
+                                                                         member_factory):
+    from django.apps import apps
+    from django.core.files.base import ContentFile
+
+    settings.MEDIA_ROOT = tmp_path
+    move = importlib.import_module("pcmd.support.migrations.0002_move_counselling_tips").move_counselling_tips
+    code = receipts.new_code()
+    tip = old_counselling_tip(bach_dang, code)
+    police = member_factory("tv.congan.cu", bach_dang, Role.POLICE_OFFICER)
+    Notice.objects.create(user=police, tip=tip, text="Đề nghị tư vấn, hỗ trợ mới (bảo mật)")
+    attachment = TipAttachment(tip=tip, original_name="anh.txt", content_type="text/plain", size=3)
+    attachment.file.save("anh.txt", ContentFile(b"abc"), save=True)
+    AccessLog.objects.create(user=police, role=Role.POLICE_OFFICER, target="tips.tip", object_id=str(tip.pk),
+                             unit=bach_dang)
+    other = Tip.objects.filter(unit=bach_dang).exclude(pk=tip.pk).order_by("pk").first()
+    TipEvent.objects.create(tip=other, at=tip.received_at, action="merge", other_tip=tip, reason="Gộp tin: cũ-TV9")
+    assert LogEntry.objects.filter(content_type__model="tip", object_pk=str(tip.pk)).exists()
+    tips = Tip.objects.count()
+
+    assert move(apps) == 1
+
+    assert not Tip.objects.filter(pk=tip.pk).exists() and Tip.objects.count() == tips - 1
+    assert Tip.objects.filter(pk=other.pk).exists() and not TipEvent.objects.filter(other_tip_id=tip.pk).exists()
+    assert not TipEvent.objects.filter(tip_id=tip.pk).exists() and not TipMessage.objects.filter(tip_id=tip.pk)
+    assert not Notice.objects.filter(text__icontains="tư vấn").exists()
+    assert not TipAttachment.objects.filter(tip_id=tip.pk).exists()
+    assert not LogEntry.objects.filter(content_type__model="tip", object_pk=str(tip.pk)).exists()
+    item = CounsellingRequest.objects.get(receipt_lookup=lookup_key(code))
+    assert item.unit == bach_dang and item.received_at == tip.received_at and item.status == "new"
+    assert item.needs == ["psychological", "legal"] and item.message == "Em cần người nói chuyện (cũ-TV9)."
+    assert item.contact == "ĐT 0911 222 333"
+    assert [(m.direction, m.text) for m in item.messages.all()] == [
+        ("out", "Chào bạn (trả lời cũ)."), ("in", "Em cảm ơn (cũ).")]
+    assert AccessLog.objects.filter(target="support.counsellingrequest", object_id=str(item.pk),
+                                    user=police).exists()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT contact FROM support_counsellingrequest WHERE id = %s", [item.pk])
+        assert "0911" not in cursor.fetchone()[0]
+    # The person's code still works, now on the counselling status page.
+    page = public.post(LOOKUP, {"code": code}).content.decode()
+    assert "Đề nghị tư vấn, hỗ trợ gửi ngày" in page and "Chào bạn (trả lời cũ)." in page
+    assert move(apps) == 0 and CounsellingMessage.objects.filter(request=item).count() == 2
