@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "pcmd.enforcement",
     "pcmd.tips",
     "pcmd.outreach",
+    "pcmd.support",
     "pcmd.public",
     "pcmd.dashboard",
 ]

@@ -196,5 +196,17 @@ def test_anonymous_is_sent_to_login_everywhere(client, bach_dang):
     for name, args, _module, _action in walk(bach_dang):
         response = client.get(reverse(name, args=args))
         assert response.status_code == 302 and response["Location"].startswith("/dang-nhap/"), name
+# Support: a counselling request of Bạch Đằng from the demo that is still open (so "reply" is a page).
+
+
+def _counselling_sample(unit):
+    from pcmd.support.models import CounsellingRequest
+
+    return CounsellingRequest.objects.filter(unit__path__startswith=unit.path).exclude(status="closed").order_by(
+        "pk").first()
+
+
+SAMPLE_ARGS["counselling_detail"] = lambda unit: [_counselling_sample(unit).pk]
+SAMPLE_ARGS["counselling_action"] = lambda unit: [_counselling_sample(unit).pk, "tra-loi"]
 # Dashboards: one indicator of the unit (the unit is in the path, so another province's is 404).
 SAMPLE_ARGS["dashboard_indicator"] = lambda unit: ["TIPS_ON_TIME", unit.pk]

@@ -228,6 +228,15 @@ def seed_tips(ctx: SeedContext) -> None:
 SEEDERS.append(seed_tips)
 
 
+def seed_support(ctx: SeedContext) -> None:
+    from pcmd.support.demo import seed_support as seed
+
+    seed(ctx)
+
+
+SEEDERS.append(seed_support)
+
+
 def seed_indicators(ctx: SeedContext) -> None:
     from pcmd.indicators.demo import seed_indicators as seed
 

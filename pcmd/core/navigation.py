@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils.module_loading import import_string
 
 from pcmd.org.permissions import allowed
 
@@ -14,6 +15,7 @@ GROUPS = {
     "security": "Tụ điểm, vụ án",
     "tips": "Tin báo",
     "outreach": "Tuyên truyền, tập huấn",
+    "support": "Hỗ trợ (bảo mật)",
     "indicators": "Chỉ số, số liệu",
     "reference": "Danh mục",
 }
@@ -28,6 +30,7 @@ class Page:
     description: str
     icon: str
     action: str = "view"  # pages that create something are shown only to roles that may add
+    badge: str = ""  # dotted path of a function(membership) -> int shown beside the label (e.g. new items)
 
 
 PAGES = [
@@ -129,6 +132,13 @@ PAGES += [
 ]
 
 
+PAGES += [
+    Page("support", "support", "counselling_list", "Đề nghị tư vấn, hỗ trợ",
+         "Đề nghị người dân gửi qua trang “Xin tư vấn, hỗ trợ”: đọc, trả lời, theo dõi (bảo mật)", "bi-chat-heart",
+         badge="pcmd.support.selectors.new_count"),
+]
+
+
 def menu_for(membership) -> list[dict]:
     """The pages the membership may use, grouped for the menu and the home page (empty groups left out)."""
     if membership is None:
@@ -139,5 +149,6 @@ def menu_for(membership) -> list[dict]:
             groups[page.group]["pages"].append({
                 "url": reverse(page.url_name), "label": page.label, "description": page.description,
                 "icon": page.icon, "can_add": allowed(membership.role, page.module, "add"),
+                "badge": import_string(page.badge)(membership) if page.badge else 0,
             })
     return [group for group in groups.values() if group["pages"]]

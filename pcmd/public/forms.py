@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from pcmd.geo.models import AdminUnit
 from pcmd.public import challenge, uploads
-from pcmd.public.services import COUNSELLING_NEEDS
+from pcmd.support.models import CounsellingNeed
 from pcmd.tips.models import TipCategory
 
 REQUIRED = "Vui lòng nhập mục này."
@@ -157,7 +157,7 @@ class TipForm(FilesMixin, CommuneMixin, ChallengeMixin):
 
 
 class CounsellingForm(CommuneMixin, ChallengeMixin):
-    needs = forms.MultipleChoiceField(label="Bạn cần hỗ trợ về", choices=COUNSELLING_NEEDS,
+    needs = forms.MultipleChoiceField(label="Bạn cần hỗ trợ về", choices=CounsellingNeed.choices,
                                       widget=forms.CheckboxSelectMultiple,
                                       error_messages={"required": "Vui lòng chọn ít nhất một mục."})
     message = forms.CharField(label="Điều bạn muốn chia sẻ (không bắt buộc)", max_length=2000, required=False,
@@ -189,3 +189,9 @@ class ReplyForm(FilesMixin):
         if not self.cleaned_data.get("text") and not self.cleaned_data.get("files") and not self.errors:
             raise ValidationError("Vui lòng nhập nội dung hoặc chọn tệp để gửi.")
         return super().clean()
+
+
+class CounsellingReplyForm(forms.Form):
+    """The person's answer on the status page of a counselling request (text only; the support service checks it)."""
+
+    text = forms.CharField(label="Trả lời, bổ sung thông tin", required=False, widget=forms.Textarea(attrs={"rows": 4}))

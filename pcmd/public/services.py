@@ -1,19 +1,21 @@
-"""Public intake: a tip or a counselling request from the anonymous form, and the reporter's replies.
+"""Public intake: a tip or a counselling request from the anonymous form, and the replies of the person.
 
-Nothing about the sender's connection (address, browser) is passed on or stored: the tips app
-receives only what the person typed. The receipt code exists in clear only in the return value.
+Nothing about the sender's connection (address, browser) is passed on or stored: the tips and support apps
+receive only what the person typed. The receipt code exists in clear only in the return value. A tip goes
+to the tips app; a counselling request to the support app (never a tip: see pcmd.support).
 """
 
 from django.db import transaction
 
 from pcmd.core.models import fold
+from pcmd.support.models import CounsellingRequest
+from pcmd.support.services import counselling_request_create, counselling_requester_message
 from pcmd.tips import receipts
 from pcmd.tips.models import (
     MessageDirection,
     Notice,
     Tip,
     TipAttachment,
-    TipCategory,
     TipChannel,
     TipEvent,
     TipEventAction,
@@ -93,38 +95,21 @@ def public_tip_submit(*, data: dict, files=()) -> tuple[Tip, str]:
     return tip, code
 
 
-COUNSELLING_PREFIX = "Đề nghị tư vấn, hỗ trợ"
-COUNSELLING_NEEDS = [
-    ("health", "Sức khỏe, xét nghiệm, điều trị"),
-    ("psychological", "Tâm lý, tinh thần"),
-    ("legal", "Pháp lý, giấy tờ"),
-    ("job", "Học nghề, việc làm, vay vốn"),
-    ("safety", "An toàn, chỗ ở tạm thời"),
-    ("other", "Khác"),
-]
+def public_counselling_request(*, data: dict) -> tuple[CounsellingRequest, str]:
+    """A confidential request for help: never a tip. It goes to the support app, where only the support roles
+    of the commune read it (no tips notice, no audit entry); returns (request, receipt code)."""
+    return counselling_request_create(unit=data["commune"], needs=data["needs"], message=data.get("message", ""),
+                                      contact=data.get("contact", ""))
 
 
-@transaction.atomic
-def public_counselling_request(*, data: dict) -> tuple[Tip, str]:
-    """A confidential request for help, recorded as a tip of the commune so its coordinator sees it
-    (until the support module takes these over); returns (tip, receipt code) for the answer."""
-    labels = dict(COUNSELLING_NEEDS)
-    needs = ", ".join(labels[n] for n in data["needs"])
-    message = (data.get("message") or "").strip()
-    code = receipts.new_code()
-    fields = {
-        "unit": data["commune"],
-        "category": TipCategory.OTHER,
-        "summary": f"{COUNSELLING_PREFIX}: {needs}"[:255],
-        "description": f"{COUNSELLING_PREFIX} (gửi qua cổng công khai, bảo mật).\nCần hỗ trợ về: {needs}."
-                       + (f"\n\n{message}" if message else ""),
-        "is_anonymous": True,
-        "reporter_contact": (data.get("contact") or "").strip(),
-        **receipts.hashes(code),
-    }
-    tip = tip_create(channel=TipChannel.WEB, data=fields)
-    _notify(tip, f"Đề nghị tư vấn, hỗ trợ mới (bảo mật) tại {tip.unit.name}: {tip.code}")
-    return tip, code
+def find_by_receipt(text: str) -> Tip | CounsellingRequest | None:
+    """The tip or counselling request the receipt code `text` was given for (None if none or wrong)."""
+    return receipts.find(text, models=(Tip, CounsellingRequest))
+
+
+def public_counselling_reply(*, counselling: CounsellingRequest, text: str):
+    """The person writes again from the status page (text only: counselling takes no files)."""
+    return counselling_requester_message(counselling=counselling, text=text)
 
 
 @transaction.atomic

@@ -1,14 +1,26 @@
 """The public pages: send a tip, ask for counselling, follow up with the receipt code. No login, no JavaScript."""
 
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.urls import reverse
 
+from pcmd.core.crud import add_errors
 from pcmd.public import ratelimit, services
 from pcmd.public.conf import limit
-from pcmd.public.forms import CounsellingForm, LookupForm, ProvinceForm, ReplyForm, TipForm, provinces
+from pcmd.public.forms import (
+    CounsellingForm,
+    CounsellingReplyForm,
+    LookupForm,
+    ProvinceForm,
+    ReplyForm,
+    TipForm,
+    provinces,
+)
 from pcmd.public.privacy import public_view
+from pcmd.support.models import CounsellingRequest
 from pcmd.tips import receipts
+from pcmd.tips.models import Tip
 
 NOT_FOUND = ("Không tìm thấy phản ánh nào với mã tra cứu này. Hãy kiểm tra lại đủ 16 chữ số "
              "(có thể viết liền hoặc cách nhau bằng dấu cách).")
@@ -84,15 +96,20 @@ def receipt_text(request):
 
 @public_view
 def lookup(request):
-    """Enter the code (POST only: the code never appears in an address) -> the status page."""
+    """Enter the code (POST only: the code never appears in an address) -> the status page of what it was
+    given for: a tip or a counselling request."""
     if request.method != "POST":
         return render(request, "public/lookup.html", {"form": LookupForm()})
     if not ratelimit.allow(request, "lookup"):
         return _limited(request)
     form = LookupForm(request.POST)
-    tip = receipts.find(request.POST.get("code", "")) if form.is_valid() else None
-    if tip is None:
+    found = services.find_by_receipt(request.POST.get("code", "")) if form.is_valid() else None
+    if found is None:
         return render(request, "public/lookup.html", {"form": form, "problem": NOT_FOUND if form.is_valid() else ""})
+    return STATUS_PAGES[type(found)](request, found, form.cleaned_data["code"].strip())
+
+
+def _tip_status(request, tip, code):
     reply_form, sent = ReplyForm(), False
     if request.POST.get("action") == "reply":
         reply_form = ReplyForm(request.POST, request.FILES)
@@ -101,7 +118,27 @@ def lookup(request):
             reply_form, sent = ReplyForm(), True
     conversation = tip.messages.prefetch_related("attachments").order_by("created_at", "pk")
     return render(request, "public/status.html", {
-        "tip": tip, "code": form.cleaned_data["code"].strip(), "conversation": conversation,
-        "reply_form": reply_form, "sent": sent, "is_counselling": tip.summary.startswith(services.COUNSELLING_PREFIX),
-        **_limits(),
+        "tip": tip, "code": code, "conversation": conversation, "reply_form": reply_form, "sent": sent, **_limits(),
     })
+
+
+def _counselling_status(request, counselling, code):
+    reply_form, sent = CounsellingReplyForm(), False
+    if request.POST.get("action") == "reply":
+        reply_form = CounsellingReplyForm(request.POST)
+        if reply_form.is_valid():
+            try:
+                services.public_counselling_reply(counselling=counselling, text=reply_form.cleaned_data["text"])
+            except ValidationError as exc:
+                add_errors(reply_form, exc)
+            else:
+                reply_form, sent = CounsellingReplyForm(), True
+                counselling.refresh_from_db()
+    return render(request, "public/counselling_status.html", {
+        "counselling": counselling, "code": code, "conversation": counselling.messages.order_by("created_at", "pk"),
+        "reply_form": reply_form, "sent": sent,
+    })
+
+
+# One status page per kind of record a receipt code can be given for.
+STATUS_PAGES = {Tip: _tip_status, CounsellingRequest: _counselling_status}

@@ -43,7 +43,7 @@ def lookup_key(code: str) -> str:
 
 
 def hashes(code: str) -> dict:
-    """The values a tip stores for `code`."""
+    """The values a tip (or a counselling request) stores for `code`."""
     return {"receipt_lookup": lookup_key(code), "receipt_hash": make_password(code)}
 
 
@@ -57,15 +57,24 @@ def issue_receipt(tip) -> str:
     return grouped(code)
 
 
-def find(text: str):
-    """The tip whose receipt code is `text`, or None (malformed, unknown or wrong: the same None)."""
-    from .models import Tip
+def find(text: str, models=None):
+    """The row whose receipt code is `text`, or None (malformed, unknown or wrong: the same None).
 
+    `models`: the models that hold receipt codes (`receipt_lookup`, `receipt_hash`), tips by default; the
+    public look-up passes tips and counselling requests. One slow hash check whatever is found.
+    """
+    if models is None:
+        from .models import Tip
+
+        models = (Tip,)
     code = normalise(text)
-    tip = Tip.objects.filter(receipt_lookup=lookup_key(code)).first() if code else None
-    if tip is None:
+    row = None
+    if code:
+        key = lookup_key(code)
+        row = next((r for r in (m.objects.filter(receipt_lookup=key).first() for m in models) if r), None)
+    if row is None:
         if not _dummy_hash:
             _dummy_hash.append(make_password(new_code()))
         check_password(code or "", _dummy_hash[0])  # the same work as a real check
         return None
-    return tip if check_password(code, tip.receipt_hash) else None
+    return row if check_password(code, row.receipt_hash) else None
