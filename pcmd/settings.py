@@ -27,6 +27,19 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def trusted_proxies(value: str) -> list[str]:
+    """PCMD_TRUSTED_PROXIES: comma-separated addresses or networks (CIDR); a typo stops the start."""
+    import ipaddress
+
+    proxies = [item.strip() for item in value.split(",") if item.strip()]
+    for proxy in proxies:
+        try:
+            ipaddress.ip_network(proxy, strict=False)
+        except ValueError as exc:
+            raise ImproperlyConfigured(f"PCMD_TRUSTED_PROXIES: {proxy!r} is not an address or network.") from exc
+    return proxies
+
+
 def _secret_key() -> str:
     """SECRET_KEY from the environment, else one generated once and kept in DATA_DIR.
 
@@ -94,7 +107,7 @@ MIDDLEWARE = [
     "pcmd.org.middleware.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "pcmd.core.middleware.AuditlogMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -169,6 +182,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_CALLABLE = "pcmd.org.views.locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Behind a reverse proxy every request comes from the proxy: the client's address is the one the proxy
+# forwarded (X-Forwarded-For), believed only from these addresses or networks (docs/architecture.md).
+PCMD_TRUSTED_PROXIES = trusted_proxies(os.environ.get("PCMD_TRUSTED_PROXIES", ""))
+AXES_CLIENT_IP_CALLABLE = "pcmd.core.client_address.client_address"
 
 OTP_TOTP_ISSUER = "PCMD"
 
@@ -232,8 +249,6 @@ PUBLIC_SUBMIT_GLOBAL_HOUR = int(os.environ.get("PCMD_PUBLIC_SUBMIT_GLOBAL_HOUR",
 PUBLIC_LOOKUP_PER_CLIENT_HOUR = int(os.environ.get("PCMD_PUBLIC_LOOKUP_PER_CLIENT_HOUR", "20"))
 PUBLIC_LOOKUP_GLOBAL_HOUR = int(os.environ.get("PCMD_PUBLIC_LOOKUP_GLOBAL_HOUR", "3000"))
 PUBLIC_CHALLENGE_MAX_AGE = int(os.environ.get("PCMD_PUBLIC_CHALLENGE_MAX_AGE", "7200"))
-# Behind nginx: the header the proxy overwrites with the client's address (e.g. HTTP_X_REAL_IP), else REMOTE_ADDR.
-PUBLIC_CLIENT_IP_HEADER = os.environ.get("PCMD_PUBLIC_CLIENT_IP_HEADER", "")
 
 PAGE_SIZE = 25
 EXPORT_MAX_ROWS = int(os.environ.get("PCMD_EXPORT_MAX_ROWS", "200000"))
