@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -96,6 +97,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -103,6 +105,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "pcmd.core.middleware.SecurityHeadersMiddleware",
     "pcmd.org.middleware.CurrentMembershipMiddleware",
     "pcmd.org.middleware.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -225,6 +228,30 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("PCMD_
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp): scripts only from our own static files (the vendored htmx,
+# Bootstrap, Chart.js and our JS), never inline; tests/test_security_headers.py fails on any inline
+# <script>, on*= handler or javascript: URL in a template. Styles: <style> elements and style sheets only
+# from our files (style-src-elem); style="" attributes are still allowed (style-src-attr) because ~40
+# templates size boxes and progress bars with them, a CSS-only risk (no script). Browsers without the
+# CSP3 -elem/-attr directives fall back to style-src. img-src data: for Bootstrap's inline SVG icons.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "style-src-elem": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
+# No page uses the camera API, the microphone, the location, payments or USB (a photo is chosen with a
+# file input, which the camera policy does not govern).
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 # Field encryption (pcmd.core.crypto): comma-separated Fernet keys, newest first (MultiFernet rotation).
 # Without PCMD_FIELD_KEYS one key is generated once into DATA_DIR/field_keys (demo and tests).
