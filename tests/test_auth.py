@@ -122,6 +122,7 @@ def test_the_password_alone_cannot_enrol_a_new_authenticator(client, member_fact
     setup = client.get(reverse("otp_setup") + "?next=/")
     assert setup.status_code == 302 and setup["Location"].startswith(reverse("otp_verify"))
     assert "secret" not in (setup.context or {})
+    assert "đã có ứng dụng xác thực" in client.get(setup["Location"]).content.decode()
     # Posting a code for a secret of the attacker's choosing does not help either.
     forged = client.post(reverse("otp_setup"), {"token": code_for_secret("JBSWY3DPEHPK3PXP")})
     assert forged.status_code == 302 and forged["Location"].startswith(reverse("otp_verify"))
