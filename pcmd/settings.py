@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -25,6 +26,19 @@ def env_bool(name: str, default: bool) -> bool:
 
 def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def trusted_proxies(value: str) -> list[str]:
+    """PCMD_TRUSTED_PROXIES: comma-separated addresses or networks (CIDR); a typo stops the start."""
+    import ipaddress
+
+    proxies = [item.strip() for item in value.split(",") if item.strip()]
+    for proxy in proxies:
+        try:
+            ipaddress.ip_network(proxy, strict=False)
+        except ValueError as exc:
+            raise ImproperlyConfigured(f"PCMD_TRUSTED_PROXIES: {proxy!r} is not an address or network.") from exc
+    return proxies
 
 
 def _secret_key() -> str:
@@ -84,6 +98,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -91,11 +106,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "pcmd.core.middleware.SecurityHeadersMiddleware",
     "pcmd.org.middleware.CurrentMembershipMiddleware",
     "pcmd.org.middleware.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "pcmd.core.middleware.AuditlogMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -170,6 +186,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_CALLABLE = "pcmd.org.views.locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Behind a reverse proxy every request comes from the proxy: the client's address is the one the proxy
+# forwarded (X-Forwarded-For), believed only from these addresses or networks (docs/architecture.md).
+PCMD_TRUSTED_PROXIES = trusted_proxies(os.environ.get("PCMD_TRUSTED_PROXIES", ""))
+AXES_CLIENT_IP_CALLABLE = "pcmd.core.client_address.client_address"
 
 OTP_TOTP_ISSUER = "PCMD"
 
@@ -210,6 +230,30 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 
+# Content-Security-Policy (django-csp): scripts only from our own static files (the vendored htmx,
+# Bootstrap, Chart.js and our JS), never inline; tests/test_security_headers.py fails on any inline
+# <script>, on*= handler or javascript: URL in a template. Styles: <style> elements and style sheets only
+# from our files (style-src-elem); style="" attributes are still allowed (style-src-attr) because ~40
+# templates size boxes and progress bars with them, a CSS-only risk (no script). Browsers without the
+# CSP3 -elem/-attr directives fall back to style-src. img-src data: for Bootstrap's inline SVG icons.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "style-src-elem": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
+# No page uses the camera API, the microphone, the location, payments or USB (a photo is chosen with a
+# file input, which the camera policy does not govern).
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+
 # Field encryption (pcmd.core.crypto): comma-separated Fernet keys, newest first (MultiFernet rotation).
 # Without PCMD_FIELD_KEYS one key is generated once into DATA_DIR/field_keys (demo and tests).
 PCMD_FIELD_KEYS = env_list("PCMD_FIELD_KEYS", "")
@@ -233,8 +277,6 @@ PUBLIC_SUBMIT_GLOBAL_HOUR = int(os.environ.get("PCMD_PUBLIC_SUBMIT_GLOBAL_HOUR",
 PUBLIC_LOOKUP_PER_CLIENT_HOUR = int(os.environ.get("PCMD_PUBLIC_LOOKUP_PER_CLIENT_HOUR", "20"))
 PUBLIC_LOOKUP_GLOBAL_HOUR = int(os.environ.get("PCMD_PUBLIC_LOOKUP_GLOBAL_HOUR", "3000"))
 PUBLIC_CHALLENGE_MAX_AGE = int(os.environ.get("PCMD_PUBLIC_CHALLENGE_MAX_AGE", "7200"))
-# Behind nginx: the header the proxy overwrites with the client's address (e.g. HTTP_X_REAL_IP), else REMOTE_ADDR.
-PUBLIC_CLIENT_IP_HEADER = os.environ.get("PCMD_PUBLIC_CLIENT_IP_HEADER", "")
 
 PAGE_SIZE = 25
 EXPORT_MAX_ROWS = int(os.environ.get("PCMD_EXPORT_MAX_ROWS", "200000"))

@@ -1,7 +1,10 @@
 """Login, lockout, two-factor, expired sessions and membership switching."""
 
+from base64 import b32decode
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.test import Client
 from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -55,6 +58,15 @@ def test_expired_session_sends_back_to_login_then_to_the_page(client, owner):
     assert response["Location"] == "/co-quan/"
 
 
+def code_for_secret(secret: str) -> str:
+    """The code an authenticator app shows for the base32 secret printed on the setup page."""
+    return f"{totp(b32decode(secret)):06d}"
+
+
+def code_for(device) -> str:
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
 def test_case_worker_must_set_up_two_factor_before_anything(client, member_factory, bach_dang):
     user = member_factory("p.caseworker", bach_dang, Role.CASE_WORKER, "tram-y-te")
     post_login(client, "p.caseworker", PASSWORD)
@@ -62,16 +74,21 @@ def test_case_worker_must_set_up_two_factor_before_anything(client, member_facto
     assert response.status_code == 302 and response["Location"].startswith(reverse("otp_setup"))
     setup = client.get(response["Location"])
     assert "<svg" in setup.content.decode() and setup.context["secret"]
-    device = TOTPDevice.objects.get(user=user, confirmed=False)
-    code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+    code = code_for_secret(setup.context["secret"])
     wrong = client.post(reverse("otp_setup"), {"token": f"{(int(code) + 1) % 1000000:06d}"})
     assert "Mã không đúng" in wrong.content.decode()
-    too_fast = client.post(reverse("otp_setup"), {"token": code})
-    assert "Hãy đợi" in too_fast.content.decode()
-    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_timestamp=None)  # as if time passed
+    assert wrong.context["secret"] == setup.context["secret"]  # the same pending key until confirmed
+    assert not TOTPDevice.objects.filter(user=user).exists()  # a wrong code leaves no row behind
+    before = client.session.session_key
     response = client.post(reverse("otp_setup") + "?next=/co-quan/", {"token": code, "next": "/co-quan/"})
     assert response.status_code == 302 and response["Location"] == "/co-quan/"
+    assert client.session.session_key != before
+    device = TOTPDevice.objects.get(user=user)
+    assert device.confirmed and code_for(device) == code
     assert client.get("/co-quan/").status_code == 200
+    replay = Client()  # the confirming code cannot be used again for a second login
+    post_login(replay, "p.caseworker", PASSWORD)
+    assert replay.post(reverse("otp_verify"), {"token": code}).status_code == 200
 
 
 def test_user_with_an_authenticator_passes_the_second_step(client, member_factory, bach_dang):
@@ -81,9 +98,67 @@ def test_user_with_an_authenticator_passes_the_second_step(client, member_factor
     response = client.get("/")
     assert response["Location"].startswith(reverse("otp_verify"))
     assert client.post(reverse("otp_verify"), {"token": "12345"}).context["form"].errors
-    code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
-    assert client.post(reverse("otp_verify"), {"token": code})["Location"] == "/"
+    before = client.session.session_key
+    assert client.post(reverse("otp_verify"), {"token": code_for(device)})["Location"] == "/"
+    assert client.session.session_key != before  # a session id seen before the second factor is worth nothing
     assert client.get("/").status_code == 200
+
+
+# The three kinds of account that must use two-factor login: (role, agency kind, unit or national).
+TWO_FACTOR_SEATS = [
+    pytest.param(Role.ADMIN, None, False, id="admin"),
+    pytest.param(Role.CASE_WORKER, "tram-y-te", True, id="case-worker"),
+    pytest.param(Role.SUPPORT_SUPERVISOR, None, True, id="support-supervisor"),
+]
+
+
+@pytest.mark.parametrize(("role", "agency", "in_commune"), TWO_FACTOR_SEATS)
+def test_the_password_alone_cannot_enrol_a_new_authenticator(client, member_factory, bach_dang, role, agency,
+                                                             in_commune):
+    """Someone who knows only the password must not get a verified session by enrolling their own phone."""
+    user = member_factory("p.victim", bach_dang if in_commune else None, role, agency)
+    TOTPDevice.objects.create(user=user, name="điện thoại của chủ tài khoản", confirmed=True)
+    assert post_login(client, "p.victim", PASSWORD).status_code == 302
+    setup = client.get(reverse("otp_setup") + "?next=/")
+    assert setup.status_code == 302 and setup["Location"].startswith(reverse("otp_verify"))
+    assert "secret" not in (setup.context or {})
+    assert "đã có ứng dụng xác thực" in client.get(setup["Location"]).content.decode()
+    # Posting a code for a secret of the attacker's choosing does not help either.
+    forged = client.post(reverse("otp_setup"), {"token": code_for_secret("JBSWY3DPEHPK3PXP")})
+    assert forged.status_code == 302 and forged["Location"].startswith(reverse("otp_verify"))
+    assert TOTPDevice.objects.filter(user=user).count() == 1
+    assert client.get("/").status_code == 302  # still asked for the second factor
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    assert DEVICE_ID_SESSION_KEY not in client.session
+
+
+@pytest.mark.parametrize(("role", "agency", "in_commune"), TWO_FACTOR_SEATS)
+def test_first_enrolment_creates_no_device_on_get_and_rotates_the_session(client, member_factory, bach_dang, role,
+                                                                          agency, in_commune):
+    user = member_factory("p.newcomer", bach_dang if in_commune else None, role, agency)
+    post_login(client, "p.newcomer", PASSWORD)
+    first = client.get(reverse("otp_setup"))
+    again = client.get(reverse("otp_setup"))
+    assert first.status_code == 200 and again.context["secret"] == first.context["secret"]
+    assert not TOTPDevice.objects.filter(user=user).exists()  # looking at the page enrols nothing
+    before = client.session.session_key
+    response = client.post(reverse("otp_setup"), {"token": code_for_secret(first.context["secret"])})
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert client.session.session_key != before
+    assert TOTPDevice.objects.filter(user=user, confirmed=True).count() == 1
+    assert client.get("/").status_code == 200
+
+
+def test_a_verified_session_may_enrol_another_authenticator(client, member_factory, bach_dang):
+    user = member_factory("p.verified", bach_dang, Role.CASE_WORKER, "tram-y-te")
+    device = TOTPDevice.objects.create(user=user, name="điện thoại cũ", confirmed=True)
+    post_login(client, "p.verified", PASSWORD)
+    client.post(reverse("otp_verify"), {"token": code_for(device)})
+    setup = client.get(reverse("otp_setup"))
+    assert setup.status_code == 200
+    client.post(reverse("otp_setup"), {"token": code_for_secret(setup.context["secret"])})
+    assert TOTPDevice.objects.filter(user=user, confirmed=True).count() == 2
 
 
 def test_roles_without_sensitive_data_are_not_forced_into_two_factor(login, owner):

@@ -19,6 +19,14 @@ SHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def watch_csp(page) -> list[str]:
+    """Collect the Content-Security-Policy violations Chromium reports on `page` (blocked script fails silently)."""
+    violations = []
+    page.on("console", lambda message: violations.append(f"{page.url}: {message.text}")
+            if message.type == "error" and "Content Security Policy" in message.text else None)
+    return violations
+
+
 @pytest.fixture
 def browser_page():
     if not Path(CHROMIUM).exists():
@@ -33,9 +41,11 @@ def browser_page():
         context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN")  # a phone
         page = context.new_page()
         page.set_default_timeout(15000)
+        violations = watch_csp(page)
         yield page
         context.close()
         browser.close()
+    assert violations == [], "the page broke the Content-Security-Policy"
 
 
 def shot(page, name):

@@ -58,6 +58,12 @@ def test_scorecard_drill_down_and_indicator_chart(live_server, browser_page, mem
     assert "Th12" in page.inner_text("#trend-table")
     shot(page, "dashboard-05-indicator-table")
 
+    # The leader's page prints from a button wired in pcmd.js (no inline onclick under the CSP).
+    page.goto(f"{live_server.url}/bang-dieu-hanh/")
+    page.evaluate("window.print = () => { window.pcmdPrinted = true; }")
+    page.click("[data-pcmd-print]")
+    assert page.evaluate("window.pcmdPrinted === true")
+
     page.goto(f"{live_server.url}/bang-dieu-hanh/")
     page.wait_for_selector(".dash-card")
     shot(page, "dashboard-06-leader")

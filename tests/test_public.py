@@ -369,13 +369,13 @@ def test_lookup_rate_limit_per_client_and_overall(public, bach_dang, settings, c
     assert public.post(LOOKUP, {"code": code}, REMOTE_ADDR="198.51.100.11").status_code == 429
 
 
-def test_behind_a_proxy_the_client_comes_from_the_configured_header(public, settings, bach_dang):
-    settings.PUBLIC_CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
+def test_behind_a_proxy_the_client_comes_from_the_forwarded_address(public, settings, bach_dang):
+    settings.PCMD_TRUSTED_PROXIES = ["127.0.0.1"]
     settings.PUBLIC_LOOKUP_PER_CLIENT_HOUR = 1
     proxy = {"REMOTE_ADDR": "127.0.0.1"}
-    assert public.post(LOOKUP, {"code": "1"}, HTTP_X_REAL_IP="192.0.2.1", **proxy).status_code == 200
-    assert public.post(LOOKUP, {"code": "1"}, HTTP_X_REAL_IP="192.0.2.2", **proxy).status_code == 200
-    assert public.post(LOOKUP, {"code": "1"}, HTTP_X_REAL_IP="192.0.2.1", **proxy).status_code == 429
+    assert public.post(LOOKUP, {"code": "1"}, HTTP_X_FORWARDED_FOR="192.0.2.1", **proxy).status_code == 200
+    assert public.post(LOOKUP, {"code": "1"}, HTTP_X_FORWARDED_FOR="192.0.2.2", **proxy).status_code == 200
+    assert public.post(LOOKUP, {"code": "1"}, HTTP_X_FORWARDED_FOR="192.0.2.1", **proxy).status_code == 429
 
 
 def test_merged_tip_shows_the_common_status(public, bach_dang):

@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from .conftest import PASSWORD
-from .test_browser import CHROMIUM, FLAGS, SHOTS
+from .test_browser import CHROMIUM, FLAGS, SHOTS, watch_csp
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -88,6 +88,7 @@ def test_public_tip_from_phone_to_officer_and_back(live_server, chromium, member
     office = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
     desk = office.new_page()
     desk.set_default_timeout(15000)
+    violations = watch_csp(desk)
     desk.goto(f"{base}/dang-nhap/")
     desk.fill("#id_username", "pb.officer")
     desk.fill("#id_password", PASSWORD)
@@ -118,6 +119,7 @@ def test_public_tip_from_phone_to_officer_and_back(live_server, chromium, member
     assert "Đã đóng" in desk.inner_text("#tip-status")
     desk.screenshot(path=str(SHOTS / "public-3-officer.png"), full_page=True)
     office.close()
+    assert violations == []
 
     # Back on the phone with the receipt.
     page.goto(f"{base}/phan-anh/tra-cuu/")

@@ -52,9 +52,8 @@ class RequireTwoFactorMiddleware:
             and not request.path.startswith(self.EXEMPT_PREFIXES)
             and two_factor_required(request)
         ):
-            from django_otp import devices_for_user
+            from .services import has_authenticator
 
-            has_device = any(True for _ in devices_for_user(user, confirmed=True))
-            target = reverse("otp_verify" if has_device else "otp_setup")
+            target = reverse("otp_verify" if has_authenticator(user) else "otp_setup")
             return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)

@@ -1,8 +1,13 @@
 """Writes for agencies, users and memberships."""
 
+import time
+
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django_otp import devices_for_user
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from pcmd.geo.models import AdminUnit, Level
 
@@ -98,3 +103,36 @@ def membership_create(*, user, unit: AdminUnit | None, agency: Agency | None, ro
     membership, _ = Membership.objects.get_or_create(user=user, unit=unit, agency=agency, role=role)
     return membership
 
+
+
+def has_authenticator(user) -> bool:
+    """Whether the account already has a confirmed second factor (of any kind django-otp knows)."""
+    return any(True for _ in devices_for_user(user, confirmed=True))
+
+
+def may_enrol_authenticator(user) -> bool:
+    """A new authenticator is enrolled only on first login (no device yet) or from a verified session.
+
+    Otherwise the password alone would be enough: enrol one's own phone, confirm it, be verified.
+    """
+    return user.is_verified() or not has_authenticator(user)
+
+
+def authenticator_enrol(user, key: str, token: str) -> TOTPDevice | None:
+    """Save a confirmed TOTP device for `key` if `token` is its current code; else None and nothing saved.
+
+    The key lives in the session until this succeeds, so looking at the setup page or mistyping a
+    code leaves no row behind. The code used here is marked spent (last_t), so it cannot log in again.
+    """
+    try:
+        number = int(token)
+    except (TypeError, ValueError):
+        return None
+    device = TOTPDevice(user=user, key=key, name="Ứng dụng xác thực", confirmed=True)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    if not totp.verify(number, device.tolerance):
+        return None
+    device.last_t = totp.t()
+    device.save()
+    return device

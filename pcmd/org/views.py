@@ -12,15 +12,15 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 from django_otp import devices_for_user
 from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
 from pcmd.core.scoping import require
 
-from . import selectors
+from . import selectors, services
 from .forms import LoginForm, OTPTokenForm
 from .middleware import SESSION_KEY
 from .models import Role
@@ -58,24 +58,40 @@ def _check_token(device, token: str) -> str | None:
     return "Mã không đúng hoặc đã hết hạn. Hãy nhập mã đang hiển thị trên ứng dụng."
 
 
+PENDING_TOTP_KEY = "pcmd_pending_totp_key"
+
+
+def _second_factor_passed(request, device) -> None:
+    """Mark the session verified and give it a new id: one seen before the second factor is worth nothing."""
+    otp_login(request, device)
+    request.session.cycle_key()
+
+
 @login_required
 def otp_setup(request):
-    """Enrol a TOTP authenticator: scan the QR code, confirm with a first code."""
-    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=request.user, name="Ứng dụng xác thực", confirmed=False)
+    """Enrol a TOTP authenticator: scan the QR code, confirm with a first code.
+
+    Only on first login (no authenticator yet) or from a session already verified with one;
+    the new key stays in the session and becomes a device only when a code confirms it.
+    """
+    if not services.may_enrol_authenticator(request.user):
+        messages.warning(request, "Tài khoản của bạn đã có ứng dụng xác thực: hãy nhập mã trên ứng dụng đó. "
+                                  "Nếu mất điện thoại, hãy liên hệ quản trị hệ thống để cài đặt lại.")
+        return redirect(f"{reverse('otp_verify')}?{urlencode({'next': _safe_next(request)})}")
+    key = request.session.get(PENDING_TOTP_KEY) or default_key()
+    request.session[PENDING_TOTP_KEY] = key
     form = OTPTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        error = _check_token(device, form.cleaned_data["token"])
-        if error is None:
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
-            otp_login(request, device)
+        device = services.authenticator_enrol(request.user, key, form.cleaned_data["token"])
+        if device is not None:
+            del request.session[PENDING_TOTP_KEY]
+            _second_factor_passed(request, device)
             messages.success(request, "Đã bật xác thực hai lớp cho tài khoản của bạn.")
             return HttpResponseRedirect(_safe_next(request))
-        form.add_error("token", error)
-    secret = b32encode(device.bin_key).decode()
-    qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=4)
+        form.add_error("token", "Mã không đúng hoặc đã hết hạn. Hãy nhập mã đang hiển thị trên ứng dụng.")
+    pending = TOTPDevice(user=request.user, key=key)  # not saved: only to show the key and its QR code
+    secret = b32encode(pending.bin_key).decode()
+    qr_svg = segno.make(pending.config_url, error="m").svg_inline(scale=4)
     return render(request, "registration/otp_setup.html",
                   {"form": form, "secret": secret, "qr_svg": qr_svg, "next": request.GET.get("next", "")})
 
@@ -89,7 +105,7 @@ def otp_verify(request):
         for device in devices_for_user(request.user, confirmed=True):
             error = _check_token(device, form.cleaned_data["token"])
             if error is None:
-                otp_login(request, device)
+                _second_factor_passed(request, device)
                 return HttpResponseRedirect(_safe_next(request))
         form.add_error("token", error or "Tài khoản chưa có ứng dụng xác thực; hãy liên hệ quản trị hệ thống.")
     return render(request, "registration/otp_verify.html", {"form": form, "next": request.GET.get("next", "")})

@@ -4,21 +4,19 @@ A client is known only by an HMAC of its address and the day, kept as part of a 
 expires with the window: no address reaches the database or the logs of this application.
 """
 
-from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from pcmd.core.client_address import client_address
 from pcmd.public.conf import limit
 
 WINDOW = 3600  # seconds: limits are per hour
 
 
 def client_id(request) -> str:
-    """A daily pseudonym of the client's address (from PUBLIC_CLIENT_IP_HEADER behind a proxy)."""
-    header = getattr(settings, "PUBLIC_CLIENT_IP_HEADER", "")
-    address = (request.META.get(header, "") if header else "") or request.META.get("REMOTE_ADDR", "")
-    address = address.split(",")[-1].strip()  # a header with a list: the address the proxy itself saw
+    """A daily pseudonym of the client's address (the one the login lockout uses, PCMD_TRUSTED_PROXIES)."""
+    address = client_address(request)
     day = timezone.now().date().isoformat()
     return salted_hmac("pcmd.public.client", f"{address}|{day}", algorithm="sha256").hexdigest()[:32]
 

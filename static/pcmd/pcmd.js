@@ -5,3 +5,8 @@ document.addEventListener("htmx:responseError", function (event) {
     if (box) { box.textContent = "Bạn không còn quyền xem nội dung này hoặc phiên làm việc đã hết hạn. Hãy tải lại trang."; box.hidden = false; }
   }
 });
+
+// Buttons that print the page (no inline onclick: the Content-Security-Policy forbids inline script).
+document.addEventListener("click", function (event) {
+  if (event.target.closest("[data-pcmd-print]")) { window.print(); }
+});

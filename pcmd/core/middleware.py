@@ -1,0 +1,47 @@
+"""Project-wide middleware: security headers, and the audit log's client address."""
+
+from auditlog.middleware import AuditlogMiddleware as BaseAuditlogMiddleware
+from django.conf import settings
+from django.utils.cache import add_never_cache_headers
+
+from .client_address import client_address
+
+
+class SecurityHeadersMiddleware:
+    """Permissions-Policy on every response; `Cache-Control: no-store` on every response to a signed-in user.
+
+    No-store for all signed-in pages rather than a list of sensitive ones: nearly every staff page
+    shows personal or internal data (decrypted identities, attachments, exports, figures), a list
+    would miss the next new page, and the price (the back button reloads) is small for staff work.
+    Must come after AuthenticationMiddleware (reads request.user). Static files never reach it
+    (WhiteNoise answers first), so they stay cacheable.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
+        return response
+
+
+class AuditlogMiddleware(BaseAuditlogMiddleware):
+    """django-auditlog's middleware, noting the address the lockout and rate limits use.
+
+    Upstream notes the left-most X-Forwarded-For, which any client can write, and the port of
+    X-Forwarded-Port, equally the client's word: an audit entry would then show a made-up address.
+    """
+
+    @staticmethod
+    def _get_remote_addr(request):
+        if settings.AUDITLOG_DISABLE_REMOTE_ADDR:
+            return None
+        return client_address(request) or None
+
+    @staticmethod
+    def _get_remote_port(request):
+        return None
