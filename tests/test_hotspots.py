@@ -267,9 +267,11 @@ def test_outsider_sees_nothing(outsider, login, bach_dang):
     h = bd_hotspot(bach_dang)
     assert client.get(reverse("hotspot_detail", args=[h.pk])).status_code == 404
     assert h.name not in client.get(reverse("hotspot_list")).content.decode()
-    stats = client.get(reverse("hotspot_statistics"), {"unit": bach_dang.code})
-    assert "không thuộc phạm vi của bạn" in stats.content.decode()
-    assert bach_dang.name not in stats.content.decode().split("<tbody>")[1].split("</tbody>")[0]
+    # A unit outside the scope is not there, like any record (it used to answer 200 with a message).
+    assert client.get(reverse("hotspot_statistics"), {"unit": bach_dang.code}).status_code == 404
+    assert client.get(reverse("enforcement_statistics"), {"unit": bach_dang.code}).status_code == 404
+    stats = client.get(reverse("hotspot_statistics")).content.decode()
+    assert bach_dang.name not in stats.split("<tbody>")[1].split("</tbody>")[0]
 
 
 def test_outsider_police_cannot_move_a_hotspot_of_another_province(member_factory, ninh_binh_commune, login, bach_dang):

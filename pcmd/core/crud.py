@@ -66,6 +66,9 @@ class Crud:
     title_plural: str = ""
     importer: object = None  # a core.imports.Importer: adds "Nhập từ Excel" pages to the list
     log_reads: bool = False  # sensitive records: every opening of the detail or edit page goes to AccessLog
+    # detail_context(obj, membership) -> dict: what else the detail page shows, read by a selector (templates
+    # do not query).
+    detail_context: Callable | None = None
 
     @property
     def module(self) -> str:
@@ -235,6 +238,8 @@ class CrudDetailView(CrudView):
             fields=[(self.crud.label(n), cell(obj, n)) for n in names],
             history=history,
         )
+        if self.crud.detail_context:
+            ctx.update(self.crud.detail_context(obj, self.membership))
         return render(request, self.templates("detail"), ctx)
 
 
