@@ -28,12 +28,14 @@ ALLOWED = {
     # Demo seeding picks the demo provinces' communes by province code; it runs without a user.
     ("pcmd/core/demo.py", "bach_dang"): "demo seeding",
     ("pcmd/core/demo.py", "seed_commune_staff"): "demo seeding",
+    ("pcmd/core/demo.py", "seed_hamlets"): "demo seeding",
     ("pcmd/enforcement/demo.py", "_other_communes"): "demo seeding",
     ("pcmd/hotspots/demo.py", "_other_communes"): "demo seeding",
     ("pcmd/indicators/demo.py", "demo_communes"): "demo seeding",
     ("pcmd/outreach/demo.py", "_other_communes"): "demo seeding",
     ("pcmd/tips/demo.py", "_other_communes"): "demo seeding",
     ("pcmd/tips/demo.py", "_bach_dang_extras"): "demo seeding: a neighbouring commune for a transfer",
+    ("pcmd/venues/demo.py", "_communes"): "demo seeding",
     # Hand-written scoping that other branches of issue 11 are removing; the integrator drops these.
     ("pcmd/dashboard/selectors.py", "resolve_focus"): "being moved (issue 11)",
     ("pcmd/outreach/selectors.py", "proposed_establishment_workers"): "being moved (issue 11)",
