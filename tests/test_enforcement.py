@@ -236,8 +236,10 @@ def test_statistics_page(owner, login, bach_dang):
 
 
 def test_statistics_of_an_outsider_leave_out_other_provinces(outsider, login, bach_dang):
-    response = login(outsider).get(reverse("enforcement_statistics"), {"period": "2025", "unit": bach_dang.code})
-    assert response.status_code == 200 and "không thuộc phạm vi của bạn" in response.content.decode()
+    client = login(outsider)
+    # Another province's unit is not there, like any record (it used to answer 200 with a message).
+    assert client.get(reverse("enforcement_statistics"), {"period": "2025", "unit": bach_dang.code}).status_code == 404
+    response = client.get(reverse("enforcement_statistics"), {"period": "2025"})
     assert response.context["stats"].case_rows == [] and response.context["stats"].sanction_total.decisions == 0
 
 

@@ -267,9 +267,11 @@ def test_outsider_sees_nothing(outsider, login, bach_dang):
     h = bd_hotspot(bach_dang)
     assert client.get(reverse("hotspot_detail", args=[h.pk])).status_code == 404
     assert h.name not in client.get(reverse("hotspot_list")).content.decode()
-    stats = client.get(reverse("hotspot_statistics"), {"unit": bach_dang.code})
-    assert "không thuộc phạm vi của bạn" in stats.content.decode()
-    assert bach_dang.name not in stats.content.decode().split("<tbody>")[1].split("</tbody>")[0]
+    # A unit outside the scope is not there, like any record (it used to answer 200 with a message).
+    assert client.get(reverse("hotspot_statistics"), {"unit": bach_dang.code}).status_code == 404
+    assert client.get(reverse("enforcement_statistics"), {"unit": bach_dang.code}).status_code == 404
+    stats = client.get(reverse("hotspot_statistics")).content.decode()
+    assert bach_dang.name not in stats.split("<tbody>")[1].split("</tbody>")[0]
 
 
 def test_outsider_police_cannot_move_a_hotspot_of_another_province(member_factory, ninh_binh_commune, login, bach_dang):
@@ -406,3 +408,19 @@ def test_linked_tips_show_on_the_hotspot_only_to_roles_that_see_tips(police, mem
     inspector = member_factory("p.inspector", bach_dang, Role.INSPECTOR)
     detail = login(inspector).get(reverse("hotspot_detail", args=[h.pk])).content.decode()
     assert 'id="hotspot-tips"' not in detail and reverse("tip_detail", args=[tip.pk]) not in detail
+
+
+def test_pickers_offer_only_units_in_scope(police, login, bach_dang, member_factory, hai_phong, ninh_binh_commune):
+    """Unit pickers come from core.scoping: a commune member's form offers their commune and its hamlets; a
+    city member's statistics picker offers the city's communes, not another province's."""
+    form = login(police).get(reverse("hotspot_create")).context["form"]
+    assert list(form.fields["unit"].queryset) == [bach_dang]
+    hamlets = form.fields["hamlet"].queryset
+    assert hamlets.exists() and set(hamlets.values_list("parent", flat=True)) == {bach_dang.pk}
+    city = login(member_factory("hp.stats", hai_phong, Role.POLICE_OFFICER))
+    units = city.get(reverse("hotspot_statistics")).context["scope"].units
+    assert bach_dang in units and ninh_binh_commune not in units
+    assert {u.province_id for u in units} == {hai_phong.pk} and {u.level for u in units} == {Level.COMMUNE}
+    assert city.get(reverse("hotspot_statistics"), {"unit": ninh_binh_commune.code}).status_code == 404
+    inside = city.get(reverse("hotspot_statistics"), {"unit": bach_dang.code})
+    assert inside.status_code == 200 and inside.context["scope"].unit == bach_dang

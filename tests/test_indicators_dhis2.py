@@ -184,3 +184,19 @@ def test_command_round_trip(units, tmp_path, capsys):
     call_command("dhis2", "import", str(out))
     assert '"imported": 2' in capsys.readouterr().out
     assert DataValue.objects.get(unit=a, period="2026Q1").numerator == 4
+
+
+def test_command_export_as_a_user_keeps_to_their_scope(units, outsider, coordinator, tmp_path):
+    """`--as` applies the seat's scope through core.scoping: another province's unit is refused and the
+    seat's own export holds none of its figures; a seat of the province gets them."""
+    from django.core.management.base import CommandError
+
+    province, (a, _b) = units
+    put(a, "2026Q1", 4, 10)
+    with pytest.raises(CommandError, match="trong phạm vi"):
+        call_command("dhis2", "export", "--period", "2026", "--unit", "TD8", "--as", outsider.username)
+    theirs, ours = tmp_path / "theirs.json", tmp_path / "ours.json"
+    call_command("dhis2", "export", "--period", "2026", "--as", outsider.username, "--output", str(theirs))
+    assert "TD81" not in theirs.read_text(encoding="utf-8")
+    call_command("dhis2", "export", "--period", "2026", "--as", coordinator.user.username, "--output", str(ours))
+    assert '"orgUnit": "TD81"' in ours.read_text(encoding="utf-8")

@@ -274,3 +274,26 @@ def test_owner_creates_a_team_and_a_round(owner, login, bach_dang):
                                                      "team": team.pk})
     assert response.status_code == 302
     assert InspectionRound.objects.get(name="Đợt cao điểm").unit == bach_dang
+
+
+def test_pickers_offer_only_units_and_accounts_in_scope(owner, outsider, login, bach_dang, ninh_binh_commune,
+                                                       member_factory):
+    """The unit and account pickers come from core.scoping: a commune member is offered their commune and the
+    accounts seated in it, never another commune's (nor the neighbouring commune of the same city)."""
+    from pcmd.geo.models import AdminUnit, Level
+
+    neighbour = (AdminUnit.objects.filter(province=bach_dang.province, level=Level.COMMUNE)
+                 .exclude(pk=bach_dang.pk).first())
+    member_factory("hp.neighbour", neighbour, Role.POLICE_OFFICER)
+    client = login(owner)
+    for name in ("team_create", "round_create"):
+        units = client.get(reverse(name)).context["form"].fields["unit"].queryset
+        assert list(units) == [bach_dang]
+    users = client.get(reverse("team_member_create")).context["form"].fields["user"].queryset
+    names = set(users.values_list("username", flat=True))
+    assert owner.username in names and "hp.neighbour" not in names and outsider.username not in names
+    risk_units = client.get(reverse("risk_plan")).context["form"].fields["unit"].queryset
+    assert list(risk_units) == [bach_dang]
+    team = Team.objects.filter(unit=bach_dang).first()
+    refused = client.post(reverse("team_member_create"), {"team": team.pk, "user": outsider.pk, "position": "x"})
+    assert refused.status_code == 400 and not TeamMember.objects.filter(user=outsider).exists()

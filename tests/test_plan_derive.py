@@ -178,6 +178,29 @@ def test_province_member_cannot_derive_into_another_province(city_plan, member_f
     assert not Plan.objects.filter(parent=city_plan).exists()
 
 
+def test_commune_member_derives_only_for_their_own_commune(city_plan, bach_dang, owner, login):
+    """The commune picker comes from core.scoping: a commune member is offered their commune only, and a
+    neighbouring commune of the same city (same province, other path) is not there (404)."""
+    neighbour = (AdminUnit.objects.filter(province=bach_dang.province, level=Level.COMMUNE, is_active=True)
+                 .exclude(pk=bach_dang.pk).first())
+    client = login(owner)
+    for query in ({}, {"parent": city_plan.pk, "year": 2026}):
+        form = client.get(reverse("plan_derive"), query).context["form"]
+        assert list(form.fields["unit"].queryset) == [bach_dang]
+    for send in (client.get, client.post):
+        assert send(reverse("plan_derive"), {"parent": city_plan.pk, "year": 2026,
+                                             "unit": neighbour.pk}).status_code == 404
+    assert not Plan.objects.filter(parent=city_plan).exists()
+
+
+def test_province_member_is_offered_their_province_communes_only(city_plan, member_factory, hai_phong,
+                                                                 ninh_binh_commune, login):
+    client = login(member_factory("hp.coord", hai_phong, Role.COORDINATOR))
+    units = client.get(reverse("plan_derive"), {"parent": city_plan.pk}).context["form"].fields["unit"].queryset
+    assert units.exists() and not units.exclude(province=hai_phong).exists()
+    assert ninh_binh_commune not in units
+
+
 def test_read_only_member_cannot_derive(city_plan, bach_dang, reader, login):
     response = login(reader).post(reverse("plan_derive"), {"parent": city_plan.pk, "year": 2026,
                                                            "unit": bach_dang.pk})

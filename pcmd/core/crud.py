@@ -68,6 +68,9 @@ class Crud:
     # Sensitive records: every opening of the detail or edit page goes to AccessLog, and every list,
     # search or export page adds one row with the count shown and the filter.
     log_reads: bool = False
+    # detail_context(obj, membership) -> dict: what else the detail page shows, read by a selector (templates
+    # do not query).
+    detail_context: Callable | None = None
 
     @property
     def module(self) -> str:
@@ -250,6 +253,8 @@ class CrudDetailView(CrudView):
             history=history,
             actions=actions.buttons(obj, self.membership),
         )
+        if self.crud.detail_context:
+            ctx.update(self.crud.detail_context(obj, self.membership))
         return render(request, self.templates("detail"), ctx)
 
 

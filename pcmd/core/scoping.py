@@ -13,7 +13,7 @@ from django.db.models import Model, QuerySet
 from django.http import Http404
 
 from pcmd.geo.models import AdminUnit, Level
-from pcmd.org.models import Role
+from pcmd.org.models import Membership, Role
 from pcmd.org.permissions import allowed
 
 # Roles that write only the records their own agency is responsible for (a model names the agency
@@ -68,6 +68,31 @@ def within(queryset: QuerySet, unit) -> QuerySet:
         return queryset.filter(**{model.scope_province_field: unit.pk})
     path_lookup = f"{model.scope_unit_field}__path" if model.scope_unit_field else "path"
     return queryset.filter(**{f"{path_lookup}__startswith": unit.path})
+
+
+# The pickers: every form or page that lists units or seats for a user takes them from here, so a
+# picker can never offer what scoped() would hide.
+PICKER_LEVELS = (Level.PROVINCE, Level.COMMUNE)
+
+
+def unit_choices(membership, levels=PICKER_LEVELS, *, under=None, active: bool = True) -> QuerySet:
+    """The units of `levels` a picker offers the member: inside their scope, and inside `under` when given
+    (a province's communes, a commune's hamlets). Ordered by the tree; a page may re-order by name."""
+    units = AdminUnit.objects.filter(level__in=list(levels))
+    if active:
+        units = units.filter(is_active=True)
+    if under is not None:
+        units = within(units, under)
+    return scoped(units, membership, "view")
+
+
+def membership_choices(membership) -> QuerySet:
+    """The seats (and so the accounts) a picker offers: those held in the member's unit or below; every seat
+    for a national member. Reading accounts is not a module of the matrix, so only the unit limits it."""
+    seats = Membership.objects.all()
+    if membership is None:
+        return seats.none()
+    return seats if membership.unit_id is None else within(seats, membership.unit)
 
 
 def chosen_unit(membership, raw: str, *, by: str = "code"):

@@ -5,7 +5,9 @@ from django.shortcuts import render
 @login_required
 def home(request):
     """The current membership's unit, role and the modules it may use (from the context processor)."""
-    return render(request, "core/home.html")
+    from pcmd.tips.notifications import unread_notices  # the home page shows the tip deadline notices
+
+    return render(request, "core/home.html", {"notices": unread_notices(request.user)})
 
 
 def error_403(request, exception=None):

@@ -1,6 +1,7 @@
 from django import forms
 
 from pcmd.core.crud import ScopedModelForm
+from pcmd.core.scoping import unit_choices
 from pcmd.geo.models import AdminUnit, Level
 from pcmd.inspections.models import Visit
 from pcmd.org.models import Agency
@@ -51,14 +52,13 @@ class HotspotForm(ScopedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        units = self.fields["unit"].queryset
-        self.fields["unit"].queryset = units.filter(level=Level.COMMUNE, is_active=True)
+        self.fields["unit"].queryset = unit_choices(self.membership, [Level.COMMUNE])
         self.fields["unit"].label_from_instance = lambda u: u.label
         unit = chosen_unit(self)
         if self.instance.pk:  # a hotspot does not move to another commune
             self.fields["unit"].disabled = True
         # Hamlets, establishments and visits are offered from the hotspot's commune only (keeps lists short).
-        self.fields["hamlet"].queryset = (AdminUnit.objects.filter(level=Level.HAMLET, parent=unit)
+        self.fields["hamlet"].queryset = (unit_choices(self.membership, [Level.HAMLET], under=unit, active=False)
                                           if unit else AdminUnit.objects.none())
         limit_links(self, unit, (("establishments", Establishment), ("visits", Visit)))
         self.fields["visits"].queryset = self.fields["visits"].queryset.select_related("establishment")

@@ -24,6 +24,11 @@ class HotspotStatus(models.TextChoices):
     MONITORED = "monitored", "Đang theo dõi sau triệt xóa"
     CLOSED = "closed", "Đã kết thúc theo dõi"
 
+    @property
+    def colour(self) -> str:
+        """The badge colour (Bootstrap `text-bg-…`) of the status: the one map every page uses."""
+        return {"active": "danger", "closed": "secondary"}.get(self.value, "success")
+
 
 class Hotspot(Searchable, UnitScopedModel):
     name = models.CharField("Tên điểm, tụ điểm", max_length=255)
@@ -66,6 +71,10 @@ class Hotspot(Searchable, UnitScopedModel):
 
     def __str__(self):
         return self.name
+
+    @property
+    def status_colour(self) -> str:
+        return HotspotStatus(self.status).colour
 
 
 class HotspotEvent(models.Model):

@@ -3,7 +3,7 @@
 from pcmd.core import crud
 from pcmd.geo.models import Level
 
-from . import services
+from . import selectors, services
 from .filters import HotspotFilter
 from .forms import HotspotForm
 from .models import Hotspot
@@ -34,4 +34,5 @@ hotspots = crud.register(crud.Crud(
                                                                user=membership.user),
     update=services.hotspot_update,
     initial=_initial,
+    detail_context=selectors.hotspot_links,
 ))

@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from pcmd.core.periods import Period
+from pcmd.core.scoping import scoped
 from pcmd.geo.models import AdminUnit
+from pcmd.org.permissions import allowed
 
 from .models import HotspotEvent, HotspotStatus
 
@@ -93,3 +95,15 @@ def sub_periods(period: Period) -> list[Period]:
     if period.kind == "phase":
         return [Period.parse(str(y)) for y in range(period.start.year, period.end.year + 1)]
     return [period]
+
+
+def hotspot_links(hotspot, membership) -> dict:
+    """What the detail page shows beside the hotspot: the linked criminal cases and tips the user may see (None
+    when the role has no access to cases or tips). Its status-change buttons come from core.actions.buttons."""
+    def linked(queryset, module, order):
+        if membership is None or not allowed(membership.role, module, "view"):
+            return None
+        return list(scoped(queryset, membership).order_by(order))
+
+    return {"cases": linked(hotspot.cases.all(), "enforcement", "-detected_on"),
+            "tips": linked(hotspot.tips.all(), "tips", "-received_at")}

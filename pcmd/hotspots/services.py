@@ -61,10 +61,6 @@ FORBIDDEN = {
 }
 
 
-def allowed_transitions(hotspot: Hotspot) -> list[Transition]:
-    return [t for t in TRANSITIONS.values() if hotspot.status in t.sources]
-
-
 def add_months(day: datetime.date, months: int) -> datetime.date:
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1

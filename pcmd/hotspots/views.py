@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from pcmd.core.exports import xlsx_response
 from pcmd.core.periods import Period, period_from_query, recent_periods
-from pcmd.core.scoping import module_view, scoped, within
+from pcmd.core.scoping import chosen_unit, module_view, scoped, unit_choices, within
 from pcmd.geo.models import AdminUnit, Level
 
 from . import selectors
@@ -21,32 +21,25 @@ class StatisticsScope:
     unit: AdminUnit | None
     group_by: str
     units: list[AdminUnit]
-    error: str = ""
 
     def narrow(self, queryset):
         return within(queryset, self.unit) if self.unit is not None else queryset
 
 
 def statistics_scope(request) -> StatisticsScope:
-    """The unit asked for by `?unit=<code>` if the user may see it, else the user's own unit."""
-    home = request.membership.unit
+    """The unit asked for by `?unit=<code>`, which must lie in the user's scope (else 404, like any record),
+    or the user's own unit. The picker offers the next level down: provinces, or a province's communes."""
+    membership = request.membership
+    unit = chosen_unit(membership, request.GET.get("unit", ""))
+    home = membership.unit
     if home is None:
-        units = list(AdminUnit.objects.filter(level=Level.PROVINCE).order_by("name"))
+        units = unit_choices(membership, [Level.PROVINCE])
     elif home.level == Level.PROVINCE:
-        units = list(AdminUnit.objects.filter(province=home, level=Level.COMMUNE, is_active=True).order_by("name"))
+        units = unit_choices(membership, [Level.COMMUNE])
     else:
-        units = []
-    unit, error = home, ""
-    code = request.GET.get("unit", "").strip()
-    if code:
-        candidates = AdminUnit.objects.filter(code=code)
-        found = (within(candidates, home) if home is not None else candidates).first()
-        if found is None:
-            error = "Đơn vị đã chọn không thuộc phạm vi của bạn; đang hiển thị toàn bộ phạm vi."
-        else:
-            unit = found
+        units = AdminUnit.objects.none()
     group_by = "province" if unit is None else "unit"
-    return StatisticsScope(unit=unit, group_by=group_by, units=units, error=error)
+    return StatisticsScope(unit=unit, group_by=group_by, units=list(units.order_by("name")))
 
 
 def period_picker_context(request) -> tuple[Period, dict]:

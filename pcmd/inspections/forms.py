@@ -4,7 +4,8 @@ from django import forms
 from django.forms import inlineformset_factory
 
 from pcmd.core.crud import ScopedModelForm
-from pcmd.geo.models import AdminUnit, Level
+from pcmd.core.scoping import membership_choices, unit_choices
+from pcmd.geo.models import AdminUnit
 from pcmd.venues.models import EstablishmentStatus
 
 from .models import InspectionRound, RiskWeights, Sanction, Team, TeamMember, Violation, ViolationType, Visit
@@ -16,7 +17,7 @@ NUMBER = {"inputmode": "numeric", "min": "0"}
 
 def _units_field(form: ScopedModelForm) -> None:
     field = form.fields["unit"]
-    field.queryset = field.queryset.filter(level__in=[Level.PROVINCE, Level.COMMUNE], is_active=True)
+    field.queryset = unit_choices(form.membership)
     field.label_from_instance = lambda u: u.label
     if form.instance.pk:  # a team or a round does not move between units
         field.disabled = True
@@ -42,7 +43,7 @@ class TeamMemberForm(ScopedModelForm):
         super().__init__(*args, **kwargs)
         self.fields["user"].help_text = "Chọn tài khoản nếu thành viên dùng hệ thống; nếu không, chỉ cần họ tên."
         self.fields["user"].queryset = self.fields["user"].queryset.filter(
-            memberships__in=_memberships_in_scope(self.membership)).distinct()
+            memberships__in=membership_choices(self.membership)).distinct()
         self.fields["agency"].label_from_instance = lambda a: f"{a.name}"
 
     def clean(self):
@@ -50,17 +51,6 @@ class TeamMemberForm(ScopedModelForm):
         if not data.get("full_name") and not data.get("user"):
             self.add_error("full_name", "Hãy nhập họ tên hoặc chọn tài khoản của thành viên.")
         return data
-
-
-def _memberships_in_scope(membership):
-    from pcmd.org.models import Membership
-
-    qs = Membership.objects.all()
-    if membership is None:
-        return qs.none()
-    if membership.unit_id is None:
-        return qs
-    return qs.filter(unit__path__startswith=membership.unit.path)
 
 
 class RoundForm(ScopedModelForm):
@@ -204,8 +194,5 @@ class RiskPlanForm(forms.Form):
 
     def __init__(self, *args, membership=None, **kwargs):
         super().__init__(*args, **kwargs)
-        units = AdminUnit.objects.filter(level__in=[Level.PROVINCE, Level.COMMUNE], is_active=True)
-        if membership is not None and membership.unit_id is not None:
-            units = units.filter(path__startswith=membership.unit.path)
-        self.fields["unit"].queryset = units
+        self.fields["unit"].queryset = unit_choices(membership)
         self.fields["unit"].label_from_instance = lambda u: u.label

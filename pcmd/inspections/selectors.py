@@ -94,7 +94,7 @@ def coverage(*, unit, year: int) -> Coverage:
     if unit is None:
         group_by, children = "province", AdminUnit.objects.filter(level=Level.PROVINCE)
     elif unit.level == Level.PROVINCE:
-        group_by, children = "unit", AdminUnit.objects.filter(province=unit, level=Level.COMMUNE)
+        group_by, children = "unit", within(AdminUnit.objects.filter(level=Level.COMMUNE), unit)
     else:
         group_by, children = "unit", AdminUnit.objects.filter(pk=unit.pk)
     counts = coverage_counts(qs, year, group_by)

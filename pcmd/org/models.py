@@ -89,6 +89,10 @@ class Membership(TrackedModel):
     role = models.CharField("Vai trò", max_length=30, choices=Role.choices)
     is_active = models.BooleanField("Đang hiệu lực", default=True)
 
+    # For core.scoping.within() (the seat pickers); a seat has no matrix module, so no scoped().
+    scope_unit_field = "unit"
+    scope_province_field = "unit__province"
+
     class Meta:
         verbose_name = "phân quyền"
         verbose_name_plural = "phân quyền"

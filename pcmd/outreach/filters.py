@@ -1,6 +1,7 @@
 import django_filters
 
 from pcmd.core.filters import ScopedFilterSet
+from pcmd.core.scoping import unit_choices
 from pcmd.geo.models import AdminUnit, Level
 
 from .models import Activity, ActivityKind, Audience, Course, Denominator, StaffCategory, StaffMember, TrainingLevel
@@ -23,14 +24,14 @@ class ActivityFilter(ScopedFilterSet):
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)
-        unit = getattr(getattr(request, "membership", None), "unit", None)
+        membership = getattr(request, "membership", None)
+        unit = getattr(membership, "unit", None)
         if unit is not None and unit.level == Level.COMMUNE:
             del self.filters["unit"]
-            self.choices("hamlets", AdminUnit.objects.filter(level=Level.HAMLET, parent=unit).order_by("code"))
+            self.choices("hamlets", unit_choices(membership, [Level.HAMLET], active=False).order_by("code"))
         else:
             del self.filters["hamlets"]
-            communes = AdminUnit.objects.filter(level=Level.COMMUNE, is_active=True).order_by("name")
-            self.choices("unit", communes.filter(province=unit.province_id) if unit else communes)
+            self.choices("unit", unit_choices(membership, [Level.COMMUNE]).order_by("name"))
 
     def choices(self, name: str, queryset) -> None:
         self.filters[name].queryset = self.filters[name].extra["queryset"] = queryset

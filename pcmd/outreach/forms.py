@@ -1,6 +1,7 @@
 from django import forms
 
 from pcmd.core.crud import ScopedModelForm
+from pcmd.core.scoping import unit_choices, within
 from pcmd.geo.models import AdminUnit, Level
 from pcmd.org.models import Agency
 
@@ -42,7 +43,7 @@ class ActivityForm(ScopedModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         m = self.membership
-        self.fields["unit"].queryset = self.fields["unit"].queryset.filter(level=Level.COMMUNE, is_active=True)
+        self.fields["unit"].queryset = unit_choices(m, [Level.COMMUNE])
         self.fields["unit"].label = "Xã, phường, đặc khu"
         self.fields["unit"].label_from_instance = lambda u: u.label
         self.fields["kind"].queryset = ActivityKind.objects.filter(is_active=True)
@@ -54,14 +55,13 @@ class ActivityForm(ScopedModelForm):
             self.fields["unit"].disabled = True  # a commune user's activities are the commune's
         elif commune is None and self.data.get("unit"):
             commune = self.fields["unit"].queryset.filter(pk=self.data.get("unit")).first()
-        hamlets = AdminUnit.objects.filter(level=Level.HAMLET, is_active=True)
+        hamlets = AdminUnit.objects.none()
         agencies = Agency.objects.filter(is_active=True)
         if commune is not None:
-            hamlets = hamlets.filter(parent=commune)
+            hamlets = unit_choices(m, [Level.HAMLET], under=commune)
             agencies = agencies.filter(unit__in=[commune.pk, commune.province_id])
-        else:  # a province user: the hamlets are offered once the commune is chosen
-            hamlets = hamlets.none()
-            agencies = agencies.filter(province=m.unit.province_id) if m is not None and m.unit else agencies
+        elif m is not None and m.unit is not None:  # a province user: hamlets once the commune is chosen
+            agencies = within(agencies, m.unit.province)
         self.fields["hamlets"].queryset = hamlets.order_by("code")
         self.fields["hamlets"].help_text = ("Đánh dấu các thôn, tổ dân phố được tuyên truyền." if commune is not None
                                             else "Chọn xã, phường rồi lưu; sửa lại để đánh dấu thôn, tổ dân phố.")
@@ -121,7 +121,7 @@ class DenominatorForm(ScopedModelForm):
 
 def _units_and_agencies(form, levels):
     """Unit choices of the given levels; agencies of the seat's commune and province (or province-wide)."""
-    form.fields["unit"].queryset = form.fields["unit"].queryset.filter(level__in=levels, is_active=True)
+    form.fields["unit"].queryset = unit_choices(form.membership, levels)
     form.fields["unit"].label_from_instance = lambda u: u.label
     m = form.membership
     unit = form.instance.unit if form.instance.unit_id else (m.unit if m is not None else None)
@@ -129,7 +129,7 @@ def _units_and_agencies(form, levels):
     if unit is not None and unit.level == Level.COMMUNE:
         agencies = agencies.filter(unit__in=[unit.pk, unit.province_id])
     elif unit is not None:
-        agencies = agencies.filter(province=unit.province_id)
+        agencies = within(agencies, unit.province)
     return agencies.select_related("unit").order_by("unit__path", "name")
 
 
@@ -167,7 +167,7 @@ class IntegrationForm(ScopedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = self.fields["unit"].queryset.filter(level=Level.COMMUNE, is_active=True)
+        self.fields["unit"].queryset = unit_choices(self.membership, [Level.COMMUNE])
         self.fields["unit"].label = "Xã, phường, đặc khu"
         self.fields["unit"].label_from_instance = lambda u: u.label
         m = self.membership

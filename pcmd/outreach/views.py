@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from pcmd.core.scoping import chosen_unit, get_scoped_or_404, module_view, scoped, within
+from pcmd.core.scoping import chosen_unit, get_scoped_or_404, module_view, scoped, unit_choices, within
 from pcmd.core.search import search
 from pcmd.geo.models import AdminUnit, Level
 from pcmd.venues.models import Establishment
@@ -46,10 +46,10 @@ def outreach_overview(request):
     unit = _unit(request, membership)
     ctx = {"year": year, "years": list(range(today.year, today.year - 5, -1)), "unit": unit, "today": today}
     if unit is None:  # a national seat picks a province first
-        ctx["provinces"] = AdminUnit.objects.filter(level=Level.PROVINCE, is_active=True).order_by("name")
+        ctx["provinces"] = unit_choices(membership, [Level.PROVINCE]).order_by("name")
         return render(request, "outreach/overview.html", ctx)
     if unit.level == Level.PROVINCE:
-        communes = AdminUnit.objects.filter(province=unit, level=Level.COMMUNE, is_active=True).order_by("name")
+        communes = within(AdminUnit.objects.filter(level=Level.COMMUNE, is_active=True), unit).order_by("name")
     elif unit.level == Level.COMMUNE:
         communes = [unit]
     else:

@@ -18,6 +18,7 @@ from django.db.models import OuterRef, Q, Subquery
 from django.db.models.functions import Substr
 
 from pcmd.core.models import fold
+from pcmd.core.scoping import unit_choices, within
 from pcmd.geo.models import AdminUnit, Level
 from pcmd.org.models import Agency
 from pcmd.org.permissions import allowed
@@ -125,17 +126,14 @@ def derive_parents(membership):
     if membership is None or not allowed(membership.role, "plans", "add"):
         return Plan.objects.none()
     plans = Plan.objects.filter(unit__level=Level.PROVINCE).exclude(status=PlanStatus.SUPERSEDED)
-    if membership.unit_id is not None:
-        plans = plans.filter(unit_id=membership.unit.province_id)
+    if membership.unit_id is not None:  # a commune derives from its province's plan, which scoped() would hide
+        plans = within(plans, membership.unit.province)
     return plans.select_related("unit").order_by("-period", "-issue_date", "-pk")
 
 
 def derive_units(membership, parent: Plan):
-    """Communes of the parent's province the member may write a plan for."""
-    units = AdminUnit.objects.filter(province_id=parent.unit_id, level=Level.COMMUNE, is_active=True)
-    if membership.unit_id is not None and membership.unit.level != Level.PROVINCE:
-        units = units.filter(path__startswith=membership.unit.path)
-    return units.order_by("name")
+    """Communes of the parent's province the member may write a plan for (the commune picker)."""
+    return unit_choices(membership, [Level.COMMUNE], under=parent.unit).order_by("name")
 
 
 def _check_units(parent: Plan, unit: AdminUnit) -> None:
@@ -277,9 +275,9 @@ def plans_for_year(year: int):
 def plan_coverage(*, province: AdminUnit, year: int, within_unit: AdminUnit | None = None) -> Coverage:
     """Every active commune of `province` (or only those under `within_unit`) with its plan status, one query."""
     covering = plans_for_year(year).filter(unit=OuterRef("pk"))
-    communes = AdminUnit.objects.filter(province=province, level=Level.COMMUNE, is_active=True)
-    if within_unit is not None and within_unit.level != Level.PROVINCE:
-        communes = communes.filter(path__startswith=within_unit.path)
+    communes = within(AdminUnit.objects.filter(level=Level.COMMUNE, is_active=True), province)
+    if within_unit is not None:
+        communes = within(communes, within_unit)
     rows = list(communes.annotate(
         issued_plan=Subquery(covering.filter(status=PlanStatus.ISSUED).order_by("-pk").values("pk")[:1]),
         draft_plan=Subquery(covering.filter(status=PlanStatus.DRAFT).order_by("-pk").values("pk")[:1]),

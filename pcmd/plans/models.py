@@ -22,6 +22,11 @@ class PlanStatus(models.TextChoices):
     ISSUED = "issued", "Đã ban hành"
     SUPERSEDED = "superseded", "Đã thay thế"
 
+    @property
+    def colour(self) -> str:
+        """The badge colour (Bootstrap `text-bg-…`) of the status: the one map every page uses."""
+        return {"issued": "success", "draft": "warning"}.get(self.value, "secondary")
+
 
 class Plan(Searchable, UnitScopedModel):
     number = models.CharField("Số, ký hiệu", max_length=60, blank=True, help_text="Ví dụ: 07/KH-UBND")
@@ -59,6 +64,10 @@ class Plan(Searchable, UnitScopedModel):
 
     def __str__(self):
         return f"{self.number} {self.title}".strip() if self.number else self.title
+
+    @property
+    def status_colour(self) -> str:
+        return PlanStatus(self.status).colour
 
     @property
     def years(self) -> range:
@@ -184,6 +193,11 @@ class ProgressStatus(models.TextChoices):
     DONE = "done", "Đã hoàn thành"
     BLOCKED = "blocked", "Gặp vướng mắc"
 
+    @property
+    def colour(self) -> str:
+        """The badge colour (Bootstrap `text-bg-…`) of the status: the one map every page uses."""
+        return {"done": "success", "blocked": "danger", "in_progress": "primary"}.get(self.value, "secondary")
+
 
 class TaskProgress(TrackedModel):
     task = models.ForeignKey(Task, verbose_name="Nhiệm vụ", on_delete=models.CASCADE, related_name="progress")
@@ -207,6 +221,10 @@ class TaskProgress(TrackedModel):
 
     def __str__(self):
         return f"{self.task} — {self.get_status_display()} ({self.date:%d/%m/%Y})"
+
+    @property
+    def status_colour(self) -> str:
+        return ProgressStatus(self.status).colour
 
     def get_additional_data(self):
         return {"unit": self.task.plan.unit_id, "province": self.task.plan.province_id}

@@ -2,6 +2,7 @@
 
 from pcmd.core import crud
 
+from . import selectors
 from .filters import PlanFilter
 from .forms import PlanForm
 from .models import Plan
@@ -25,4 +26,5 @@ plans = crud.register(crud.Crud(
                    "signer_title", "signer_name"],
     search_help="Tìm theo số, tên kế hoạch",
     initial=_initial,
+    detail_context=lambda plan, membership: {"items": selectors.plan_items(plan)},
 ))

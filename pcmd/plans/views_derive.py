@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from pcmd.core.scoping import module_view
+from pcmd.core.scoping import module_view, unit_choices
 from pcmd.geo.models import AdminUnit, Level
 
 from . import derive
@@ -39,8 +39,7 @@ class DeriveForm(forms.Form):
         if parent is not None:
             units = derive.derive_units(membership, parent)
         elif membership.unit_id is not None:
-            units = AdminUnit.objects.filter(province_id=membership.unit.province_id, level=Level.COMMUNE,
-                                             is_active=True, path__startswith=membership.unit.path).order_by("name")
+            units = unit_choices(membership, [Level.COMMUNE]).order_by("name")
         else:
             units = AdminUnit.objects.none()
             self.fields["unit"].help_text = "Chọn kế hoạch cấp trên, bấm “Xem trước” để hiện các xã, phường."
@@ -107,7 +106,7 @@ def plan_coverage(request):
         year = int(request.GET.get("year") or timezone.localdate().year)
     except ValueError:
         year = timezone.localdate().year
-    provinces = AdminUnit.objects.filter(level=Level.PROVINCE, is_active=True).order_by("name")
+    provinces = unit_choices(membership, [Level.PROVINCE]).order_by("name")
     if membership.unit_id is None:
         province = provinces.filter(code=request.GET.get("province", "")).first()
     else:

@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from pcmd.core.scoping import within
 from pcmd.geo.models import AdminUnit
 from pcmd.public import challenge, uploads
 from pcmd.support.models import CounsellingNeed
@@ -47,7 +48,8 @@ def provinces():
 
 
 def communes(province):
-    return AdminUnit.objects.filter(province=province, level="commune", is_active=True).order_by("name")
+    """The communes of a province for the public form (no user: every citizen may choose any of them)."""
+    return within(AdminUnit.objects.filter(level="commune", is_active=True), province).order_by("name")
 
 
 class ProvinceForm(forms.Form):

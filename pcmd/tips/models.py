@@ -55,6 +55,11 @@ class TipStatus(models.TextChoices):
     HANDLED = "handled", "Đã xử lý"
     CLOSED = "closed", "Đã đóng"
 
+    @property
+    def colour(self) -> str:
+        """The badge colour (Bootstrap `text-bg-…`) of the status: the one map every page uses."""
+        return {"closed": "secondary", "handled": "success"}.get(self.value, "primary")
+
 
 # What the public status page may say: no internal step names, no agency.
 PUBLIC_STATUS = {
@@ -186,6 +191,10 @@ class Tip(Searchable, UnitScopedModel):
 
     def __str__(self):
         return f"{self.code} — {self.summary}"
+
+    @property
+    def status_colour(self) -> str:
+        return TipStatus(self.status).colour
 
     @property
     def public_status(self) -> str:

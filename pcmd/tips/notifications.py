@@ -21,6 +21,13 @@ from . import selectors
 from .models import DeadlineNotice, Notice, NoticeThreshold, Tip
 
 
+def unread_notices(user, limit: int = 10) -> list[Notice]:
+    """The user's unread tip notices (home page); opening the tip marks them read."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(Notice.objects.filter(user=user, read_at__isnull=True).select_related("tip")[:limit])
+
+
 def _text(tip: Tip, threshold: str) -> str:
     if threshold == NoticeThreshold.ACCEPT_LATE:
         return (f"Tin {tip.code} ({tip.unit.name}) đã quá hạn thụ lý từ ngày {tip.accept_due_date:%d/%m/%Y}: "

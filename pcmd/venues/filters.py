@@ -4,6 +4,7 @@ import django_filters
 from django.utils import timezone
 
 from pcmd.core.filters import ScopedFilterSet
+from pcmd.core.scoping import unit_choices
 from pcmd.geo.models import AdminUnit, Level
 from pcmd.org.models import Agency, AgencyKind
 
@@ -47,14 +48,13 @@ class EstablishmentFilter(ScopedFilterSet):
         unit = getattr(membership, "unit", None)
         if unit is not None and unit.level == Level.COMMUNE:
             del self.filters["unit"], self.filters["managing_kind"]  # a commune user sees only the commune
-            self.choices("hamlet", AdminUnit.objects.filter(level=Level.HAMLET, parent=unit).order_by("code"))
+            self.choices("hamlet", unit_choices(membership, [Level.HAMLET], active=False).order_by("code"))
             self.choices("managing_agency", Agency.objects.filter(
                 pk__in=Establishment.objects.filter(unit=unit).values("managing_agency")))
         else:
             # Hamlets and commune agencies number thousands in a province: filter by commune and agency kind.
             del self.filters["hamlet"], self.filters["managing_agency"]
-            communes = AdminUnit.objects.filter(level=Level.COMMUNE, is_active=True).order_by("name")
-            self.choices("unit", communes.filter(province=unit.province_id or unit.pk) if unit else communes)
+            self.choices("unit", unit_choices(membership, [Level.COMMUNE]).order_by("name"))
 
     def choices(self, name: str, queryset) -> None:
         # django-filter renders a ModelChoiceFilter from its `queryset` attribute (not `extra`).

@@ -1,7 +1,7 @@
 from django import forms
 
 from pcmd.core.crud import ScopedModelForm
-from pcmd.core.scoping import agency_bound
+from pcmd.core.scoping import agency_bound, unit_choices, within
 from pcmd.geo.models import AdminUnit, Level
 from pcmd.org.models import Agency
 
@@ -50,14 +50,12 @@ class EstablishmentForm(ScopedModelForm):
             self.fields["unit"].required = False
             self.fields["unit"].disabled = True  # a commune user's establishments are the commune's
         commune = self.instance.unit if self.instance.unit_id else (m.unit if m and m.unit_id else None)
-        hamlets = AdminUnit.objects.filter(level=Level.HAMLET, is_active=True)
+        hamlets = unit_choices(m, [Level.HAMLET], under=commune) if commune is not None else AdminUnit.objects.none()
         agencies = Agency.objects.filter(is_active=True)
         if commune is not None and commune.level == Level.COMMUNE:
-            hamlets = hamlets.filter(parent=commune)
             agencies = agencies.filter(unit__in=[commune.pk, commune.province_id])
-        else:  # a province user picks the commune first; the service checks the hamlet belongs to it
-            hamlets = hamlets.filter(path__startswith=commune.path) if commune is not None else hamlets.none()
-            agencies = agencies.filter(province=commune.province_id or commune.pk) if commune else agencies
+        elif commune is not None:  # a province user picks the commune first; the service checks the hamlet
+            agencies = within(agencies, commune.province)
         self.fields["hamlet"].queryset = hamlets.select_related("parent").order_by("code")
         self.fields["hamlet"].label_from_instance = lambda h: f"{h.name} ({h.parent.name})" if commune is None \
             or commune.level != Level.COMMUNE else h.name

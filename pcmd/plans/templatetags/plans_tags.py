@@ -1,14 +1,6 @@
 from django import template
 
-from pcmd.plans import selectors
-
 register = template.Library()
-
-
-@register.simple_tag
-def plan_items(plan):
-    """`{% plan_items object as items %}`: the plan's legal bases, targets, tasks and duties (few queries)."""
-    return selectors.plan_items(plan)
 
 
 @register.filter

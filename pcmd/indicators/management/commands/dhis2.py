@@ -1,11 +1,11 @@
 """`pcmd dhis2 export|import`: the DHIS2 exchange of the web page, from a shell.
 
     pcmd dhis2 export --period 2026 [--unit CODE] [--source entered|computed] [--level commune|province]
-                      [--format json|csv] [--output FILE]
+                      [--format json|csv] [--output FILE] [--as USERNAME]
     pcmd dhis2 import FILE [--mode all|valid] [--dry-run] [--as USERNAME]
 
-Without --as the import is not limited to a unit (an operator's shell); with it, the user's seat's
-scope and permissions apply as on the web page.
+Without --as nothing is limited to a unit (an operator's shell); with it, the user's seat's scope and
+permissions apply as on the web page, through core.scoping.
 """
 
 import json
@@ -15,7 +15,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from pcmd.core.imports import MODE_ALL_OR_NOTHING, MODES
 from pcmd.core.periods import Period, PeriodError
-from pcmd.geo.models import AdminUnit, Level
+from pcmd.core.scoping import scoped, within
+from pcmd.geo.models import AdminUnit
 from pcmd.indicators import dhis2
 from pcmd.indicators.catalogue import CATALOGUE
 from pcmd.indicators.models import DataValue
@@ -34,6 +35,7 @@ class Command(BaseCommand):
         export.add_argument("--level", choices=["commune", "province"], default="commune")
         export.add_argument("--format", choices=["json", "csv"], default="json")
         export.add_argument("--output", default="", help="tệp ghi ra (để trống: màn hình)")
+        export.add_argument("--as", dest="username", default="", help="xuất trong phạm vi của tài khoản này")
         imp = sub.add_parser("import", help="nhập số liệu")
         imp.add_argument("file")
         imp.add_argument("--mode", choices=list(MODES), default=MODE_ALL_OR_NOTHING)
@@ -46,32 +48,30 @@ class Command(BaseCommand):
         else:
             self.import_(**options)
 
-    def export(self, *, period, unit, source, level, format, output, **_):
+    def export(self, *, period, unit, source, level, format, output, username, **_):
         try:
             period = Period.parse(period)
         except PeriodError as exc:
             raise CommandError(str(exc)) from exc
-        chosen = None
+        membership = _seat(username)
+        chosen = membership.unit if membership is not None else None
         if unit:
-            chosen = AdminUnit.objects.filter(code=unit).first()
+            # With --as, a unit outside the seat's scope is not there, as on the web page.
+            units = AdminUnit.objects.filter(code=unit)
+            chosen = (scoped(units, membership) if membership is not None else units).first()
             if chosen is None:
-                raise CommandError(f"Không có đơn vị mã “{unit}”.")
+                raise CommandError(f"Không có đơn vị mã “{unit}”"
+                                   + (" trong phạm vi của tài khoản này." if membership is not None else "."))
         if source == "entered":
             qs = DataValue.objects.filter(period_start__gte=period.start, period_end__lte=period.end)
+            if membership is not None:
+                qs = scoped(qs, membership, "view")
             if chosen is not None:
-                qs = qs.filter(unit__path__startswith=chosen.path)
+                qs = within(qs, chosen)
             rows = dhis2.entered_rows(qs)
         else:
-            units = AdminUnit.objects.filter(level=Level.PROVINCE if level == "province" else Level.COMMUNE,
-                                             is_active=True)
-            if chosen is not None:
-                units = units.filter(path__startswith=chosen.path)
-            rows = []
-            for indicator in CATALOGUE:
-                try:
-                    rows += dhis2.computed_rows(codes=[indicator.code], level=level, units=units, period=period)
-                except NotImplementedError:
-                    self.stderr.write(f"Bỏ qua {indicator.code}: chưa có cách tính.")
+            rows = dhis2.computed_rows(codes=[i.code for i in CATALOGUE], level=level,
+                                       units=dhis2.export_units(chosen, level), period=period)
         text = dhis2.to_csv(rows) if format == "csv" else dhis2.to_json(rows)
         if output:
             Path(output).write_text(text, encoding="utf-8")
@@ -83,12 +83,7 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"Không thấy tệp {file}.")
-        membership = None
-        if username:
-            membership = (Membership.objects.filter(user__username=username, is_active=True)
-                          .select_related("unit").first())
-            if membership is None:
-                raise CommandError(f"Tài khoản “{username}” không có vai trò nào.")
+        membership = _seat(username)
         try:
             rows = dhis2.parse(path.read_bytes(), "csv" if path.suffix.lower() == ".csv" else None)
         except dhis2.ImportFormatError as exc:
@@ -97,3 +92,14 @@ class Command(BaseCommand):
         self.stdout.write(json.dumps(summary.as_dict(), ensure_ascii=False, indent=1))
         if summary.status == "ERROR":
             raise CommandError("Không nhập được: xem các dòng lỗi ở trên.")
+
+
+def _seat(username: str):
+    """The seat whose scope and permissions apply (`--as`), or None for an operator's unlimited shell."""
+    if not username:
+        return None
+    membership = (Membership.objects.filter(user__username=username, is_active=True)
+                  .select_related("unit").order_by("pk").first())
+    if membership is None:
+        raise CommandError(f"Tài khoản “{username}” không có vai trò nào.")
+    return membership
