@@ -39,7 +39,6 @@ ALLOWED = {
     # Hand-written scoping that other branches of issue 11 are removing; the integrator drops these.
     ("pcmd/dashboard/selectors.py", "resolve_focus"): "being moved (issue 11)",
     ("pcmd/outreach/selectors.py", "proposed_establishment_workers"): "being moved (issue 11)",
-    ("pcmd/tips/selectors.py", "incoming"): "being moved (issue 11)",
 }
 
 
