@@ -17,10 +17,6 @@ def inbox(membership, status: str = "") -> QuerySet:
     return rows.filter(status=status) if status else rows
 
 
-def may_change(membership, counselling: CounsellingRequest) -> bool:
-    return scoped(CounsellingRequest.objects.filter(pk=counselling.pk), membership, "change").exists()
-
-
 def new_count(membership) -> int:
     """Requests no one has taken up yet, for the menu (a count only: nothing of their content)."""
     return visible(membership).filter(status=CounsellingStatus.NEW).count()

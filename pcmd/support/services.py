@@ -56,10 +56,6 @@ STEPS = {s.slug: s for s in (
 )}
 
 
-def steps_for(counselling: CounsellingRequest) -> list[Step]:
-    return [s for s in STEPS.values() if counselling.status in s.sources]
-
-
 def _text(text: str, limit: int, *, required: str = "", field: str = "text") -> str:
     """Stripped `text`; `required` names what must be written (empty: optional)."""
     text = (text or "").strip()

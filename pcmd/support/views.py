@@ -1,15 +1,11 @@
 """Support pages: the confidential inbox of counselling requests. Each read is in the access log; pages are
-never cached (they show what a person wrote about themself)."""
+never cached (they show what a person wrote about themself). The staff steps are actions (support/actions.py)."""
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
-from pcmd.core.crud import add_errors
+from pcmd.core import actions
 from pcmd.core.models import AccessLog
 from pcmd.core.scoping import get_scoped_or_404, module_view
 
@@ -38,44 +34,13 @@ def counselling_detail(request, pk):
     membership = request.membership
     counselling = get_scoped_or_404(CounsellingRequest.objects.select_related("unit"), membership, pk=pk)
     AccessLog.record(membership=membership, obj=counselling)
-    may_change = selectors.may_change(membership, counselling)
-    steps = services.steps_for(counselling) if may_change else []
+    buttons = actions.buttons(counselling, membership)
     reply = services.STEPS["tra-loi"]
+    may_reply = any(action.slug == reply.slug for action, _ in buttons)
     return render(request, "support/counselling_detail.html", {
         "object": counselling,
         "conversation": counselling.messages.select_related("author"),
         "events": counselling.events.select_related("actor"),
-        "steps": [s for s in steps if s is not reply],
-        "reply_form": forms.StepForm(step=reply) if reply in steps else None,
+        "steps": [(action, url) for action, url in buttons if action.slug != reply.slug],
+        "reply_form": forms.StepForm(step=reply) if may_reply else None,
     })
-
-
-@never_cache
-@module_view("support", "change")
-def counselling_action(request, pk, action):
-    step = services.STEPS.get(action)
-    if step is None:
-        raise Http404
-    counselling = get_scoped_or_404(CounsellingRequest.objects.select_related("unit"), request.membership, pk=pk)
-    detail = reverse("counselling_detail", args=[counselling.pk])
-    if counselling.status not in step.sources:
-        messages.error(request, f"Không thể “{step.label.lower()}” khi đề nghị đang ở tình trạng "
-                                f"“{counselling.get_status_display()}”.")
-        return HttpResponseRedirect(detail)
-    form = forms.StepForm(request.POST if request.method == "POST" else None, step=step)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.counselling_step(counselling=counselling, membership=request.membership, slug=step.slug,
-                                          text=form.cleaned_data["text"])
-            except ValidationError as exc:
-                add_errors(form, exc)
-            except PermissionDenied:
-                form.add_error(None, "Đề nghị này không thuộc phạm vi xử lý của bạn.")
-            else:
-                messages.success(request, f"Đã ghi nhận: {step.label.lower()}.")
-                return HttpResponseRedirect(detail)
-        status = 400
-    return render(request, "support/counselling_action.html", {"object": counselling, "step": step, "form": form},
-                  status=status)
