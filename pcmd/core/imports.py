@@ -428,9 +428,9 @@ def _unreadable(filename: str) -> ImportFileError:
 
 
 def _too_many_rows(filename: str) -> ImportFileError:
-    return ImportFileError(f"Tệp “{filename}” có quá nhiều dòng (tối đa {MAX_ROWS:,} dòng dữ liệu, kể cả dòng "
-                           "trống đã định dạng). Hãy xoá các dòng trống thừa ở cuối trang dữ liệu, hoặc chia thành "
-                           "nhiều tệp.".replace(",", "."))
+    most = f"{MAX_ROWS:,}".replace(",", ".")
+    return ImportFileError(f"Tệp “{filename}” có quá nhiều dòng (tối đa {most} dòng dữ liệu, kể cả dòng trống đã "
+                           "định dạng). Hãy xoá các dòng trống thừa ở cuối trang dữ liệu, hoặc chia thành nhiều tệp.")
 
 
 def read_rows(importer: Importer, path: Path, filename: str) -> Iterator[tuple[int, dict]]:

@@ -44,8 +44,8 @@ class ImportFormatError(ValueError):
 
 
 def _too_many_rows() -> ImportFormatError:
-    return ImportFormatError(f"Tệp có quá nhiều dòng (tối đa {MAX_ROWS:,} giá trị mỗi tệp); hãy chia thành nhiều "
-                             "tệp.".replace(",", "."))
+    most = f"{MAX_ROWS:,}".replace(",", ".")
+    return ImportFormatError(f"Tệp có quá nhiều dòng (tối đa {most} giá trị mỗi tệp); hãy chia thành nhiều tệp.")
 
 
 def _scalar(value) -> str:

@@ -73,7 +73,7 @@ def clean_files(files) -> list[CleanFile]:
     if len(files) > max_files:
         raise ValidationError(f"Chỉ được gửi tối đa {max_files} tệp mỗi lần (bạn đã chọn {len(files)} tệp).")
     errors, checked, pixels = [], [], 0
-    for upload in files:  # first pass: nothing is decoded
+    for upload in files:  # first pass: headers and PDF structure only, no image is decoded
         name = (upload.name or "tệp").rsplit("/", 1)[-1][:100]
         if upload.size > max_mb * 1024 * 1024:
             errors.append(f"Tệp «{name}» lớn hơn {max_mb} MB.")
@@ -83,7 +83,13 @@ def clean_files(files) -> list[CleanFile]:
         if kind is None:
             errors.append(f"Tệp «{name}» không phải ảnh (JPG, PNG, WEBP) hoặc PDF.")
             continue
-        if kind != "pdf":
+        reader = None
+        if kind == "pdf":  # parsed and walked for active content, not rendered
+            problem, reader = pdf_problem(data)
+            if problem:
+                errors.append(f"Tệp «{name}» {problem}")
+                continue
+        else:
             try:
                 size = image_pixels(data)
             except (OSError, ValueError, UnidentifiedImageError):
@@ -94,23 +100,16 @@ def clean_files(files) -> list[CleanFile]:
                               "Hãy thu nhỏ ảnh hoặc chụp màn hình ảnh rồi gửi lại.")
                 continue
             pixels += size
-        checked.append((name, kind, data))
+        checked.append((name, kind, data, reader))
     if pixels > max_pixels:
         errors.append(f"Các ảnh gửi kèm quá lớn: tổng cộng hơn {megapixels(max_pixels)} điểm ảnh mỗi lần gửi. "
                       "Hãy gửi ít ảnh hơn hoặc thu nhỏ ảnh; có thể gửi thêm ảnh ở trang tra cứu sau khi có mã.")
     if errors:
         raise ValidationError(errors)
     cleaned = []
-    for name, kind, data in checked:
+    for name, kind, data, reader in checked:  # second pass: the work, once every file passed
         try:
-            if kind == "pdf":
-                problem, reader = pdf_problem(data)
-                if problem:
-                    errors.append(f"Tệp «{name}» {problem}")
-                    continue
-                data = _rewrite_pdf(reader)
-            else:
-                data = _reencode_image(data, kind)
+            data = _rewrite_pdf(reader) if kind == "pdf" else _reencode_image(data, kind)
         except (OSError, ValueError, UnidentifiedImageError, PyPdfError, Image.DecompressionBombError):
             errors.append(f"Tệp «{name}» {PDF_BROKEN if kind == 'pdf' else 'bị hỏng, không mở được.'}")
             continue
