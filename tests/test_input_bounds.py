@@ -160,7 +160,8 @@ def test_a_sheet_declaring_a_million_rows_is_refused_before_reading_them(login, 
                                    extra_rows="".join(f'<row r="{n}"/>' for n in range(3, 5000)))
     page = import_page(login(owner), content)
     assert page.status_code == 400
-    assert "có quá nhiều dòng (tối đa 200.000 dòng dữ liệu" in page.content.decode()
+    assert ("có quá nhiều dòng (tối đa 200.000 dòng dữ liệu, kể cả dòng trống đã định dạng). Hãy xoá các dòng "
+            "trống thừa ở cuối trang dữ liệu, hoặc chia thành nhiều tệp.") in page.content.decode()
     assert rows_parsed == []
 
 
