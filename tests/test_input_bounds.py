@@ -245,9 +245,13 @@ def test_docx_with_a_long_vertical_merge_or_a_huge_span_reads_linearly():
 
 
 def test_docx_too_big_unpacked_is_refused(monkeypatch):
+    data = hostile.docx(*["Một dòng kế hoạch phòng, chống mại dâm."] * 100)
     monkeypatch.setattr(extract, "DOCX_MAX_XML_BYTES", 1000)
     with pytest.raises(PlanFileError, match="Tệp Word quá dài"):
-        extract.extract_text("k.docx", hostile.docx(*["Một dòng kế hoạch phòng, chống mại dâm."] * 100))
+        extract.extract_text("k.docx", data)
+    monkeypatch.setattr(extract, "DOCX_MAX_UNZIPPED_BYTES", 20_000)  # all the parts: styles, theme…
+    with pytest.raises(PlanFileError, match="Tệp Word khi giải nén lớn hơn"):
+        extract.extract_text("k.docx", data)
 
 
 # ------------------------------------------------------------------------ 7: DHIS2 import

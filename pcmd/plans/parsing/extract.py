@@ -23,6 +23,7 @@ EXTENSIONS = (".docx", ".txt", ".pdf")
 DOCX_MAX_BLOCKS = 20_000  # paragraphs + table cells
 DOCX_MAX_ELEMENTS = 1_000_000  # XML elements of word/document.xml (runs, properties…)
 DOCX_MAX_XML_BYTES = 30 * 1024 * 1024  # word/document.xml unpacked, as the zip declares it
+DOCX_MAX_UNZIPPED_BYTES = 100 * 1024 * 1024  # every part unpacked (python-docx reads them all into memory)
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 # Letters only Vietnamese uses (precomposed, after NFC): a decoded text must contain some to be
@@ -127,6 +128,9 @@ def _check_docx_size(data: bytes) -> None:
                 "Hãy xoá các đoạn trống thừa, hoặc chỉ tải lên phần kế hoạch.")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if sum(part.file_size for part in archive.infolist()) > DOCX_MAX_UNZIPPED_BYTES:
+                raise PlanFileError(f"Tệp Word khi giải nén lớn hơn {DOCX_MAX_UNZIPPED_BYTES // 1048576} MB (có lẽ "
+                                    "do ảnh chèn vào quá lớn). Hãy nén ảnh hoặc bỏ ảnh rồi tải lên lại.")
             member = archive.getinfo("word/document.xml")
             if member.file_size > DOCX_MAX_XML_BYTES:
                 raise PlanFileError(too_many)
