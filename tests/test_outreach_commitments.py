@@ -11,10 +11,11 @@ from django.utils import timezone
 from pcmd.outreach import selectors, services
 from pcmd.outreach.models import Commitment
 from pcmd.venues.models import Establishment
+from tests import hostile_files as hostile
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
-PDF = b"%PDF-1.4\n%%EOF\n"
+PDF = hostile.pdf()  # a real PDF: staff uploads must open (pcmd.core.uploads.check_upload)
 
 
 @pytest.fixture(autouse=True)

@@ -10,10 +10,11 @@ from django.urls import reverse
 from pcmd.org.models import Agency, Role
 from pcmd.plans import services
 from pcmd.plans.models import Plan, ProgressStatus, Task, TaskProgress
+from tests import hostile_files as hostile
 
 pytestmark = pytest.mark.django_db
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+PNG = hostile.png()  # a real image: staff uploads must open (pcmd.core.uploads.check_upload)
 
 
 @pytest.fixture(autouse=True)

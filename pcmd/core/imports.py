@@ -42,6 +42,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from . import uploads
 from .crud import CrudView
 from .exports import XLSX_TYPE, protect_workbook, xlsx_response
 from .models import fold
@@ -49,6 +50,8 @@ from .scoping import scoped, within
 
 MAX_BYTES = getattr(settings, "IMPORT_MAX_BYTES", 50 * 1024 * 1024)
 MAX_ROWS = getattr(settings, "IMPORT_MAX_ROWS", 200_000)
+MAX_UNZIPPED_BYTES = getattr(settings, "IMPORT_MAX_UNZIPPED_BYTES", 200 * 1024 * 1024)  # the members, unpacked
+MAX_COLUMNS = 200  # columns read from the header row; data rows are read only up to the last known column
 CHECK_ROWS_PER_REQUEST = 10_000  # preview slice per htmx request (a few seconds)
 SHOWN_ERRORS = 1000  # the preview page lists this many; the error workbook has them all
 DATA_SHEET, HELP_SHEET, LISTS_SHEET = "Dữ liệu", "Hướng dẫn", "Danh mục"
@@ -420,16 +423,42 @@ def sniff(head: bytes, filename: str) -> None:
                               "điền dữ liệu vào đó và tải lên tệp .xlsx.")
 
 
+def _unreadable(filename: str) -> ImportFileError:
+    return ImportFileError(f"Không đọc được tệp “{filename}”: tệp .xlsx bị hỏng hoặc không đúng định dạng. "
+                           "Hãy mở bằng Excel, lưu lại rồi tải lên lại.")
+
+
+def _too_many_rows(filename: str) -> ImportFileError:
+    most = f"{MAX_ROWS:,}".replace(",", ".")
+    return ImportFileError(f"Tệp “{filename}” có quá nhiều dòng (tối đa {most} dòng dữ liệu, kể cả dòng trống đã "
+                           "định dạng). Hãy xoá các dòng trống thừa ở cuối trang dữ liệu, hoặc chia thành nhiều tệp.")
+
+
 def read_rows(importer: Importer, path: Path, filename: str) -> Iterator[tuple[int, dict]]:
-    """Check the workbook and its columns, then yield (Excel row number, {field: raw value}) for non-empty rows."""
+    """Check the workbook and its columns, then yield (Excel row number, {field: raw value}) for non-empty rows.
+
+    Bounded before and while reading, so a small hostile file cannot keep a request busy: the members'
+    unpacked size (zip bombs), the sheet's declared dimension, every row read counted (empty ones too),
+    columns read only up to the last one the importer knows. An XML entity declaration is refused by
+    defusedxml, which openpyxl uses when it is installed (a dependency)."""
     try:
+        if uploads.unzipped_size(path) > MAX_UNZIPPED_BYTES:
+            raise ImportFileError(f"Tệp “{filename}” khi giải nén lớn hơn {MAX_UNZIPPED_BYTES // 1048576} MB; hãy "
+                                  "chia thành nhiều tệp nhỏ hơn.")
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken zip/XML
-        raise ImportFileError(f"Không đọc được tệp “{filename}”: tệp .xlsx bị hỏng hoặc không đúng định dạng. "
-                              "Hãy mở bằng Excel, lưu lại rồi tải lên lại.") from exc
-    sheet = workbook[DATA_SHEET] if DATA_SHEET in workbook.sheetnames else workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = next(rows, None) or ()
+        sheet = workbook[DATA_SHEET] if DATA_SHEET in workbook.sheetnames else workbook.worksheets[0]
+    except ImportFileError:
+        raise
+    except Exception as exc:  # openpyxl raises many kinds for a broken zip/XML (and defusedxml's for entities)
+        raise _unreadable(filename) from exc
+    if (sheet.max_row or 0) > MAX_ROWS + 1:  # the sheet's <dimension ref="A1:…">, read without the rows
+        workbook.close()
+        raise _too_many_rows(filename)
+    try:
+        header = next(sheet.iter_rows(min_row=1, max_row=1, max_col=MAX_COLUMNS, values_only=True), None) or ()
+    except Exception as exc:
+        workbook.close()
+        raise _unreadable(filename) from exc
     by_header = {fold(c.header).rstrip(" *"): c for c in importer.columns}
     positions, unknown = {}, []
     for i, title in enumerate(header):
@@ -453,16 +482,27 @@ def read_rows(importer: Importer, path: Path, filename: str) -> Iterator[tuple[i
             parts.append("có cột không nhận ra: " + ", ".join(f"“{h}”" for h in unknown))
         if not positions:
             parts.append("dòng 1 của trang dữ liệu không có tên cột nào của mẫu")
+        workbook.close()
         raise ImportFileError(f"Tệp “{filename}” không đúng mẫu nhập {importer.title}: " + "; ".join(parts)
                               + ". Hãy tải mẫu nhập mới nhất và giữ nguyên tên các cột.")
 
+    rows = sheet.iter_rows(min_row=2, max_col=max(positions) + 1, values_only=True)
+
     def generate():
-        for number, values in enumerate(rows, start=2):
-            raw = {name: values[i] for i, name in positions.items() if i < len(values)}
-            if all(_blank(v) for v in raw.values()):
-                continue
-            yield number, raw
-        workbook.close()
+        try:
+            for number, values in enumerate(rows, start=2):
+                if number > MAX_ROWS + 1:  # empty rows count: they cost as much to read
+                    raise _too_many_rows(filename)
+                raw = {name: values[i] for i, name in positions.items() if i < len(values)}
+                if all(_blank(v) for v in raw.values()):
+                    continue
+                yield number, raw
+        except ImportFileError:
+            raise
+        except Exception as exc:  # a broken or hostile sheet XML (entities, bad zip member) found while reading
+            raise _unreadable(filename) from exc
+        finally:
+            workbook.close()
 
     return generate()
 
@@ -550,10 +590,8 @@ def import_upload(*, importer: Importer, fileobj, filename: str, scope: ImportSc
     try:
         total = 0
         with job.rows_path.open("w", encoding="utf-8") as out:
-            for number, raw in read_rows(importer, xlsx, filename):
+            for number, raw in read_rows(importer, xlsx, filename):  # at most MAX_ROWS rows
                 total += 1
-                if total > MAX_ROWS:
-                    raise ImportFileError(f"Tệp có hơn {MAX_ROWS:,} dòng; hãy chia thành nhiều tệp.".replace(",", "."))
                 out.write(json.dumps([number, {k: _encode(v) for k, v in raw.items()}], ensure_ascii=False))
                 out.write("\n")
         if total == 0:

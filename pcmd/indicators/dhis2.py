@@ -35,8 +35,26 @@ CSV_COLUMNS = ["dataelement", "period", "orgunit", "categoryoptioncombo", "attri
 PARTS = {"_NUM": "numerator", "_DEN": "denominator"}
 
 
+MAX_BYTES = 5 * 1024 * 1024  # a file to import (web and `pcmd dhis2 import`)
+MAX_ROWS = 100_000  # data values in one file
+
+
 class ImportFormatError(ValueError):
     """The file is not a dataValueSet (JSON) nor a DHIS2 data value CSV; the message is Vietnamese."""
+
+
+def _too_many_rows() -> ImportFormatError:
+    most = f"{MAX_ROWS:,}".replace(",", ".")
+    return ImportFormatError(f"Tệp có quá nhiều dòng (tối đa {most} giá trị mỗi tệp); hãy chia thành nhiều tệp.")
+
+
+def _scalar(value) -> str:
+    """A JSON value as the text of a cell; a list or object where a value belongs is not a value."""
+    if value is None:
+        return ""
+    if isinstance(value, list | dict):
+        return "?"
+    return str(value)
 
 
 def elements(indicator: Indicator) -> list[str]:
@@ -118,7 +136,11 @@ def to_csv(rows: list[dict]) -> str:
 # --- import -------------------------------------------------------------------------------------
 
 def parse(data: bytes | str, fmt: str | None = None) -> list[dict]:
-    """Rows {dataElement, period, orgUnit, value, comment} from a JSON dataValueSet or a CSV."""
+    """Rows {dataElement, period, orgUnit, value, comment} from a JSON dataValueSet or a CSV.
+    Bounded by MAX_BYTES and MAX_ROWS; a JSON nested too deep and values that are lists or objects are
+    refused without recursing over them. Any refusal is an ImportFormatError (Vietnamese)."""
+    if len(data) > MAX_BYTES:
+        raise ImportFormatError(f"Tệp quá lớn ({len(data) / 1048576:.1f} MB); tối đa {MAX_BYTES // 1048576} MB.")
     if isinstance(data, bytes):
         try:
             data = data.decode("utf-8-sig")
@@ -131,13 +153,25 @@ def parse(data: bytes | str, fmt: str | None = None) -> list[dict]:
             doc = json.loads(text)
         except json.JSONDecodeError as exc:
             raise ImportFormatError(f"Tệp JSON không đọc được (dòng {exc.lineno}).") from exc
+        except RecursionError as exc:  # the decoder stops cleanly at Python's recursion limit (~1,000 levels)
+            raise ImportFormatError("Tệp JSON lồng nhau quá sâu, không phải một dataValueSet (chỉ cần 3 cấp). "
+                                    "Hãy xuất lại tệp từ DHIS2.") from exc
         items = doc.get("dataValues") if isinstance(doc, dict) else doc
         if not isinstance(items, list):
             raise ImportFormatError("Tệp JSON cần có danh sách “dataValues”.")
-        return [{k: ("" if item.get(k) is None else str(item.get(k)))
-                 for k in ("dataElement", "period", "orgUnit", "value", "comment")}
+        if len(items) > MAX_ROWS:
+            raise _too_many_rows()
+        return [{k: _scalar(item.get(k)) for k in ("dataElement", "period", "orgUnit", "value", "comment")}
                 if isinstance(item, dict) else {} for item in items]
-    lines = list(csv.reader(io.StringIO(text)))
+    lines = []
+    try:
+        for line in csv.reader(io.StringIO(text)):
+            lines.append(line)
+            if len(lines) > MAX_ROWS + 1:
+                raise _too_many_rows()
+    except csv.Error as exc:  # e.g. a field larger than the csv module's limit, a NUL byte
+        raise ImportFormatError("Tệp CSV không đọc được (có ô quá dài hoặc ký tự lạ). Hãy xuất lại tệp từ "
+                                "DHIS2 hoặc lưu lại dạng CSV UTF-8.") from exc
     if not lines:
         return []
     header = [h.strip().lower() for h in lines[0]]

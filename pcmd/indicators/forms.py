@@ -6,9 +6,8 @@ from django import forms
 
 from pcmd.core.imports import MODE_ALL_OR_NOTHING, MODES
 
+from .dhis2 import MAX_BYTES as MAX_IMPORT_BYTES
 from .services import Row
-
-MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
 
 def _number(text: str, label: str, errors: list[str]) -> float | None:

@@ -31,11 +31,12 @@ class MultipleFileField(forms.FileField):
 
 
 class FilesMixin(forms.Form):
-    """Runs last (first in the bases): files are cleaned only when the rest of the form is valid."""
+    """Runs last (first in the bases): files are cleaned only when the rest of the form is valid and the
+    challenge, if the form has one, was answered (whatever the order of the bases)."""
 
     def clean(self):
         data = super().clean()
-        if "files" in self.fields and not self.errors:
+        if "files" in self.fields and not self.errors and getattr(self, "challenge_passed", True):
             try:
                 data["files"] = uploads.clean_files(data.get("files") or [])
             except ValidationError as error:
@@ -77,13 +78,14 @@ class ChallengeMixin(forms.Form):
         token, question = challenge.new()
         self.challenge_question = question
         self.new_challenge_token = token
+        self.challenge_passed = False
 
     def clean(self):
-        data = super().clean()
         problem = challenge.check(self.data.get("challenge_token", ""), self.data.get("challenge_answer", ""))
         if problem:
             self.add_error("challenge_answer", problem)
-        return data
+        self.challenge_passed = not problem
+        return super().clean()
 
 
 class CommuneMixin(forms.Form):

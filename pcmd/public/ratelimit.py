@@ -36,7 +36,8 @@ def _keys(request, scope: str):
 
 
 def allow(request, scope: str) -> bool:
-    """Count one attempt of `scope` ("submit" or "lookup"); False once the client or everyone is over the limit."""
+    """Count one attempt of `scope` ("attempt": any post of the tip or counselling form; "submit": an accepted
+    one; "lookup"); False once the client or everyone is over the limit."""
     for key, most in _keys(request, scope):
         if _count(key) > most:
             return False

@@ -44,11 +44,15 @@ def _receipt(request, code: str, heading: str):
 
 
 def _two_step_form(request, form_class, submit, template, heading):
-    """Province first (GET), then the form with that province's communes (POST)."""
+    """Province first (GET), then the form with that province's communes (POST).
+
+    Every post is counted before any work, valid or not: an invalid post costs the server as much as a
+    valid one. The form checks the challenge before it touches the files (forms.FilesMixin)."""
+    if request.method == "POST" and (not ratelimit.allow(request, "attempt")
+                                     or ratelimit.exhausted(request, "submit")):
+        return _limited(request)
     province = _province(request)
     if request.method == "POST" and province:
-        if ratelimit.exhausted(request, "submit"):
-            return _limited(request)
         form = form_class(request.POST, request.FILES, province=province)
         if form.is_valid():
             if not ratelimit.allow(request, "submit"):

@@ -18,6 +18,13 @@ OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 PDF_MAGIC = b"%PDF-"
 EXTENSIONS = (".docx", ".txt", ".pdf")
+# A plan of a hundred pages has a few thousand paragraphs and cells; a small hostile .docx can declare
+# hundreds of thousands (500,000 empty paragraphs compress to a few KB), so they are counted first.
+DOCX_MAX_BLOCKS = 20_000  # paragraphs + table cells
+DOCX_MAX_ELEMENTS = 1_000_000  # XML elements of word/document.xml (runs, properties…)
+DOCX_MAX_XML_BYTES = 30 * 1024 * 1024  # word/document.xml unpacked, as the zip declares it
+DOCX_MAX_UNZIPPED_BYTES = 100 * 1024 * 1024  # every part unpacked (python-docx reads them all into memory)
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 # Letters only Vietnamese uses (precomposed, after NFC): a decoded text must contain some to be
 # taken as Vietnamese when it came through the cp1258 fallback.
@@ -69,10 +76,14 @@ def extract_text(file_name: str, data: bytes) -> str:
 
 # -------------------------------------------------------------------------------------------- .docx
 
+BROKEN_DOCX = "Không mở được tệp Word: tệp bị hỏng hoặc không đúng định dạng .docx."
+
+
 def _docx_text(data: bytes) -> str:
     if not data.startswith(ZIP_MAGIC) or not _zip_has(data, "word/document.xml"):
         raise PlanFileError("Tệp có đuôi .docx nhưng nội dung không phải văn bản Word (.docx). "
                             "Hãy mở bằng Word, lưu lại thành .docx rồi tải lên lại.")
+    _check_docx_size(data)
     from docx import Document
     from docx.table import Table
     from docx.text.paragraph import Paragraph
@@ -80,7 +91,7 @@ def _docx_text(data: bytes) -> str:
     try:
         document = Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises several kinds for damaged packages
-        raise PlanFileError("Không mở được tệp Word: tệp bị hỏng hoặc không đúng định dạng .docx.") from exc
+        raise PlanFileError(BROKEN_DOCX) from exc
 
     lines: list[str] = []
 
@@ -89,7 +100,7 @@ def _docx_text(data: bytes) -> str:
             if isinstance(block, Paragraph):
                 lines.append(block.text)
             elif isinstance(block, Table):
-                rows = [_unique_cells(row) for row in block.rows]
+                rows = _table_rows(block)
                 if rows and _is_task_table(rows[0]):
                     # an assignment table (STT | Nội dung | Chủ trì | Phối hợp | Thời gian): one line per row,
                     # cells separated by " | ", which the parser maps to task columns
@@ -99,17 +110,73 @@ def _docx_text(data: bytes) -> str:
                     for cell in row:
                         walk(cell)
 
-    walk(document)
+    try:
+        walk(document)
+    except (RecursionError, ValueError) as exc:  # tables nested beyond reason, an inconsistent table grid
+        raise PlanFileError(BROKEN_DOCX) from exc
     return "\n".join(lines)
 
 
-def _unique_cells(row) -> list:
-    cells, seen = [], set()
-    for cell in row.cells:
-        if id(cell._tc) not in seen:  # a merged cell is returned once per grid column
-            seen.add(id(cell._tc))
-            cells.append(cell)
-    return cells
+def _check_docx_size(data: bytes) -> None:
+    """Refuse, before python-docx builds the document, a .docx whose main part is too big unpacked or holds
+    too many paragraphs, cells or elements (counted by a streaming pass that stops at the cap), or declares
+    a DTD (a Word file never does; entities are where XML bombs live)."""
+    from lxml import etree
+
+    cap = f"{DOCX_MAX_BLOCKS:,}".replace(",", ".")
+    too_many = (f"Tệp Word quá dài: có quá nhiều đoạn văn, ô bảng (tối đa {cap} đoạn và ô). "
+                "Hãy xoá các đoạn trống thừa, hoặc chỉ tải lên phần kế hoạch.")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if sum(part.file_size for part in archive.infolist()) > DOCX_MAX_UNZIPPED_BYTES:
+                raise PlanFileError(f"Tệp Word khi giải nén lớn hơn {DOCX_MAX_UNZIPPED_BYTES // 1048576} MB (có lẽ "
+                                    "do ảnh chèn vào quá lớn). Hãy nén ảnh hoặc bỏ ảnh rồi tải lên lại.")
+            member = archive.getinfo("word/document.xml")
+            if member.file_size > DOCX_MAX_XML_BYTES:
+                raise PlanFileError(too_many)
+            blocks = elements = 0
+            with archive.open(member) as source:
+                context = etree.iterparse(source, events=("end",), resolve_entities=False, no_network=True,
+                                          load_dtd=False, huge_tree=False)
+                for _event, element in context:
+                    if elements == 0 and element.getroottree().docinfo.internalDTD is not None:
+                        raise PlanFileError(BROKEN_DOCX)
+                    elements += 1
+                    if element.tag in (_W + "p", _W + "tc"):
+                        blocks += 1
+                    if blocks > DOCX_MAX_BLOCKS or elements > DOCX_MAX_ELEMENTS:
+                        raise PlanFileError(too_many)
+                    element.clear(keep_tail=True)  # keep the streaming pass's memory flat
+                    while element.getprevious() is not None:
+                        del element.getparent()[0]
+    except PlanFileError:
+        raise
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError, etree.XMLSyntaxError) as exc:
+        raise PlanFileError(BROKEN_DOCX) from exc
+
+
+def _table_rows(table) -> list[list]:
+    """The table's rows, each with its cells once (a cell spanning columns counted once, a cell merged with
+    the ones above given as the top cell, as python-docx's row.cells does). Linear in the XML: row.cells
+    follows a vertical merge back up recursively and repeats a cell once per column it spans, which a
+    hostile file turns into a very long (or too deep) walk."""
+    from docx.table import _Cell
+
+    rows, above = [], {}
+    for tr in table._tbl.tr_lst:
+        offset, here, cells, seen = tr.grid_before, {}, [], set()
+        for tc in tr.tc_lst:
+            cell = above.get(offset) if tc.vMerge == "continue" else None
+            if cell is None:
+                cell = _Cell(tc, table)
+            here[offset] = cell
+            if id(cell._tc) not in seen:
+                seen.add(id(cell._tc))
+                cells.append(cell)
+            offset += tc.grid_span
+        rows.append(cells)
+        above = here
+    return rows
 
 
 def _is_task_table(header: list) -> bool:
