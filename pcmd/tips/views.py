@@ -13,7 +13,6 @@ from django.utils import timezone
 from pcmd.core.crud import add_errors, cell
 from pcmd.core.models import AccessLog
 from pcmd.core.scoping import module_view, scoped
-from pcmd.geo.models import AdminUnit
 from pcmd.hotspots.views import period_picker_context
 
 from . import forms, selectors, services
@@ -202,19 +201,8 @@ def tip_deadlines(request):
         "due_soon": selectors.due_soon(visible, today).order_by("due_date", "pk")[:200],
         "by_unit": selectors.deadline_summary(visible, "unit__name", today)[:100],
         "by_agency": selectors.deadline_summary(visible, "assigned_agency__name", today)[:100],
-        "crud": tips_crud, "on_time": _on_time_rows(visible, period), **picker,
+        "crud": tips_crud, "on_time": selectors.on_time(membership.unit, period), **picker,
     })
-
-
-def _on_time_rows(visible, period) -> dict:
-    """Indicator 5 for the seat's scope: handled on time ÷ handled, per commune, for the chosen period."""
-    rates = selectors.on_time_rate(visible.order_by(), period.start, period.end, by="unit")
-    names = dict(AdminUnit.objects.filter(pk__in=rates).values_list("pk", "name"))
-    rows = sorted(({"name": names[pk], "on_time": a, "handled": b, "rate": round(100 * a / b, 1)}
-                   for pk, (a, b) in rates.items()), key=lambda r: (r["rate"], r["name"]))
-    on_time, handled = sum(r["on_time"] for r in rows), sum(r["handled"] for r in rows)
-    return {"rows": rows, "on_time": on_time, "handled": handled,
-            "rate": round(100 * on_time / handled, 1) if handled else None}
 
 
 @module_view("tips", "view")
