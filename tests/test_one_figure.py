@@ -25,7 +25,7 @@ from pcmd.geo.models import AdminUnit, Level
 from pcmd.indicators import engine
 from pcmd.inspections.models import Visit
 from pcmd.org.models import Role
-from pcmd.outreach.models import Commitment, Denominator, TrainingLevel
+from pcmd.outreach.models import Commitment, Denominator, RegularityRule, TrainingLevel
 from pcmd.tips import services as tip_services
 from pcmd.tips.models import Tip, TipChannel, TipStatus
 
@@ -51,7 +51,8 @@ def world(db):
     on_time = _tip(commune, D(Y, 3, 2))
     Tip.objects.filter(pk=on_time.pk).update(status=TipStatus.HANDLED, handled_on=D(Y, 3, 10))
     _tip(commune, D(Y, 5, 2))
-    # Outreach.
+    # Outreach: the province asks 1 activity in 3 quarters; h1 is covered in three, h2 in one.
+    RegularityRule.objects.create(unit=province, min_per_quarter=1, min_quarters=3)
     activity(commune, D(Y, 2, 10), [h1, h2], reach_est_workers=30, reach_hs_students=10, reach_residents=50)
     activity(commune, D(Y, 5, 10), [h1], reach_ip_workers=40)
     activity(commune, D(Y, 8, 10), [h1], reach_officials=5)
