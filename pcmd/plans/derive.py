@@ -25,6 +25,7 @@ from pcmd.org.permissions import allowed
 from .agencies import AgencyMatcher
 from .export import issuer_sentence_name, place_name, title_in_sentence
 from .models import Comparator, LegalBasis, Metric, Plan, PlanKind, PlanStatus, Target, Task
+from .services import TARGET_FIELDS, target_check
 
 # Scope wording ("Phạm vi cấp") after fold(): communes / the province or city level.
 COMMUNE_SCOPE = re.compile(r"\b(cap xa|xa(?! hoi)|phuong|dac khu|co so|thi tran)\b")
@@ -100,10 +101,15 @@ class DerivePreview:
 
 
 def _copy(preview: DerivePreview, target: Target, year: int, text: str) -> None:
-    if applies_to_communes(target):
-        preview.targets.append(CopiedTarget(target, text, year))
-    else:
+    if not applies_to_communes(target):
         preview.skipped_targets.append((target, f"chỉ tiêu {target.scope}"))
+        return
+    try:  # the same rules as the review form (a parent edited before they existed may break them)
+        target_check({name: getattr(target, name) for name in TARGET_FIELDS})
+    except ValidationError as exc:
+        preview.skipped_targets.append((target, f"chỉ tiêu chưa hợp lệ: {' '.join(exc.messages)}"))
+        return
+    preview.targets.append(CopiedTarget(target, text, year))
 
 
 def basis_text(parent: Plan) -> str:
