@@ -6,10 +6,12 @@ A fresh province with one commune (two hamlets) and last year's records, built b
   tip left open past its due date is not on time);
 - outreach: activities in Q1–Q3 (one hamlet each quarter, the other once), reach against the bases,
   an integration document, commitments of one of two establishments, staff trained;
-- inspections: one of the two establishments visited.
+- inspections: one of the two establishments visited;
+- plans: the commune's plan for the year, issued.
 
 Each figure is read from every page that shows it — the tips deadline page, the outreach overview
-("Tình hình tuyên truyền"), the training page, the coverage page and the scorecard — for a commune seat
+("Tình hình tuyên truyền"), the training page, the coverage page, the communes-with-a-plan page and the
+scorecard — for a commune seat
 and a province seat, and compared with engine.compute for the same unit and year.
 """
 
@@ -26,6 +28,7 @@ from pcmd.indicators import engine
 from pcmd.inspections.models import Visit
 from pcmd.org.models import Role
 from pcmd.outreach.models import Commitment, Denominator, RegularityRule, TrainingLevel
+from pcmd.plans.models import Plan, PlanStatus
 from pcmd.tips import services as tip_services
 from pcmd.tips.models import Tip, TipChannel, TipStatus
 
@@ -68,6 +71,7 @@ def world(db):
     e1, e2 = make_establishment(commune, name="Cơ sở Số Một"), make_establishment(commune, name="Cơ sở Số Hai")
     Commitment.objects.create(establishment=e1, date=D(Y, 1, 5), signed_by="Chủ cơ sở")
     Visit.objects.create(establishment=e2, unit=commune, date=D(Y, 6, 1), result="compliant")
+    Plan.objects.create(unit=commune, title="Kế hoạch của xã", period=str(Y), status=PlanStatus.ISSUED)
     return province, commune
 
 
@@ -179,3 +183,12 @@ def test_coverage_figure_is_the_engines(seat):
     assert expected == 50.0
     assert percent(element(page, 'id="coverage-percent"')) == expected
     assert scorecard_percent(client, "VENUES_INSPECTED", unit) == expected
+
+
+def test_communes_with_plan_is_the_engines(seat):
+    client, unit = seat
+    page = client.get(reverse("plan_coverage"), {"year": Y}).content.decode()
+    expected = engine_percent("COMMUNES_WITH_PLAN", unit)
+    assert expected == 100.0
+    assert percent(element(page, 'id="coverage-percent"')) == expected
+    assert scorecard_percent(client, "COMMUNES_WITH_PLAN", unit) == expected

@@ -262,6 +262,7 @@ class Coverage:
     issued: int
     draft: int
     none: int
+    figure: object = None  # the engine's COMMUNES_WITH_PLAN for the same communes and year
 
     @property
     def total(self) -> int:
@@ -269,8 +270,8 @@ class Coverage:
 
     @property
     def percent(self) -> float:
-        """COMMUNES_WITH_PLAN: communes with an issued plan for the year, in % of all communes."""
-        return round(100 * self.issued / self.total, 1) if self.total else 0.0
+        """COMMUNES_WITH_PLAN as the indicator engine (and the scorecard) computes it."""
+        return round(self.figure.value, 1) if self.figure is not None and self.figure.value is not None else 0.0
 
 
 def plans_for_year(year: int):
@@ -292,5 +293,15 @@ def plan_coverage(*, province: AdminUnit, year: int, within_unit: AdminUnit | No
     ).order_by("name").only("pk", "code", "name", "path"))
     issued = sum(1 for r in rows if r.issued_plan)
     draft = sum(1 for r in rows if r.draft_plan and not r.issued_plan)
+    from pcmd.core.periods import Period
+    from pcmd.indicators import engine
+
+    try:
+        period = Period.parse(str(year))
+    except (ValueError, ValidationError):  # a year no calendar has: no figure (and no error page)
+        figure = None
+    else:
+        figure = engine.unit_breakdown(["COMMUNES_WITH_PLAN"], unit=within_unit or province,
+                                       period=period)[1]["COMMUNES_WITH_PLAN"]
     return Coverage(province=province, year=year, rows=rows, issued=issued, draft=draft,
-                    none=len(rows) - issued - draft)
+                    none=len(rows) - issued - draft, figure=figure)
