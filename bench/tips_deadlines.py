@@ -6,7 +6,7 @@ one coordinator per commune, then times (best of 3 where repeatable):
 
 - overdue and due-soon counts, national and one province;
 - deadline_summary grouped by commune for one province;
-- on_time_rate for the year, national grouped by province and by commune;
+- the on-time rate (indicator TIPS_ON_TIME of the engine) for the year, national grouped by province and by commune;
 - notify_deadlines: the first run (notices and e-mails to the console backend switched to locmem),
   then a second run that must add nothing.
 
