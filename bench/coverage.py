@@ -2,7 +2,7 @@
 
 Generates into a throwaway database: 34 provinces, 3,321 communes, ~200,000 establishments and
 ~1,000,000 visits over five years (bulk inserts), then computes the coverage of every commune for
-the last year through `pcmd.inspections.selectors.coverage_counts` (the selector the pages use)
+the last year through the engine's VENUES_INSPECTED (what the coverage page and the scorecard show)
 and through one hand-written SQL query (the baseline), checks they agree, and prints
 
     coverage_s=<seconds> baseline_s=<seconds>
@@ -35,11 +35,12 @@ def main():
     print(f"communes={args.communes} establishments={counts['establishments']} visits={counts['visits']} "
           f"generate_s={gen_s:.1f}")
 
-    from pcmd.inspections.selectors import coverage_counts
-    from pcmd.venues.models import Establishment
+    from pcmd.core.periods import Period
+    from pcmd.indicators import engine
 
     def through_selector():
-        return coverage_counts(Establishment.objects.all(), year, "unit")
+        values = engine.compute("VENUES_INSPECTED", level="commune", units=None, period=Period.parse(str(year)))
+        return {unit: (int(v.denominator), int(v.numerator)) for unit, v in values.items()}
 
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     baseline_sql = """

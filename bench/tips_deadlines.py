@@ -6,7 +6,7 @@ one coordinator per commune, then times (best of 3 where repeatable):
 
 - overdue and due-soon counts, national and one province;
 - deadline_summary grouped by commune for one province;
-- on_time_rate for the year, national grouped by province and by commune;
+- the on-time rate (indicator TIPS_ON_TIME of the engine) for the year, national grouped by province and by commune;
 - notify_deadlines: the first run (notices and e-mails to the console backend switched to locmem),
   then a second run that must add nothing.
 
@@ -19,7 +19,6 @@ Last line:
 """
 
 import argparse
-import datetime
 import random
 import time
 
@@ -58,13 +57,18 @@ def main():
           f"national_due_soon_s={soon_s:.3f} province_lists_s={province_s:.3f}")
     summary_s, rows = best_of(3, lambda: selectors.deadline_summary(one_province, "unit__name", today))
     print(f"summary_rows={len(rows)} summary_s={summary_s:.3f}")
-    start = datetime.date(today.year, 1, 1)
-    rate_p_s, by_province = best_of(3, lambda: selectors.on_time_rate(everything, start, today, by="province"))
-    rate_u_s, by_unit = best_of(3, lambda: selectors.on_time_rate(everything, start, today, by="unit"))
-    on_time = sum(v[0] for v in by_province.values())
-    handled = sum(v[1] for v in by_province.values())
-    assert handled == sum(v[1] for v in by_unit.values())
-    print(f"handled={handled} on_time={on_time} rate={on_time / max(handled, 1):.3f} "
+    from pcmd.core.periods import Period
+    from pcmd.indicators import engine
+
+    year = Period.parse(str(today.year))
+    rate_p_s, by_province = best_of(3, lambda: engine.compute("TIPS_ON_TIME", level="province", units=None,
+                                                              period=year))
+    rate_u_s, by_unit = best_of(3, lambda: engine.compute("TIPS_ON_TIME", level="commune", units=None,
+                                                          period=year))
+    on_time = sum(v.numerator for v in by_province.values())
+    counted = sum(v.denominator for v in by_province.values())
+    assert counted == sum(v.denominator for v in by_unit.values())
+    print(f"counted={counted} on_time={on_time} rate={on_time / max(counted, 1):.3f} "
           f"on_time_rate_by_province_s={rate_p_s:.3f} on_time_rate_by_commune_s={rate_u_s:.3f}")
     started = time.perf_counter()
     first = notify_deadlines(today=today)

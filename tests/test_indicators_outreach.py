@@ -253,10 +253,10 @@ def test_one_grouped_query_per_call(world):
 
 
 @pytest.mark.parametrize("year_offset", [0, 1])
-def test_equals_the_outreach_pages_on_demo_data(hai_phong, year_offset):
-    """The indicators give the figures the outreach overview and training pages show (demo data)."""
+def test_the_regularity_table_agrees_with_the_indicators_on_demo_data(hai_phong, year_offset):
+    """The outreach page's table (each commune's and hamlet's badge, selectors.regularity) counts up to
+    the indicators its cards show (the other figures of the page are read from the engine itself)."""
     from pcmd.outreach import selectors
-    from pcmd.venues.models import Establishment
 
     today = timezone.localdate()
     year = today.year - year_offset
@@ -264,30 +264,10 @@ def test_equals_the_outreach_pages_on_demo_data(hai_phong, year_offset):
     communes = list(AdminUnit.objects.filter(province=hai_phong, level=Level.COMMUNE, is_active=True))
     regularity = selectors.regularity(communes, year, today)
     got = engine.compute("COMM_COMMUNES", level="province", units=[hai_phong], period=period)[hai_phong.pk]
-    assert (got.numerator, got.denominator) == (regularity.communes_met, len(communes))
+    assert (got.numerator, got.denominator) == (sum(c.met for c in regularity.communes), len(communes))
     got = engine.compute("COMM_HAMLETS", level="province", units=[hai_phong], period=period)[hai_phong.pk]
-    assert (got.numerator, got.denominator) == (regularity.hamlets_met, len(regularity.hamlets))
+    assert (got.numerator, got.denominator) == (sum(h.met for h in regularity.hamlets), len(regularity.hamlets))
     per_commune = engine.compute("COMM_HAMLETS", level="commune", units=communes, period=period)
     for status in regularity.communes[:20]:
         value = per_commune.get(status.unit.pk, engine.Value(0, 0))
         assert (value.numerator, value.denominator) == (status.hamlets_met, len(status.hamlets))
-
-    commune = max(communes, key=lambda c: Activity.objects.filter(unit=c, date__year=year).count())
-    rows = {r.group: r for r in selectors.reach(commune, Activity.objects.filter(unit=commune), year)}
-    got = engine.compute("REACH_VENUE_WORKERS", level="commune", units=[commune], period=period)
-    got = got.get(commune.pk, engine.Value(0, 0))
-    row = rows["est_workers"]
-    expected = (row.reached, row.denominator.value) if row.denominator else (0, 0)  # no base: no data
-    assert (got.numerator, got.denominator) == expected
-
-    shares = {s.level: s for s in selectors.trained_share(StaffMember.objects.filter(province=hai_phong), year)}
-    for code, level in (("STAFF_TRAINED_PROVINCE", "province"), ("STAFF_TRAINED_COMMUNE", "commune")):
-        value = engine.compute(code, level="province", units=[hai_phong], period=period).get(hai_phong.pk)
-        assert ((value.numerator, value.denominator) if value else (0, 0)) == (shares[level].trained,
-                                                                               shares[level].staff)
-    got = engine.compute("COMMUNES_INTEGRATING", level="province", units=[hai_phong], period=period)[hai_phong.pk]
-    assert (got.numerator, got.denominator) == selectors.integration_share(communes, year)
-    if year_offset == 0:  # the page judges commitments today
-        got = engine.compute("COMMITMENTS_SIGNED", level="province", units=[hai_phong], period=period).get(hai_phong.pk)
-        expected = selectors.commitment_share(Establishment.objects.filter(province=hai_phong), today)
-        assert ((got.numerator, got.denominator) if got else (0, 0)) == expected

@@ -8,7 +8,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from pcmd.core.periods import Period
 from pcmd.geo.models import AdminUnit, Level
+from pcmd.indicators import engine
+from pcmd.indicators.computations.outreach import _quarter_window
 from pcmd.org.models import Membership, Role
 from pcmd.outreach import selectors, services
 from pcmd.outreach.models import Activity, ActivityKind, Denominator, RegularityRule
@@ -73,12 +76,12 @@ def test_default_rule_needs_every_quarter_of_a_past_year(commune):
     assert (status.required, status.met_quarters, status.met) == (4, 3, False)
     add(commune, D(2024, 11, 10), [h1])
     result = selectors.regularity([commune], 2024, D(2025, 3, 1))
-    assert result.communes[0].met and result.communes_met == 1 and result.communes_share == 100.0
+    assert result.communes[0].met
     hamlets = {h.unit.name: h for h in result.communes[0].hamlets}
     assert hamlets["Thôn thử 1"].met and hamlets["Thôn thử 1"].per_quarter == [1, 1, 1, 1]
     assert not hamlets["Thôn thử 2"].met and hamlets["Thôn thử 2"].per_quarter == [0, 1, 0, 0]
     assert not hamlets["Thôn thử 3"].met
-    assert (result.hamlets_met, len(result.hamlets), result.hamlets_share) == (1, 3, 33.3)
+    assert (sum(h.met for h in result.hamlets), len(result.hamlets)) == (1, 3)
 
 
 def test_current_year_asks_only_the_quarters_ended(commune):
@@ -91,10 +94,10 @@ def test_current_year_asks_only_the_quarters_ended(commune):
     assert (status.per_quarter, status.required, status.met) == ([1, 1, 0, 0], 2, True)
     status = selectors.regularity([commune], 2024, D(2024, 1, 20)).communes[0]
     assert (status.per_quarter, status.required, status.met) == ([0, 0, 0, 0], 1, False)  # Q1 not yet met
-    assert [selectors.quarters_completed(2024, d) for d in (D(2024, 3, 30), D(2024, 3, 31), D(2024, 12, 31))] == [
-        0, 1, 4]
-    assert (selectors.quarters_completed(2025, D(2024, 12, 31)), selectors.quarters_completed(2023, D(2024, 1, 1))) \
-        == (0, 4)
+    year = Period.parse("2024")
+    assert [_quarter_window(year, d)[1] for d in (D(2024, 3, 30), D(2024, 3, 31), D(2024, 12, 31))] == [0, 1, 4]
+    assert (_quarter_window(Period.parse("2025"), D(2024, 12, 31))[1], _quarter_window(Period.parse("2023"),
+                                                                                      D(2024, 1, 1))[1]) == (0, 4)
 
 
 def test_province_rule_then_commune_rule_override_the_default(commune):
@@ -129,10 +132,13 @@ def test_reach_against_denominator(commune):
                                as_of=D(2024, 1, 15))
     Denominator.objects.create(unit=commune, year=2024, group="residents", value=200, source="Công an",
                                as_of=D(2024, 1, 15))
-    rows = {r.group: r for r in selectors.reach(commune, Activity.objects.filter(unit=commune), 2024)}
-    assert (rows["est_workers"].reached, rows["est_workers"].percent, rows["est_workers"].over) == (45, 50.0, False)
-    assert (rows["residents"].reached, rows["residents"].percent, rows["residents"].over) == (300, 150.0, True)
-    assert rows["hs_students"].denominator is None and rows["hs_students"].percent is None
+    values = engine.panel(["REACH_VENUE_WORKERS", "REACH_RESIDENTS", "REACH_STUDENTS"], level="commune",
+                          units=[commune], period=Period.parse("2024"))
+    rows = {r.code: r for r in selectors.reach_rows({code: v.get(commune.pk) for code, v in values.items()})}
+    workers, residents = rows["REACH_VENUE_WORKERS"], rows["REACH_RESIDENTS"]
+    assert (workers.reached, workers.base, workers.percent, workers.over) == (45, 90, 50.0, False)
+    assert (residents.reached, residents.percent, residents.over) == (300, 150.0, True)
+    assert not rows["REACH_STUDENTS"].has_base and rows["REACH_STUDENTS"].percent is None
 
 
 def test_reach_above_denominator_needs_a_note(owner, bach_dang):
@@ -289,12 +295,17 @@ def test_integration_share_and_rules(commune, bach_dang, owner):
 
     others = list(AdminUnit.objects.filter(province=commune.province, level=Level.COMMUNE).exclude(pk=commune.pk)
                   .order_by("code")[:2])
-    assert selectors.integration_share([commune, *others], 2025) == (0, 3)
+    def integrating():
+        values = engine.compute("COMMUNES_INTEGRATING", level="commune", units=[commune, *others],
+                                period=Period.parse("2025"))
+        return sum(v.numerator for v in values.values()), sum(v.denominator for v in values.values())
+
+    assert integrating() == (0, 3)
     Integration.objects.create(unit=commune, year=2025, with_hiv=True, document_number="12/KH-UBND",
                                document_date=D(2025, 2, 1), document_title="Kế hoạch lồng ghép")
     Integration.objects.create(unit=others[0], year=2024, with_drugs=True, document_number="3/KH-UBND",
                                document_date=D(2024, 2, 1), document_title="Năm trước")
-    assert selectors.integration_share([commune, *others], 2025) == (1, 3)
+    assert integrating() == (1, 3)
     with pytest.raises(ValidationError) as exc:
         services.integration_create(membership=seat(owner), data={
             "year": 2025, "document_number": "1", "document_title": "x",

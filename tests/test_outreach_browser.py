@@ -9,8 +9,8 @@ from .test_browser import browser_page, shot  # noqa: F401 (fixture)
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def reached(page, group: str) -> int:
-    cell = page.locator(f'#reach-table tr[data-group="{group}"] td').nth(1).inner_text()
+def reached(page, code: str) -> int:
+    cell = page.locator(f'#reach-table tr[data-code="{code}"] td').nth(1).inner_text()
     return int(cell.replace(".", "").replace("—", "0"))
 
 
@@ -32,7 +32,7 @@ def test_log_an_activity_and_see_the_reach_change(live_server, browser_page, mem
     page.click("#login-button")
     page.wait_for_function(
         "() => window.Chart && Chart.getChart(document.querySelector('canvas[data-outreach-chart]'))")
-    before = reached(page, "est_workers")
+    before = reached(page, "REACH_VENUE_WORKERS")
     shot(page, "outreach-overview")
 
     page.click("#new-activity")
@@ -51,4 +51,4 @@ def test_log_an_activity_and_see_the_reach_change(live_server, browser_page, mem
     assert activity.reach_est_workers == 17 and activity.hamlets.count() == 1
 
     page.goto(f"{live_server.url}/tuyen-truyen/tinh-hinh/?nam={year}")
-    assert reached(page, "est_workers") == before + 17
+    assert reached(page, "REACH_VENUE_WORKERS") == before + 17

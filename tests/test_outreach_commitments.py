@@ -8,7 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from pcmd.outreach import selectors, services
+from pcmd.core.periods import Period
+from pcmd.indicators import engine
+from pcmd.outreach import services
 from pcmd.outreach.models import Commitment
 from pcmd.venues.models import Establishment
 from tests import hostile_files as hostile
@@ -33,8 +35,11 @@ def test_share_signed_counts_valid_commitments_of_operating_establishments(ninh_
     Commitment.objects.create(establishment=operating[1], date=D(2024, 3, 1), signed_by="B",
                               valid_until=D(2025, 1, 1))  # expired by the reference date
     Commitment.objects.create(establishment=operating[2], date=D(2025, 9, 1), signed_by="C")  # after it
-    assert selectors.commitment_share(venues, D(2025, 6, 1)) == (1, total)
-    assert selectors.commitment_share(venues, D(2025, 12, 1)) == (2, total)
+    # COMMITMENTS_SIGNED judges the state at the period's end (the figure the overview shows).
+    for code, signed in (("2025S1", 1), ("2025", 2)):
+        value = engine.compute("COMMITMENTS_SIGNED", level="commune", units=[ninh_binh_commune],
+                               period=Period.parse(code))[ninh_binh_commune.pk]
+        assert (value.numerator, value.denominator) == (signed, total)
 
 
 def test_the_establishment_profile_follows_its_latest_commitment(bach_dang):

@@ -40,10 +40,10 @@ def test_trained_share_per_level(province):
     other_year = services.course_create(membership=None, data={
         "unit": communes[0], "title": "Lớp 2024", "start_date": D(2024, 4, 1), "end_date": D(2024, 4, 1)})
     services.participants_add(course=other_year, staff=[ward[4]])
-    shares = {s.level: s for s in selectors.trained_share(StaffMember.objects.filter(province=province), 2025)}
+    shares = {s.level: s for s in selectors.trained_shares(province, 2025)}
     assert (shares["province"].staff, shares["province"].trained, shares["province"].percent) == (4, 2, 50.0)
     assert (shares["commune"].staff, shares["commune"].trained, shares["commune"].percent) == (5, 2, 40.0)
-    shares = {s.level: s for s in selectors.trained_share(StaffMember.objects.filter(province=province), 2024)}
+    shares = {s.level: s for s in selectors.trained_shares(province, 2024)}
     assert (shares["commune"].trained, shares["province"].trained) == (1, 0)
 
 

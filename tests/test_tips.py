@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pcmd.core.models import AccessLog
+from pcmd.core.periods import Period
+from pcmd.indicators import engine
 from pcmd.org.models import Agency, Membership, Role
 from pcmd.tips import deadlines, selectors, services
 from pcmd.tips.models import (
@@ -363,22 +365,6 @@ def test_home_page_shows_notices_until_the_tip_is_opened(bach_dang, owner, bd_ag
 
 # ---------------------------------------------------------------- on-time rate
 
-def test_on_time_rate_by_unit(bach_dang, owner, bd_agency):
-    m = seat(owner)
-    today = timezone.localdate()
-    on_time = to_assigned(new_tip(bach_dang), m, bd_agency)
-    services.tip_handle(tip=on_time, membership=m, outcome=TipOutcome.NOT_SUBSTANTIATED, note="Xong")
-    late = to_assigned(new_tip(bach_dang, received_at=timezone.now() - datetime.timedelta(days=40)), m, bd_agency)
-    services.tip_handle(tip=late, membership=m, outcome=TipOutcome.NOT_SUBSTANTIATED, note="Xong muộn")
-    dup_of = new_tip(bach_dang)
-    dup = new_tip(bach_dang)
-    services.tip_merge(duplicate=dup, primary=dup_of, membership=m, reason="Trùng")
-    fixture = Tip.objects.filter(pk__in=[on_time.pk, late.pk, dup.pk, dup_of.pk])
-    assert selectors.on_time_rate(fixture, today, today) == {bach_dang.pk: (1, 2)}
-    assert selectors.on_time_rate(fixture, today, today, by="province") == {bach_dang.province_id: (1, 2)}
-    assert selectors.on_time_rate(fixture, today - datetime.timedelta(days=9), today - datetime.timedelta(days=1)) == {}
-
-
 def test_complaint_must_be_accepted_within_ten_days(bach_dang, owner, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     m = seat(owner)
@@ -429,10 +415,11 @@ def test_deadline_page_shows_the_on_time_rate_for_a_period(bach_dang, owner, bd_
     client = login(owner)
     page = client.get(reverse("tip_deadlines"), {"period": f"{today.year}{today.month:02d}"})
     assert page.status_code == 200
-    expected = selectors.on_time_rate(selectors.visible(m), today.replace(day=1), today)[bach_dang.pk]
-    assert expected[1] >= 1 and expected[0] < expected[1]
+    period = Period.parse(f"{today.year}{today.month:02d}")
+    expected = engine.compute("TIPS_ON_TIME", level="commune", units=[bach_dang], period=period)[bach_dang.pk]
+    assert expected.denominator >= 1 and expected.numerator < expected.denominator
     table = page.content.decode().split('id="on-time-table"')[1].split("</table>")[0]
-    rate = f"{100 * expected[0] / expected[1]:.1f}".replace(".", ",")
+    rate = f"{expected.value:.1f}".replace(".", ",")
     assert bach_dang.name in table and f"{rate}%" in table
     bad = client.get(reverse("tip_deadlines"), {"period": "2026Q9"})
     assert bad.status_code == 200 and "is-invalid" in bad.content.decode()

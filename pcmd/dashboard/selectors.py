@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from pcmd.core.periods import Period
+from pcmd.core.scoping import within
 from pcmd.geo.models import AdminUnit, Level
 from pcmd.indicators import engine, forecast, status, targets
 from pcmd.indicators.catalogue import CATALOGUE, Indicator
@@ -107,7 +108,7 @@ def resolve_focus(membership, raw) -> Focus:
         return Focus(None)
     units = AdminUnit.objects.filter(level__in=[Level.PROVINCE, Level.COMMUNE]).select_related("province")
     if home is not None:
-        units = units.filter(path__startswith=home.path)
+        units = within(units, home)  # the home unit and the units under it (core.scoping)
     try:
         return Focus(units.get(pk=pk))
     except AdminUnit.DoesNotExist as exc:
@@ -347,6 +348,10 @@ RECORDS = {
     "COMM_SESSIONS": lambda u, p: _with("activity_list", unit=u.pk),
     "PRESS_ITEMS": lambda u, p: _with("activity_list", unit=u.pk),
     "STAFF_TRAINED": lambda u, p: _with("training_overview", nam=p.start.year, **{"don-vi": u.code}),
+    "STAFF_TRAINED_PROVINCE": lambda u, p: _with("training_overview", nam=p.start.year, **{"don-vi": u.code}),
+    "STAFF_TRAINED_COMMUNE": lambda u, p: _with("training_overview", nam=p.start.year, **{"don-vi": u.code}),
+    **{code: (lambda u, p: _with("outreach_overview", nam=p.start.year, **{"don-vi": u.code}))
+       for code in ("REACH_RESIDENTS", "REACH_OFFICIALS", "REACH_HIGH_RISK")},
     "COMMITMENTS_SIGNED": lambda u, p: _with("commitment_list"),
     "COMMUNES_INTEGRATING": lambda u, p: _with("integration_list"),
 }
@@ -446,7 +451,6 @@ def worst_rows(card: Scorecard, n: int = 5) -> list[Row]:
 
 
 def overdue_tips(membership, focus: Focus, today: datetime.date) -> int:
-    from pcmd.core.scoping import within
     from pcmd.tips import selectors as tips
 
     visible = tips.visible(membership)

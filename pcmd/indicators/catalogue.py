@@ -247,6 +247,22 @@ CATALOGUE: tuple[Indicator, ...] = (
               numerator="Số cán bộ cấp xã được tập huấn",
               denominator="Tổng số cán bộ cấp xã làm công tác phòng, chống mại dâm",
               agency="Phòng Văn hóa - Xã hội (xã, phường)"),
+    # The other groups of the outreach page's reach table (same rule as the reach indicators above).
+    Indicator("REACH_RESIDENTS", "Tỷ lệ người dân được truyền thông", "percent", "outreach",
+              definition="Người dân được truyền thông, tuyên truyền về phòng, chống mại dâm trong kỳ.",
+              numerator="Số lượt người dân được truyền thông",
+              denominator="Tổng số người dân (số đối tượng đã nhập)",
+              agency=VHXH, additive=False),
+    Indicator("REACH_OFFICIALS", "Tỷ lệ cán bộ, công chức được truyền thông", "percent", "outreach",
+              definition="Cán bộ, công chức được truyền thông, tuyên truyền về phòng, chống mại dâm trong kỳ.",
+              numerator="Số lượt cán bộ, công chức được truyền thông",
+              denominator="Tổng số cán bộ, công chức (số đối tượng đã nhập)",
+              agency=VHXH, additive=False),
+    Indicator("REACH_HIGH_RISK", "Tỷ lệ người thuộc nhóm có nguy cơ cao được truyền thông", "percent", "outreach",
+              definition="Người thuộc nhóm có nguy cơ cao được truyền thông, tuyên truyền trong kỳ.",
+              numerator="Số lượt người thuộc nhóm có nguy cơ cao được truyền thông",
+              denominator="Tổng số người thuộc nhóm có nguy cơ cao (số đối tượng đã nhập)",
+              agency=VHXH, additive=False),
 )
 
 BY_CODE = {indicator.code: indicator for indicator in CATALOGUE}

@@ -221,6 +221,25 @@ def breakdown(codes: Iterable[str], *, parent: AdminUnit | None, period: Period
     return rows, totals
 
 
+def unit_breakdown(codes: Iterable[str], *, unit: AdminUnit | None, period: Period
+                   ) -> tuple[dict[str, dict[int, Value]], dict[str, Value]]:
+    """breakdown() for whatever unit a page looks at, so every page shows the scorecard's numbers.
+
+    The country (None) or a province: as breakdown(). A commune: its own row, which is also the total;
+    a hamlet looks at its commune; a legacy district at its communes. `unit` must come from the
+    user's scope (core.scoping.chosen_unit / scoped()): the engine does not filter by user.
+    """
+    codes = list(codes)
+    if unit is None or unit.level == Level.PROVINCE:
+        return breakdown(codes, parent=unit, period=period)
+    if unit.level == Level.HAMLET:
+        unit = unit.parent
+    ids = [unit.pk] if unit.level == Level.COMMUNE else list(
+        AdminUnit.objects.filter(parent=unit, level=Level.COMMUNE).values_list("pk", flat=True))
+    rows = panel(codes, level="commune", units=ids, period=period)
+    return rows, {code: _sum(rows[code].values(), BY_CODE[code]) for code in codes}
+
+
 def _sum(values: Iterable[Value], indicator: Indicator) -> Value:
     total = Value(0, None if indicator.metric == "count" else 0)
     for value in values:

@@ -1,13 +1,15 @@
 """Forms of the inspections app. Rules live in services; forms only parse and limit choices to scope."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms import inlineformset_factory
 
-from pcmd.core.crud import ScopedModelForm
+from pcmd.core.crud import ScopedModelForm, add_errors
 from pcmd.core.scoping import membership_choices, unit_choices
 from pcmd.geo.models import AdminUnit
 from pcmd.venues.models import EstablishmentStatus
 
+from . import services
 from .models import InspectionRound, RiskWeights, Sanction, Team, TeamMember, Violation, ViolationType, Visit
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -48,8 +50,10 @@ class TeamMemberForm(ScopedModelForm):
 
     def clean(self):
         data = super().clean()
-        if not data.get("full_name") and not data.get("user"):
-            self.add_error("full_name", "Hãy nhập họ tên hoặc chọn tài khoản của thành viên.")
+        try:
+            services.team_member_check(data)
+        except ValidationError as exc:
+            add_errors(self, exc)
         return data
 
 

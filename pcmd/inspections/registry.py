@@ -41,6 +41,7 @@ team_members = crud.register(crud.Crud(
     detail_fields=["full_name", "user", "team", "agency", "position", "is_leader", "updated_at"],
     search_help="Tìm theo họ tên, chức vụ",
     create=services.team_member_create,
+    update=services.team_member_update,
 ))
 
 rounds = crud.register(crud.Crud(

@@ -1,8 +1,8 @@
 """Reads of the inspections app: inspection coverage and the risk-based inspection plan.
 
-Coverage (indicator VENUES_INSPECTED) is computed set-wise: one grouped query per level that
-counts operating establishments and those with at least one visit in the year, grouped by unit;
-a province's figure is the sum of its communes' numerators and denominators, never an average.
+Coverage is indicator VENUES_INSPECTED of the indicator engine (pcmd/indicators/computations/registries.py
+holds its one definition): a province's figure is the sum of its communes' numerators and
+denominators, never an average.
 """
 
 import datetime
@@ -10,11 +10,11 @@ import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, FilteredRelation, Max, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from pcmd.core.scoping import within
-from pcmd.geo.models import AdminUnit, Level
+from pcmd.geo.models import AdminUnit
 from pcmd.venues.models import Establishment, EstablishmentStatus
 
 from .models import RiskWeights, Visit
@@ -54,28 +54,6 @@ class CoverageRow:
         return round(100 * self.visited / self.operating, 1) if self.operating else None
 
 
-def coverage_counts(establishments: QuerySet, year, group_by: str) -> dict[int, tuple[int, int]]:
-    """{unit id: (operating, visited in year)} in one grouped query; group_by is "unit" or "province".
-
-    `year` is a year (int) or any reporting period (core.periods.Period, for the indicator engine).
-
-    The year's visits are joined with the condition in the ON clause (FilteredRelation), and counted
-    distinct per establishment: measured faster than a correlated EXISTS per establishment on both
-    engines (docs/inspections.md).
-    """
-    start, end = year_bounds(year) if isinstance(year, int) else (year.start, year.end)
-    rows = (
-        establishments.filter(status=EstablishmentStatus.OPERATING)
-        .annotate(year_visits=FilteredRelation("visits", condition=Q(visits__date__gte=start,
-                                                                       visits__date__lte=end)))
-        .order_by()
-        .values(group_by)
-        .annotate(total=Count("pk", distinct=True), visited=Count("year_visits__establishment", distinct=True))
-        .values_list(group_by, "total", "visited")
-    )
-    return {unit_id: (total, visited) for unit_id, total, visited in rows}
-
-
 @dataclass
 class Coverage:
     year: int
@@ -86,26 +64,24 @@ class Coverage:
 
 
 def coverage(*, unit, year: int) -> Coverage:
-    """Coverage of `unit` (None = country) for `year`, broken down one level down.
+    """Coverage of `unit` (None = country) for `year`, broken down one level down: indicator
+    VENUES_INSPECTED of the indicator engine, the scorecard's figures.
 
     Country -> a row per province; province -> a row per commune; commune -> its own row.
     """
-    qs = establishments_in(unit)
-    if unit is None:
-        group_by, children = "province", AdminUnit.objects.filter(level=Level.PROVINCE)
-    elif unit.level == Level.PROVINCE:
-        group_by, children = "unit", within(AdminUnit.objects.filter(level=Level.COMMUNE), unit)
-    else:
-        group_by, children = "unit", AdminUnit.objects.filter(pk=unit.pk)
-    counts = coverage_counts(qs, year, group_by)
-    names = dict(children.filter(pk__in=counts.keys()).values_list("pk", "name"))
-    if group_by == "unit":  # establishments recorded on a unit that is not a commune child (rare): still counted
-        names.update(AdminUnit.objects.filter(pk__in=set(counts) - set(names)).values_list("pk", "name"))
-    rows = sorted((CoverageRow(pk, names.get(pk, "—"), *counts[pk]) for pk in counts), key=lambda r: r.name)
-    total = CoverageRow(unit.pk if unit else 0, unit.name if unit else "Toàn quốc",
-                        sum(r.operating for r in rows), sum(r.visited for r in rows))
-    return Coverage(year=year, unit=unit, child_level="province" if unit is None else "commune", rows=rows,
-                    total=total)
+    from pcmd.core.periods import Period
+    from pcmd.indicators import engine
+
+    rows, totals = engine.unit_breakdown(["VENUES_INSPECTED"], unit=unit, period=Period.parse(str(year)))
+    values = rows["VENUES_INSPECTED"]
+    names = dict(AdminUnit.objects.filter(pk__in=values).values_list("pk", "name"))
+    out = sorted((CoverageRow(pk, names.get(pk, "—"), int(v.denominator), int(v.numerator))
+                  for pk, v in values.items()), key=lambda r: r.name)
+    total = totals["VENUES_INSPECTED"]
+    total_row = CoverageRow(unit.pk if unit else 0, unit.name if unit else "Toàn quốc", int(total.denominator or 0),
+                            int(total.numerator))
+    return Coverage(year=year, unit=unit, child_level="province" if unit is None else "commune", rows=out,
+                    total=total_row)
 
 
 def establishments_behind(*, unit, year: int, which: str) -> QuerySet:

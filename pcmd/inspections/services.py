@@ -189,12 +189,28 @@ def team_create(*, membership, data: dict) -> Team:
     return team
 
 
+def team_member_check(data: dict) -> None:
+    """A team member is named or is a user of the system (the form, the CRUD and any import call this)."""
+    if not (data.get("full_name") or "").strip() and not data.get("user"):
+        raise ValidationError({"full_name": "Hãy nhập họ tên hoặc chọn tài khoản của thành viên."})
+
+
 def team_member_create(*, membership, data: dict) -> TeamMember:
     """A member of a team the user may see (the form offers only those); unit comes from the team."""
+    team_member_check(data)
     member = TeamMember(**data)
     member.full_clean()
     member.save()
     return member
+
+
+def team_member_update(*, instance: TeamMember, data: dict) -> TeamMember:
+    team_member_check({"full_name": instance.full_name, "user": instance.user, **data})
+    for name, value in data.items():
+        setattr(instance, name, value)
+    instance.full_clean()
+    instance.save()
+    return instance
 
 
 def risk_weights_save(*, unit, data: dict) -> RiskWeights:

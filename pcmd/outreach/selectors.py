@@ -1,62 +1,44 @@
-"""Reads for outreach: the “maintained regularly” rule, reach against denominators, monthly series.
+"""Reads for the outreach pages.
 
-Everything is computed set-wise: activities grouped by (unit, quarter) or (hamlet, quarter) in one
-query each, never one query per commune.
+Every figure (communes and hamlets maintained regularly, reach, staff trained, integration,
+commitments) is an indicator of the engine (pcmd/indicators/computations/outreach.py holds the one
+definition of each), read here for the unit a page looks at, which comes from the user's scope
+(core.scoping.chosen_unit). The regularity table's detail (activities per quarter, quarters met and
+asked) comes from the same computation module, so a badge never disagrees with the figure.
 """
 
 import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Sum
-from django.db.models.functions import ExtractMonth, ExtractQuarter
+from django.db.models.functions import ExtractMonth
 
+from pcmd.core.periods import Period
+from pcmd.core.scoping import within
 from pcmd.geo.models import AdminUnit, Level
+from pcmd.indicators import engine
+from pcmd.indicators.computations import outreach as definitions
 from pcmd.venues.models import Establishment, EstablishmentStatus
 
-from .models import REACH_FIELDS, Activity, Audience, Denominator, RegularityRule
+from .models import REACH_FIELDS, Audience, TrainingLevel
 
-DEFAULT_MIN_PER_QUARTER, DEFAULT_MIN_QUARTERS = 1, 4
-
-
-@dataclass(frozen=True)
-class Rule:
-    min_per_quarter: int = DEFAULT_MIN_PER_QUARTER
-    min_quarters: int = DEFAULT_MIN_QUARTERS
-
-    def required_quarters(self, completed: int) -> int:
-        """Quarters asked of a year of which `completed` quarters have ended: the rule's number for a past year;
-        for the current year only the quarters ended (at least one, so a year just begun asks its first)."""
-        return max(1, min(self.min_quarters, completed))
+OVERVIEW_CODES = ["COMM_COMMUNES", "COMM_HAMLETS", "COMMUNES_INTEGRATING", "COMMITMENTS_SIGNED",
+                  *(code for code, _groups in definitions.REACH_ROWS)]
+TRAINED_CODES = {TrainingLevel.PROVINCE: "STAFF_TRAINED_PROVINCE", TrainingLevel.COMMUNE: "STAFF_TRAINED_COMMUNE"}
 
 
-def rules_for(communes) -> dict[int, Rule]:
-    """The rule of each commune: its own if it set one, else its province's, else the default."""
-    ids = {c.pk for c in communes} | {c.province_id for c in communes}
-    rows = RegularityRule.objects.filter(unit__in=ids).values_list("unit_id", "min_per_quarter", "min_quarters")
-    by_unit = {unit: Rule(n, q) for unit, n, q in rows}
-    return {c.pk: by_unit.get(c.pk) or by_unit.get(c.province_id) or Rule() for c in communes}
-
-
-def quarters_completed(year: int, as_of: datetime.date) -> int:
-    """Quarters of `year` that have ended by `as_of` (4 for a past year, 0 for a future one)."""
-    if as_of.year > year:
-        return 4
-    if as_of.year < year:
-        return 0
-    return (as_of.month - 1) // 3 + (1 if as_of.month % 3 == 0 and as_of == _quarter_end(as_of) else 0)
-
-
-def _quarter_end(day: datetime.date) -> datetime.date:
-    month = ((day.month - 1) // 3 + 1) * 3
-    following = datetime.date(day.year + month // 12, month % 12 + 1, 1)
-    return following - datetime.timedelta(days=1)
+def figures(unit, year: int, codes) -> dict[str, engine.Value]:
+    """{code: the engine's Value} for the unit a page looks at (None: the country) and `year`: the
+    scorecard's total for that unit."""
+    _rows, totals = engine.unit_breakdown(codes, unit=unit, period=Period.parse(str(year)))
+    return totals
 
 
 @dataclass
 class UnitStatus:
     unit: AdminUnit
     per_quarter: list[int]  # activities in quarters 1..4
-    rule: Rule
+    min_per_quarter: int
     required: int  # quarters that must reach the minimum
     met_quarters: int = 0
     met: bool = False
@@ -77,69 +59,34 @@ class Regularity:
     communes: list[UnitStatus]
 
     @property
-    def communes_met(self) -> int:
-        return sum(1 for c in self.communes if c.met)
-
-    @property
     def hamlets(self) -> list[UnitStatus]:
         return [h for c in self.communes for h in c.hamlets]
 
-    @property
-    def hamlets_met(self) -> int:
-        return sum(1 for h in self.hamlets if h.met)
 
-    @staticmethod
-    def share(met: int, total: int) -> float | None:
-        return round(100 * met / total, 1) if total else None
-
-    @property
-    def communes_share(self):
-        return self.share(self.communes_met, len(self.communes))
-
-    @property
-    def hamlets_share(self):
-        return self.share(self.hamlets_met, len(self.hamlets))
-
-
-def _status(unit, counts: dict[int, int], rule: Rule, required: int) -> UnitStatus:
-    per_quarter = [counts.get(q, 0) for q in range(1, 5)]
-    met_quarters = sum(1 for n in per_quarter if n >= rule.min_per_quarter)
-    return UnitStatus(unit=unit, per_quarter=per_quarter, rule=rule, required=required, met_quarters=met_quarters,
-                      met=met_quarters >= required)
-
-
-def regularity(communes, year: int, as_of: datetime.date, *, with_hamlets: bool = True) -> Regularity:
+def regularity(communes, year: int, as_of: datetime.date) -> Regularity:
     """Per commune (and its hamlets) and year: is “≥1 form maintained regularly” met under its rule?
 
-    A commune counts every activity it recorded; a hamlet counts the activities that covered it. A quarter
-    is met with at least `min_per_quarter` activities; the year with `min_quarters` such quarters (of the
-    current year only as many as have ended by `as_of`, at least one; activities of the running quarter count).
+    The detail behind COMM_COMMUNES and COMM_HAMLETS (definitions.regularity_detail): a commune counts
+    every activity it recorded, a hamlet the activities that covered it; for the running year only the
+    quarters ended by `as_of` are asked (at least one).
     """
     communes = list(communes)
-    ids = [c.pk for c in communes]
-    rules = rules_for(communes)
-    completed = quarters_completed(year, as_of)
-    activities = Activity.objects.filter(unit__in=ids, date__year=year, date__lte=as_of)
-    by_unit: dict[int, dict[int, int]] = {}
-    for unit, quarter, n in (activities.annotate(q=ExtractQuarter("date")).values_list("unit_id", "q")
-                             .annotate(n=Count("pk")).order_by()):
-        by_unit.setdefault(unit, {})[quarter] = n
-    by_hamlet: dict[int, dict[int, int]] = {}
+    detail = definitions.regularity_detail(Period.parse(str(year)), [c.pk for c in communes], as_of)
     hamlets_of: dict[int, list[AdminUnit]] = {}
-    if with_hamlets:
-        links = Activity.hamlets.through.objects.filter(activity__in=activities)
-        for hamlet, quarter, n in (links.annotate(q=ExtractQuarter("activity__date"))
-                                   .values_list("adminunit_id", "q").annotate(n=Count("pk")).order_by()):
-            by_hamlet.setdefault(hamlet, {})[quarter] = n
-        for hamlet in AdminUnit.objects.filter(parent__in=ids, level=Level.HAMLET, is_active=True).order_by("code"):
-            hamlets_of.setdefault(hamlet.parent_id, []).append(hamlet)
+    for hamlet in AdminUnit.objects.filter(parent__in=communes, level=Level.HAMLET, is_active=True).order_by("code"):
+        hamlets_of.setdefault(hamlet.parent_id, []).append(hamlet)
+
+    def status(unit) -> UnitStatus:
+        d = detail[unit.pk]
+        return UnitStatus(unit=unit, per_quarter=[d.per_quarter.get(year * 4 + q, 0) for q in range(1, 5)],
+                          min_per_quarter=d.min_per_quarter, required=d.required, met_quarters=d.met_quarters,
+                          met=d.met)
+
     result = []
     for commune in communes:
-        rule = rules[commune.pk]
-        required = rule.required_quarters(completed)
-        status = _status(commune, by_unit.get(commune.pk, {}), rule, required)
-        status.hamlets = [_status(h, by_hamlet.get(h.pk, {}), rule, required) for h in hamlets_of.get(commune.pk, [])]
-        result.append(status)
+        row = status(commune)
+        row.hamlets = [status(h) for h in hamlets_of.get(commune.pk, [])]
+        result.append(row)
     return Regularity(year=year, communes=result)
 
 
@@ -163,37 +110,40 @@ def sum_expression():
 
 @dataclass
 class ReachRow:
-    group: str
+    code: str
     label: str
-    reached: int
-    denominator: "Denominator | None"
+    value: engine.Value | None
+
+    @property
+    def has_base(self) -> bool:
+        return self.value is not None and bool(self.value.denominator)
+
+    @property
+    def reached(self) -> int | None:
+        return int(self.value.numerator) if self.has_base else None
+
+    @property
+    def base(self) -> int | None:
+        return int(self.value.denominator) if self.has_base else None
 
     @property
     def percent(self) -> float | None:
-        if self.denominator is None or not self.denominator.value:
-            return None
-        return round(100 * self.reached / self.denominator.value, 1)
+        return round(self.value.value, 1) if self.has_base else None
 
     @property
     def over(self) -> bool:
-        return self.denominator is not None and self.reached > self.denominator.value
+        return self.has_base and self.value.numerator > self.value.denominator
 
 
-def reach(unit: AdminUnit, activities, year: int) -> list[ReachRow]:
-    """People reached per group in `year` against the unit's denominators (“% reached”).
-
-    `activities` is already limited to the unit (a province's rows sum its communes' activities).
-    """
-    sums = activities.filter(date__year=year).aggregate(**{name: Sum(name) for name in REACH_FIELDS})
-    bases = {d.group: d for d in Denominator.objects.filter(unit=unit, year=year)}
-    return [ReachRow(group, Audience(group).label, sums[name] or 0, bases.get(group))
-            for name, group in REACH_FIELDS.items()]
+def reach_rows(values: dict[str, engine.Value]) -> list[ReachRow]:
+    """The reach table: one row per reach indicator (people reached over the base entered)."""
+    return [ReachRow(code, "; ".join(Audience(g).label for g in groups), values.get(code))
+            for code, groups in definitions.REACH_ROWS]
 
 
 def proposed_establishment_workers(unit: AdminUnit) -> int:
     """Workers of the operating establishments in the unit (the registry's workers_total), to propose as base."""
-    qs = Establishment.objects.filter(status=EstablishmentStatus.OPERATING)
-    qs = qs.filter(province=unit) if unit.level == Level.PROVINCE else qs.filter(unit__path__startswith=unit.path)
+    qs = within(Establishment.objects.filter(status=EstablishmentStatus.OPERATING), unit)
     return qs.aggregate(total=Sum("workers_total"))["total"] or 0
 
 
@@ -209,43 +159,12 @@ class TrainedShare:
         return round(100 * self.trained / self.staff, 1) if self.staff else None
 
 
-def trained_share(staff, year: int) -> list[TrainedShare]:
-    """Share of the active roster who attended a course that began in `year`, per level (province, commune).
-
-    `staff` is the roster already limited to the user's scope and unit. Two grouped queries.
-    """
-    from django.db.models import Exists, OuterRef, Q
-
-    from .models import Participant, TrainingLevel
-
-    attended = Participant.objects.filter(staff=OuterRef("pk"), attended=True, course__start_date__year=year)
-    rows = (staff.filter(is_active=True).annotate(trained=Exists(attended))
-            .values("unit__level").annotate(total=Count("pk"), done=Count("pk", filter=Q(trained=True))).order_by())
-    counts = {r["unit__level"]: (r["total"], r["done"]) for r in rows}
-    return [TrainedShare(level, label, *counts.get(level, (0, 0))) for level, label in TrainingLevel.choices]
-
-
-def integration_share(communes, year: int) -> tuple[int, int]:
-    """(communes with an integration document naming at least one program in `year`, communes): one query."""
-    from django.db.models import Q
-
-    from .models import INTEGRATION_PROGRAMS, Integration
-
-    any_program = Q()
-    for name in INTEGRATION_PROGRAMS:
-        any_program |= Q(**{name: True})
-    ids = [c.pk for c in communes]
-    done = Integration.objects.filter(any_program, unit__in=ids, year=year).values("unit").distinct().count()
-    return done, len(ids)
-
-
-def commitment_share(establishments, as_of: datetime.date) -> tuple[int, int]:
-    """(operating establishments with a commitment signed by `as_of` and still valid, operating establishments)."""
-    from django.db.models import Exists, OuterRef, Q
-
-    from .models import Commitment
-
-    valid = Commitment.objects.filter(establishment=OuterRef("pk"), date__lte=as_of).filter(
-        Q(valid_until__isnull=True) | Q(valid_until__gte=as_of))
-    operating = establishments.filter(status=EstablishmentStatus.OPERATING)
-    return operating.filter(Exists(valid)).count(), operating.count()
+def trained_shares(unit, year: int) -> list[TrainedShare]:
+    """Share of the active roster trained in `year`, per level (province/city vs commune): indicators
+    STAFF_TRAINED_PROVINCE and STAFF_TRAINED_COMMUNE for the unit looked at (None: the country)."""
+    values = figures(unit, year, TRAINED_CODES.values())
+    out = []
+    for level, label in TrainingLevel.choices:
+        value = values[TRAINED_CODES[level]]
+        out.append(TrainedShare(level, label, int(value.denominator or 0), int(value.numerator)))
+    return out

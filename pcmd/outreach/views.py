@@ -15,7 +15,6 @@ from django.utils import timezone
 from pcmd.core.scoping import chosen_unit, get_scoped_or_404, module_view, scoped, unit_choices, within
 from pcmd.core.search import search
 from pcmd.geo.models import AdminUnit, Level
-from pcmd.venues.models import Establishment
 
 from . import selectors, services
 from .models import Activity, ActivityPhoto, Commitment, Course, StaffMember, TrainingLevel
@@ -55,14 +54,13 @@ def outreach_overview(request):
     else:
         raise Http404
     activities = within(scoped(Activity.objects.all(), membership, "view"), unit)
-    result = selectors.regularity(communes, year, today)
     series = selectors.monthly(activities, year)
+    values = selectors.figures(unit, year, selectors.OVERVIEW_CODES)  # the scorecard's figures for the unit
     ctx.update(
-        regularity=result,
-        reach=selectors.reach(unit, activities, year),
+        regularity=selectors.regularity(communes, year, today),
+        figures={code.lower(): value for code, value in values.items()},
+        reach=selectors.reach_rows(values),
         total_activities=sum(m["activities"] for m in series),
-        integration=selectors.integration_share(communes, year),
-        commitments=selectors.commitment_share(within(Establishment.objects.all(), unit), today),
         chart={"labels": MONTHS, "datasets": [
             {"type": "bar", "label": "Số hoạt động", "data": [m["activities"] for m in series], "yAxisID": "y"},
             {"type": "line", "label": "Số người được tiếp cận", "data": [m["reached"] for m in series],
@@ -113,13 +111,12 @@ def training_overview(request):
     today = timezone.localdate()
     year = _year(request, today)
     unit = _unit(request, membership)
-    staff = scoped(StaffMember.objects.all(), membership, "view")
     courses = scoped(Course.objects.all(), membership, "view").filter(start_date__year=year)
     if unit is not None:
-        staff, courses = within(staff, unit), within(courses, unit)
+        courses = within(courses, unit)
     return render(request, "outreach/training_overview.html", {
         "year": year, "years": list(range(today.year, today.year - 5, -1)), "unit": unit,
-        "shares": selectors.trained_share(staff, year),
+        "shares": selectors.trained_shares(unit, year),
         "courses": courses.select_related("unit", "organiser").annotate(
             attended=Count("participants", filter=Q(participants__attended=True))).order_by("start_date"),
     })

@@ -26,6 +26,7 @@ from pcmd.org.permissions import allowed
 from .agencies import AgencyMatcher
 from .export import issuer_sentence_name, place_name, title_in_sentence
 from .models import Comparator, LegalBasis, Metric, Plan, PlanKind, PlanStatus, Target, Task
+from .services import TARGET_FIELDS, target_check
 
 # Scope wording ("Phạm vi cấp") after fold(): communes / the province or city level.
 COMMUNE_SCOPE = re.compile(r"\b(cap xa|xa(?! hoi)|phuong|dac khu|co so|thi tran)\b")
@@ -101,10 +102,15 @@ class DerivePreview:
 
 
 def _copy(preview: DerivePreview, target: Target, year: int, text: str) -> None:
-    if applies_to_communes(target):
-        preview.targets.append(CopiedTarget(target, text, year))
-    else:
+    if not applies_to_communes(target):
         preview.skipped_targets.append((target, f"chỉ tiêu {target.scope}"))
+        return
+    try:  # the same rules as the review form (a parent edited before they existed may break them)
+        target_check({name: getattr(target, name) for name in TARGET_FIELDS})
+    except ValidationError as exc:
+        preview.skipped_targets.append((target, f"chỉ tiêu chưa hợp lệ: {' '.join(exc.messages)}"))
+        return
+    preview.targets.append(CopiedTarget(target, text, year))
 
 
 def basis_text(parent: Plan) -> str:
@@ -254,6 +260,7 @@ class Coverage:
     issued: int
     draft: int
     none: int
+    figure: object = None  # the engine's COMMUNES_WITH_PLAN for the same communes and year
 
     @property
     def total(self) -> int:
@@ -261,8 +268,8 @@ class Coverage:
 
     @property
     def percent(self) -> float:
-        """COMMUNES_WITH_PLAN: communes with an issued plan for the year, in % of all communes."""
-        return round(100 * self.issued / self.total, 1) if self.total else 0.0
+        """COMMUNES_WITH_PLAN as the indicator engine (and the scorecard) computes it."""
+        return round(self.figure.value, 1) if self.figure is not None and self.figure.value is not None else 0.0
 
 
 def plans_for_year(year: int):
@@ -284,5 +291,15 @@ def plan_coverage(*, province: AdminUnit, year: int, within_unit: AdminUnit | No
     ).order_by("name").only("pk", "code", "name", "path"))
     issued = sum(1 for r in rows if r.issued_plan)
     draft = sum(1 for r in rows if r.draft_plan and not r.issued_plan)
+    from pcmd.core.periods import Period
+    from pcmd.indicators import engine
+
+    try:
+        period = Period.parse(str(year))
+    except (ValueError, ValidationError):  # a year no calendar has: no figure (and no error page)
+        figure = None
+    else:
+        figure = engine.unit_breakdown(["COMMUNES_WITH_PLAN"], unit=within_unit or province,
+                                       period=period)[1]["COMMUNES_WITH_PLAN"]
     return Coverage(province=province, year=year, rows=rows, issued=issued, draft=draft,
-                    none=len(rows) - issued - draft)
+                    none=len(rows) - issued - draft, figure=figure)

@@ -1,10 +1,12 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 
-from pcmd.core.crud import ScopedModelForm
+from pcmd.core.crud import ScopedModelForm, add_errors
 from pcmd.geo.models import Level
 from pcmd.org.models import Agency
 
+from . import services
 from .models import LegalBasis, Plan, ProgressStatus, ReportingDuty, Target, Task, TaskProgress
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -69,6 +71,14 @@ class ConfirmForm(forms.Form):
 LINE_HELP = "Số dòng trong văn bản gốc (cột bên trái)."
 
 
+def service_check(form, check, data: dict) -> None:
+    """Run a service's rule on the form's data: its errors show on their fields, typed data kept."""
+    try:
+        check(data)
+    except ValidationError as exc:
+        add_errors(form, exc)
+
+
 class ItemForm(ScopedModelForm):
     """Base of the review forms: line range checks shared by every item kind."""
 
@@ -90,16 +100,7 @@ class TargetForm(ItemForm):
 
     def clean(self):
         data = super().clean()
-        comparator, value, value_max = data.get("comparator"), data.get("value"), data.get("value_max")
-        if data.get("metric") != "qualitative" and comparator and value is None:
-            self.add_error("value", "Chỉ tiêu định lượng cần có giá trị.")
-        if comparator == "range":
-            if value_max is None:
-                self.add_error("value_max", "Chỉ tiêu “trong khoảng” cần giá trị tối đa.")
-            elif value is not None and value_max < value:
-                self.add_error("value_max", "Giá trị tối đa phải lớn hơn hoặc bằng giá trị tối thiểu.")
-        if data.get("metric") == "percent" and value is not None and not 0 <= value <= 100:
-            self.add_error("value", "Tỷ lệ phải từ 0 đến 100.")
+        service_check(self, services.target_check, data)
         return data
 
 
@@ -143,11 +144,7 @@ class DutyForm(ItemForm):
 
     def clean(self):
         data = super().clean()
-        day, month = data.get("deadline_day"), data.get("deadline_month")
-        if (day is None) != (month is None):
-            self.add_error("deadline_month" if month is None else "deadline_day", "Hạn báo cáo cần cả ngày và tháng.")
-        elif day is not None and not (1 <= month <= 12 and 1 <= day <= 31):
-            self.add_error("deadline_day", "Ngày, tháng của hạn báo cáo không hợp lệ.")
+        service_check(self, services.duty_check, data)
         return data
 
 

@@ -52,6 +52,69 @@ class DuplicatePlan(ValidationError):
         )
 
 
+# ------------------------------------------------------------------------------------------- item rules
+# The rules of a plan's items live here, once: the review forms call them (errors shown on the field),
+# and so do item_create / item_update, plan_import and plans.derive.
+
+TARGET_FIELDS = ("metric", "comparator", "value", "value_max")
+DUTY_FIELDS = ("deadline_day", "deadline_month")
+
+
+def _raise(errors: dict[str, list[str]]) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
+def target_check(data: dict) -> None:
+    """A target's figure: a quantitative target has a value; a range has a maximum ≥ its minimum; a
+    percentage lies between 0 and 100. Raises ValidationError keyed by field."""
+    errors: dict[str, list[str]] = {}
+    metric, comparator = data.get("metric"), data.get("comparator")
+    value, value_max = data.get("value"), data.get("value_max")
+    if metric != Metric.QUALITATIVE and comparator and value is None:
+        errors.setdefault("value", []).append("Chỉ tiêu định lượng cần có giá trị.")
+    if comparator == Comparator.RANGE:
+        if value_max is None:
+            errors.setdefault("value_max", []).append("Chỉ tiêu “trong khoảng” cần giá trị tối đa.")
+        elif value is not None and value_max < value:
+            errors.setdefault("value_max", []).append("Giá trị tối đa phải lớn hơn hoặc bằng giá trị tối thiểu.")
+    if metric == Metric.PERCENT:
+        for name, figure in (("value", value), ("value_max", value_max)):
+            if figure is not None and not 0 <= figure <= 100:
+                errors.setdefault(name, []).append("Tỷ lệ phải từ 0 đến 100.")
+    _raise(errors)
+
+
+def duty_check(data: dict) -> None:
+    """A reporting duty's deadline: both day and month or neither, and a real day of a month."""
+    day, month = data.get("deadline_day"), data.get("deadline_month")
+    if (day is None) != (month is None):
+        _raise({"deadline_month" if month is None else "deadline_day": ["Hạn báo cáo cần cả ngày và tháng."]})
+    if day is not None and not (1 <= month <= 12 and 1 <= day <= 31):
+        _raise({"deadline_day": ["Ngày, tháng của hạn báo cáo không hợp lệ."]})
+
+
+ITEM_CHECKS = {Target: (target_check, TARGET_FIELDS), ReportingDuty: (duty_check, DUTY_FIELDS)}
+
+
+def item_check(model: type[models.Model], data: dict, instance: models.Model | None = None) -> None:
+    """The rules of one plan item (`data` over the instance's current values, for an edit)."""
+    check, names = ITEM_CHECKS.get(model, (None, ()))
+    if check is not None:
+        check({**{n: getattr(instance, n) for n in names if instance is not None}, **data})
+
+
+def _check_built(items: list[models.Model], label: str) -> None:
+    """Items read from a document obey the same rules; a bad one names its place in the document."""
+    for n, item in enumerate(items, start=1):
+        try:
+            item_check(type(item), {name: getattr(item, name) for name in ITEM_CHECKS[type(item)][1]})
+        except ValidationError as exc:
+            where = f"dòng {item.line_start}" if item.line_start else f"mục thứ {n}"
+            raise ValidationError(f"{label} ở {where} của văn bản: {' '.join(exc.messages)} "
+                                  "Hãy sửa văn bản rồi nhập lại.") from exc
+
+
 # ---------------------------------------------------------------------------------------------- import
 
 def _clip(value, field_name: str, model: type[models.Model]) -> str:
@@ -231,10 +294,14 @@ def plan_import(*, unit, file_name: str, data: bytes, user=None, parent=None, st
         )
         plan.source_file.save(file_name, ContentFile(data), save=False)
         plan.save()
+        targets = _build_targets(plan, parsed.get("targets") or [])
+        duties = _build_duties(plan, parsed.get("reporting") or [])
+        _check_built(targets, "Chỉ tiêu")
+        _check_built(duties, "Chế độ báo cáo")
         LegalBasis.objects.bulk_create(_build_bases(plan, parsed.get("legal_basis") or []))
-        Target.objects.bulk_create(_build_targets(plan, parsed.get("targets") or []))
+        Target.objects.bulk_create(targets)
         tasks = Task.objects.bulk_create(_build_tasks(plan, parsed.get("tasks") or []))
-        ReportingDuty.objects.bulk_create(_build_duties(plan, parsed.get("reporting") or []))
+        ReportingDuty.objects.bulk_create(duties)
         tasks_link_agencies(tasks=tasks, unit=unit)
     return plan
 
@@ -286,6 +353,7 @@ ITEM_MODELS: dict[str, type[models.Model]] = {
 @transaction.atomic
 def item_create(*, plan: Plan, model: type[models.Model], data: dict) -> models.Model:
     """Add a target, task, reporting duty or legal basis the parser missed (placed last)."""
+    item_check(model, data)
     last = model._default_manager.filter(plan=plan).aggregate(m=models.Max("order"))["m"] or 0
     return core_services.record_create(model=model, data={**data, "plan": plan, "order": last + 1})
 
@@ -293,6 +361,7 @@ def item_create(*, plan: Plan, model: type[models.Model], data: dict) -> models.
 @transaction.atomic
 def item_update(*, instance: models.Model, data: dict) -> models.Model:
     """Correct an item (the caller claims the version the user opened: core.actions)."""
+    item_check(type(instance), data, instance)
     return core_services.record_update(instance=instance, data=data)
 
 

@@ -1,6 +1,7 @@
 from django import forms
+from django.core.exceptions import ValidationError
 
-from pcmd.core.crud import ScopedModelForm
+from pcmd.core.crud import ScopedModelForm, add_errors
 from pcmd.core.scoping import scoped
 from pcmd.enforcement.models import CriminalCase
 from pcmd.geo.models import AdminUnit, Level
@@ -10,6 +11,7 @@ from pcmd.inspections.models import Visit
 from pcmd.org.models import Agency
 from pcmd.venues.models import Establishment
 
+from . import services
 from .models import Tip, TipChannel, TipKind, TipOutcome
 from .selectors import can_see_identity
 
@@ -57,8 +59,11 @@ class TipForm(ScopedModelForm):
         data = super().clean()
         if "reporter_name" not in self.fields:
             return data
-        if not data.get("is_anonymous") and not (data.get("reporter_name") or "").strip():
-            self.add_error("reporter_name", "Tin báo có danh tính cần họ tên người báo.")
+        try:
+            services.tip_reporter_check({"is_anonymous": data.get("is_anonymous"),
+                                         "reporter_name": data.get("reporter_name")})
+        except ValidationError as exc:
+            add_errors(self, exc)
         return data
 
 

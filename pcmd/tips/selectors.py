@@ -2,14 +2,15 @@
 
 import datetime
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from pcmd.core.models import fold
 from pcmd.core.scoping import scoped
+from pcmd.geo.models import AdminUnit
 from pcmd.org.models import Role
 
-from .models import DeadlineRule, Tip, TipOutcome, TipStatus
+from .models import DeadlineRule, Tip, TipStatus
 
 OPEN = (TipStatus.RECEIVED, TipStatus.VERIFYING, TipStatus.CLASSIFIED, TipStatus.ASSIGNED)
 NOT_ACCEPTED = (TipStatus.RECEIVED, TipStatus.VERIFYING)
@@ -92,15 +93,22 @@ def duplicate_candidates(tip: Tip, membership, limit: int = 10) -> list[Tip]:
     return list(qs.filter(conditions).order_by("-received_at")[:limit])
 
 
-def on_time_rate(queryset: QuerySet, start: datetime.date, end: datetime.date, by: str = "unit") -> dict:
-    """{group: (handled on time, handled)} for tips handled between start and end, grouped by `by`.
+def on_time(unit, period) -> dict:
+    """Indicator TIPS_ON_TIME (DOMAIN.md §3.5) for the seat's `unit` and period, as the scorecard shows it:
+    the engine's rows (the communes of a province, the provinces of the country) and total.
 
-    Set-wise (one grouped query). A tip handled on or before its due date counts as on time; merged
-    duplicates are left out (they are counted with the tip they were merged into).
+    The one definition is the engine's: a tip counts when handled in the period or when its due date
+    passed in the period without it being handled; on time = handled by the due date.
     """
-    rows = (queryset.filter(handled_on__gte=start, handled_on__lte=end)
-            .exclude(outcome=TipOutcome.DUPLICATE)
-            .values(by)
-            .annotate(handled=Count("pk"), on_time=Count("pk", filter=Q(handled_on__lte=F("due_date"))))
-            .order_by(by))
-    return {row[by]: (row["on_time"], row["handled"]) for row in rows}
+    from pcmd.indicators import engine
+
+    rows, totals = engine.unit_breakdown(["TIPS_ON_TIME"], unit=unit, period=period)
+    values = rows["TIPS_ON_TIME"]
+    names = dict(AdminUnit.objects.filter(pk__in=values).values_list("pk", "name"))
+    out = sorted(({"name": names[pk], "on_time": int(v.numerator), "counted": int(v.denominator),
+                   "rate": round(v.value, 1)} for pk, v in values.items() if v.denominator),
+                 key=lambda r: (r["rate"], r["name"]))
+    total = totals["TIPS_ON_TIME"]
+    return {"rows": out, "on_time": int(total.numerator), "counted": int(total.denominator or 0),
+            "rate": round(total.value, 1) if total.value is not None else None,
+            "row_label": "Tỉnh, thành phố" if unit is None else "Xã, phường"}

@@ -101,6 +101,13 @@ def set_deadline(tip: Tip) -> None:
 
 # ---------------------------------------------------------------- intake
 
+def tip_reporter_check(data: dict) -> None:
+    """A named tip (not anonymous) names its reporter: the staff form, the public form and every other
+    caller of tip_create / tip_update meet this rule here."""
+    if not data.get("is_anonymous", True) and not (data.get("reporter_name") or "").strip():
+        raise ValidationError({"reporter_name": "Tin báo có danh tính cần họ tên người báo."})
+
+
 def tip_create(*, channel: str, data: dict, received_by=None) -> Tip:
     """Record a tip received through `channel` (the public form calls this with channel "web").
 
@@ -117,6 +124,7 @@ def tip_create(*, channel: str, data: dict, received_by=None) -> Tip:
         tip.unit = tip.unit.parent  # a hamlet's tip belongs to its commune
     if tip.is_anonymous:
         tip.reporter_name = tip.reporter_identity = ""
+    tip_reporter_check({"is_anonymous": tip.is_anonymous, "reporter_name": tip.reporter_name})
     tip.code = "-"  # set below, once the province is known
     tip.full_clean(exclude=["code", "province"])
     tip.province_id = tip.unit.province_id
@@ -155,6 +163,7 @@ def tip_update(*, instance: Tip, data: dict) -> Tip:
         setattr(instance, name, value)
     if instance.is_anonymous:
         instance.reporter_name = instance.reporter_identity = ""
+    tip_reporter_check({"is_anonymous": instance.is_anonymous, "reporter_name": instance.reporter_name})
     instance.full_clean(exclude=["province"])
     instance.save()
     return instance

@@ -10,7 +10,6 @@ from pcmd.core import actions
 from pcmd.core.crud import cell
 from pcmd.core.models import AccessLog
 from pcmd.core.scoping import module_view, scoped
-from pcmd.geo.models import AdminUnit
 from pcmd.hotspots.views import period_picker_context
 
 from . import selectors
@@ -89,19 +88,8 @@ def tip_deadlines(request):
         "today": today, **lists,
         "by_unit": selectors.deadline_summary(visible, "unit__name", today)[:100],
         "by_agency": selectors.deadline_summary(visible, "assigned_agency__name", today)[:100],
-        "crud": tips_crud, "on_time": _on_time_rows(visible, period), **picker,
+        "crud": tips_crud, "on_time": selectors.on_time(membership.unit, period), **picker,
     })
-
-
-def _on_time_rows(visible, period) -> dict:
-    """Indicator 5 for the seat's scope: handled on time ÷ handled, per commune, for the chosen period."""
-    rates = selectors.on_time_rate(visible.order_by(), period.start, period.end, by="unit")
-    names = dict(AdminUnit.objects.filter(pk__in=rates).values_list("pk", "name"))
-    rows = sorted(({"name": names[pk], "on_time": a, "handled": b, "rate": round(100 * a / b, 1)}
-                   for pk, (a, b) in rates.items()), key=lambda r: (r["rate"], r["name"]))
-    on_time, handled = sum(r["on_time"] for r in rows), sum(r["handled"] for r in rows)
-    return {"rows": rows, "on_time": on_time, "handled": handled,
-            "rate": round(100 * on_time / handled, 1) if handled else None}
 
 
 @module_view("tips", "view")

@@ -1,7 +1,8 @@
 """Outreach and capacity indicators (see engine.py for the contract).
 
-Definitions follow the outreach pages (pcmd/outreach/selectors.py), so an indicator equals what
-those pages show for a year. Every function is one or two grouped queries: no loop over units or
+These are the only definitions of these figures: the outreach pages (pcmd/outreach/selectors.py)
+read them through the engine, and the regularity table's detail comes from regularity_detail here.
+Every function is one or two grouped queries: no loop over units or
 rows beyond merging the grouped rows.
 
 Period semantics (any code: 2026, 2026S1, 2026Q2, 202605, 2026-2030):
@@ -13,7 +14,7 @@ Period semantics (any code: 2026, 2026S1, 2026Q2, 202605, 2026-2030):
   the rule's `min_quarters` is stated per year of 4 quarters and is scaled to the period
   (ceil(min_quarters × quarters / 4)); as on the outreach page only the quarters that have ended by
   "as of" are asked, at least one (activities of a running quarter count). For a year this is
-  exactly `selectors.regularity`.
+  what the outreach page shows.
 - Reach: people reached by activities dated in the period, over the Denominator rows of the year
   of the period's end (the base is a yearly figure; for 2026-2030 the 2030 base).
 - Training: active staff who attended a course that began in the period.
@@ -24,6 +25,7 @@ Period semantics (any code: 2026, 2026S1, 2026Q2, 202605, 2026-2030):
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q, Sum
@@ -42,7 +44,6 @@ from pcmd.outreach.models import (
     StaffMember,
     TrainingLevel,
 )
-from pcmd.outreach.selectors import DEFAULT_MIN_PER_QUARTER, DEFAULT_MIN_QUARTERS
 from pcmd.venues.models import Establishment, EstablishmentStatus
 
 from ..catalogue import BY_CODE
@@ -51,6 +52,8 @@ from ..engine import CountSpec, communes_of, computes, count_indicator
 # Kinds of activity that are published items (tin, bài, phóng sự) rather than sessions held.
 PRESS_KINDS = ("bao-chi", "phong-su", "mang-xa-hoi")
 STUDENT_GROUPS = (Audience.HS_STUDENTS, Audience.UNI_STUDENTS, Audience.VOC_STUDENTS)
+# "Maintained regularly" when neither the commune nor its province set a rule: 1 activity in each quarter.
+DEFAULT_MIN_PER_QUARTER, DEFAULT_MIN_QUARTERS = 1, 4
 
 
 def _restrict(qs, path, ids):
@@ -90,9 +93,9 @@ def _quarter_starts(period) -> list[datetime.date]:
     return out
 
 
-def _quarter_window(period) -> tuple[int, int, datetime.date]:
-    """(quarters the period overlaps, of them ended by "as of", as of)."""
-    as_of = _as_of(period)
+def _quarter_window(period, as_of: datetime.date | None = None) -> tuple[int, int, datetime.date]:
+    """(quarters the period overlaps, of them ended by "as of", as of); `as_of` defaults to today."""
+    as_of = min(period.end, as_of) if as_of is not None else _as_of(period)
     starts = _quarter_starts(period)
     ended = 0
     for start in starts:  # at most 20 quarters of a phase: a loop over the calendar, not over units
@@ -102,34 +105,48 @@ def _quarter_window(period) -> tuple[int, int, datetime.date]:
     return len(starts), ended, as_of
 
 
+# The rule, written once as SQL fragments over a unit row `h` (a commune or a hamlet, its commune column
+# given): the commune's own rule wins, else the province's, else the default.
+def _rule_joins(level: str) -> str:
+    rule = RegularityRule._meta.db_table
+    commune = "h.id" if level == Level.COMMUNE else "h.parent_id"
+    return f"LEFT JOIN {rule} r1 ON r1.unit_id = {commune} LEFT JOIN {rule} r2 ON r2.unit_id = h.province_id"
+
+
+MIN_PER_QUARTER = f"COALESCE(r1.min_per_quarter, r2.min_per_quarter, {DEFAULT_MIN_PER_QUARTER})"
+MIN_QUARTERS = f"COALESCE(r1.min_quarters, r2.min_quarters, {DEFAULT_MIN_QUARTERS})"
+RULE_COLUMNS = "r1.min_quarters, r2.min_quarters, r1.min_per_quarter, r2.min_per_quarter"
+
+
+def _required(min_quarters: str, period, as_of=None) -> str:
+    """Quarters asked: the rule's per-year number scaled to the period (ceil(min_quarters × quarters / 4)),
+    only the quarters ended by "as of", at least one."""
+    quarters, ended, _ = _quarter_window(period, as_of)
+    asked = f"(({min_quarters} * {quarters} + 3) / 4)"
+    asked = f"(CASE WHEN {asked} < {ended} THEN {asked} ELSE {ended} END)"
+    return f"(CASE WHEN {asked} < 1 THEN 1 ELSE {asked} END)"
+
+
 def _met_counts(inner, level: str, key: str, period) -> dict[int, int]:
     """{key: units meeting the regularity rule} from `inner`, a grouped queryset of rows
     (u: the unit judged, a commune or a hamlet; qt: quarter; n: activities).
 
     One SQL statement: the grouped rows are wrapped, joined to the active unit of `level` (its
-    commune and province) and to the commune's and the province's rule (the commune's own wins,
-    else the province's, else the default), and the units meeting it counted per `key` (a column of
-    the unit: "id", "parent_id" or "province_id").
+    commune and province) and to the rule (_rule_joins), and the units meeting it counted per `key`
+    (a column of the unit: "id", "parent_id" or "province_id").
     """
-    quarters, ended, _ = _quarter_window(period)
     inner_sql, params = inner.query.sql_with_params()
-    rule, units = RegularityRule._meta.db_table, AdminUnit._meta.db_table
-    commune = "h.id" if level == Level.COMMUNE else "h.parent_id"
-    asked = f"((m.min_q * {quarters} + 3) / 4)"  # ceil(min_quarters × quarters / 4)
-    asked = f"(CASE WHEN {asked} < {ended} THEN {asked} ELSE {ended} END)"
-    required = f"(CASE WHEN {asked} < 1 THEN 1 ELSE {asked} END)"
+    units = AdminUnit._meta.db_table
     sql = f"""
-        SELECT m.k, SUM(CASE WHEN m.met_q >= {required} THEN 1 ELSE 0 END)
+        SELECT m.k, SUM(CASE WHEN m.met_q >= {_required("m.min_q", period)} THEN 1 ELSE 0 END)
         FROM (
             SELECT g.u AS u, h.{key} AS k,
-                   SUM(CASE WHEN g.n >= COALESCE(r1.min_per_quarter, r2.min_per_quarter, {DEFAULT_MIN_PER_QUARTER})
-                       THEN 1 ELSE 0 END) AS met_q,
-                   COALESCE(r1.min_quarters, r2.min_quarters, {DEFAULT_MIN_QUARTERS}) AS min_q
+                   SUM(CASE WHEN g.n >= {MIN_PER_QUARTER} THEN 1 ELSE 0 END) AS met_q,
+                   {MIN_QUARTERS} AS min_q
             FROM ({inner_sql}) g
             INNER JOIN {units} h ON h.id = g.u AND h.level = '{level}' AND h.is_active
-            LEFT JOIN {rule} r1 ON r1.unit_id = {commune}
-            LEFT JOIN {rule} r2 ON r2.unit_id = h.province_id
-            GROUP BY g.u, h.{key}, r1.min_quarters, r2.min_quarters
+            {_rule_joins(level)}
+            GROUP BY g.u, h.{key}, {RULE_COLUMNS}
         ) m
         GROUP BY m.k
     """
@@ -138,11 +155,66 @@ def _met_counts(inner, level: str, key: str, period) -> dict[int, int]:
         return {k: int(n) for k, n in cursor.fetchall()}
 
 
-def _commune_activity_rows(period, by, ids):
+@dataclass
+class UnitRegularity:
+    """One commune's or hamlet's regularity, as COMM_COMMUNES / COMM_HAMLETS judge it."""
+
+    per_quarter: dict[int, int]  # activities per quarter index (year × 4 + quarter)
+    met_quarters: int
+    required: int
+    min_per_quarter: int
+
+    @property
+    def met(self) -> bool:
+        return self.met_quarters >= self.required
+
+
+def regularity_detail(period, commune_ids: list[int], as_of: datetime.date | None = None
+                      ) -> dict[int, UnitRegularity]:
+    """{unit id: UnitRegularity} for the communes and their active hamlets: what the outreach page
+    shows behind COMM_COMMUNES and COMM_HAMLETS (the same rows, rule and SQL fragments). Four queries."""
+    commune_ids = list(commune_ids)
+    out: dict[int, UnitRegularity] = {}
+    if not commune_ids:
+        return out
+    marks = ", ".join(["%s"] * len(commune_ids))
+    for inner, level, where in (
+            (_commune_activity_rows(period, "unit", commune_ids, as_of), Level.COMMUNE, f"h.id IN ({marks})"),
+            (_hamlet_activity_rows(period, "unit", commune_ids, as_of), Level.HAMLET,
+             f"h.parent_id IN ({marks}) AND h.level = '{Level.HAMLET}' AND h.is_active")):
+        counts: dict[int, dict[int, int]] = {}
+        for unit_id, quarter, n in inner.values_list("u", "qt", "n"):
+            counts.setdefault(unit_id, {})[quarter] = n
+        inner_sql, params = inner.query.sql_with_params()
+        sql = f"""
+            SELECT h.id, SUM(CASE WHEN g.n >= {MIN_PER_QUARTER} THEN 1 ELSE 0 END),
+                   {_required(MIN_QUARTERS, period, as_of)}, {MIN_PER_QUARTER}
+            FROM {AdminUnit._meta.db_table} h
+            LEFT JOIN ({inner_sql}) g ON g.u = h.id
+            {_rule_joins(level)}
+            WHERE {where}
+            GROUP BY h.id, {RULE_COLUMNS}
+        """
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, *commune_ids])
+            for unit_id, met, required, min_n in cursor.fetchall():
+                out[unit_id] = UnitRegularity(counts.get(unit_id, {}), int(met or 0), int(required), int(min_n))
+    return out
+
+
+def _commune_activity_rows(period, by, ids, as_of=None):
     """(commune, quarter, activities) rows; the commune's level and state are checked by _met_counts."""
-    _, _, as_of = _quarter_window(period)
+    _, _, as_of = _quarter_window(period, as_of)
     acts = _restrict(Activity.objects.filter(date__gte=period.start, date__lte=as_of), by, ids)
     return acts.values(u=F("unit_id"), qt=QuarterIndex("date")).annotate(n=Count("pk")).order_by()
+
+
+def _hamlet_activity_rows(period, by, ids, as_of=None):
+    """(hamlet, quarter, activities that covered it) rows, from the activities of the units looked at."""
+    _, _, as_of = _quarter_window(period, as_of)
+    links = Activity.hamlets.through.objects.filter(activity__date__gte=period.start, activity__date__lte=as_of)
+    links = _restrict(links, f"activity__{by}", ids)
+    return links.values(u=F("adminunit_id"), qt=QuarterIndex("activity__date")).annotate(n=Count("pk")).order_by()
 
 
 @computes("COMM_COMMUNES")
@@ -170,12 +242,9 @@ def comm_hamlets(period, by, ids):
     A hamlet counts the activities that covered it (Activity.hamlets) under its commune's rule; see
     the module docstring for the quarters asked.
     """
-    _, _, as_of = _quarter_window(period)
     path = "parent" if by == "unit" else "province"
     # As the outreach page: the activities of the communes looked at, then the hamlets they covered.
-    links = Activity.hamlets.through.objects.filter(activity__date__gte=period.start, activity__date__lte=as_of)
-    links = _restrict(links, f"activity__{by}", ids)
-    inner = links.values(u=F("adminunit_id"), qt=QuarterIndex("activity__date")).annotate(n=Count("pk")).order_by()
+    inner = _hamlet_activity_rows(period, by, ids)
     met = _met_counts(inner, Level.HAMLET, f"{path}_id", period)
     hamlets = _restrict(AdminUnit.objects.filter(level=Level.HAMLET, is_active=True), path, ids)
     totals = hamlets.values(path).annotate(n=Count("pk")).values_list(path, "n").order_by()
@@ -239,11 +308,40 @@ def reach_students(period, by, ids):
     return _reach(list(STUDENT_GROUPS), period, by, ids)
 
 
+@computes("REACH_RESIDENTS")
+def reach_residents(period, by, ids):
+    """Residents reached in the period / their denominator (group residents)."""
+    return _reach([Audience.RESIDENTS], period, by, ids)
+
+
+@computes("REACH_OFFICIALS")
+def reach_officials(period, by, ids):
+    """Officials reached in the period / their denominator (group officials)."""
+    return _reach([Audience.OFFICIALS], period, by, ids)
+
+
+@computes("REACH_HIGH_RISK")
+def reach_high_risk(period, by, ids):
+    """People of high-risk groups reached in the period / their denominator (group high_risk)."""
+    return _reach([Audience.HIGH_RISK], period, by, ids)
+
+
+# The reach table of the outreach page: one row per indicator, with the audience groups it counts.
+REACH_ROWS = (
+    ("REACH_RESIDENTS", (Audience.RESIDENTS,)),
+    ("REACH_VENUE_WORKERS", (Audience.EST_WORKERS,)),
+    ("REACH_INDUSTRIAL_WORKERS", (Audience.IP_WORKERS,)),
+    ("REACH_STUDENTS", STUDENT_GROUPS),
+    ("REACH_OFFICIALS", (Audience.OFFICIALS,)),
+    ("REACH_HIGH_RISK", (Audience.HIGH_RISK,)),
+)
+
+
 # --- training --------------------------------------------------------------------------------
 
 def _trained(levels, period, by, ids):
     """Active staff of units at `levels` who attended a course begun in the period / active staff (as
-    selectors.trained_share, whose levels are the staff unit's level: province or commune)."""
+    the training page, whose levels are the staff unit's level: province or commune)."""
     attended = Participant.objects.filter(staff=OuterRef("pk"), attended=True,
                                           course__start_date__gte=period.start, course__start_date__lte=period.end)
     staff = _restrict(StaffMember.objects.filter(is_active=True, unit__level__in=levels), by, ids)
@@ -286,7 +384,7 @@ count_indicator("PRESS_ITEMS", CountSpec(lambda: Activity.objects.filter(kind__c
 @computes("COMMUNES_INTEGRATING")
 def communes_integrating(period, by, ids):
     """Per commune: 1 when it has an integration document naming at least one program for a year the
-    period overlaps (as selectors.integration_share), over 1. At by="province": (communes, active communes)."""
+    period overlaps, over 1. At by="province": (communes, active communes)."""
     any_program = Q()
     for name in INTEGRATION_PROGRAMS:
         any_program |= Q(**{name: True})
@@ -305,7 +403,7 @@ def communes_integrating(period, by, ids):
 @computes("COMMITMENTS_SIGNED")
 def commitments_signed(period, by, ids):
     """Operating establishments with a commitment signed by min(period end, today) and still valid that day /
-    operating establishments (as selectors.commitment_share)."""
+    operating establishments."""
     as_of = _as_of(period)
     valid = Commitment.objects.filter(establishment=OuterRef("pk"), date__lte=as_of).filter(
         Q(valid_until__isnull=True) | Q(valid_until__gte=as_of))

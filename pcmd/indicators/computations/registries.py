@@ -14,7 +14,6 @@ from django.utils import timezone
 from pcmd.enforcement.models import CriminalCase
 from pcmd.hotspots.models import Hotspot, HotspotEvent, HotspotStatus
 from pcmd.inspections.models import Visit
-from pcmd.inspections.selectors import coverage_counts
 from pcmd.plans.models import Plan, PlanStatus
 from pcmd.tips.models import Tip, TipOutcome
 from pcmd.venues.models import Establishment, EstablishmentStatus
@@ -44,10 +43,20 @@ def _grouped(qs, by, **counts) -> dict[int, tuple]:
 def venues_inspected(period, by, ids):
     """Operating establishments with at least one visit in the period / operating establishments.
 
-    Same selector as the inspections coverage page (status is the current one).
+    The period's visits are joined with the condition in the ON clause (FilteredRelation) and counted
+    distinct per establishment: measured faster than a correlated EXISTS per establishment on both
+    engines (docs/inspections.md). The status is the current one. The coverage page shows this.
     """
-    counts = coverage_counts(_restrict(Establishment.objects.all(), by, ids), period, by)
-    return {unit_id: (visited, operating) for unit_id, (operating, visited) in counts.items() if operating}
+    rows = (
+        _restrict(Establishment.objects.filter(status=EstablishmentStatus.OPERATING), by, ids)
+        .annotate(period_visits=FilteredRelation("visits", condition=Q(visits__date__gte=period.start,
+                                                                         visits__date__lte=period.end)))
+        .order_by()
+        .values(by)
+        .annotate(num=Count("period_visits__establishment", distinct=True), den=Count("pk", distinct=True))
+        .values_list(by, "num", "den")
+    )
+    return {unit_id: (visited, operating) for unit_id, visited, operating in rows if operating}
 
 
 @computes("VENUES_MANAGED")
@@ -62,7 +71,7 @@ def venues_managed(period, by, ids):
     since = end - datetime.timedelta(days=MANAGED_REVIEW_DAYS - 1)
     reviewed = Q(updated_at__gte=_local_midnight(since), updated_at__lt=_local_midnight(end + datetime.timedelta(1)))
     qs = _restrict(Establishment.objects.filter(status=EstablishmentStatus.OPERATING), by, ids)
-    # Visits joined with the window in the ON clause and counted distinct, as coverage_counts does
+    # Visits joined with the window in the ON clause and counted distinct, as venues_inspected does
     # (faster than a correlated EXISTS per establishment).
     qs = qs.alias(recent=FilteredRelation("visits", condition=Q(visits__date__range=(since, end))))
     managed = Q(managing_agency__isnull=False) & (reviewed | Q(recent__isnull=False))
