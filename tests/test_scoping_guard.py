@@ -36,9 +36,6 @@ ALLOWED = {
     ("pcmd/tips/demo.py", "_other_communes"): "demo seeding",
     ("pcmd/tips/demo.py", "_bach_dang_extras"): "demo seeding: a neighbouring commune for a transfer",
     ("pcmd/venues/demo.py", "_communes"): "demo seeding",
-    # Hand-written scoping that other branches of issue 11 are removing; the integrator drops these.
-    ("pcmd/dashboard/selectors.py", "resolve_focus"): "being moved (issue 11)",
-    ("pcmd/outreach/selectors.py", "proposed_establishment_workers"): "being moved (issue 11)",
 }
 
 
