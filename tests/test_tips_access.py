@@ -231,3 +231,15 @@ def test_who_may_take_a_transfer_in(bach_dang, transferred, owner, reader, membe
         services.tip_transfer_accept(tip=transferred, membership=officer)
     services.tip_transfer_accept(tip=transferred, membership=police)
     assert Tip.objects.get(pk=transferred.pk).unit == bach_dang
+
+
+def test_the_incoming_page_is_in_the_menu_only_of_seats_that_take_transfers_in(bach_dang, member_factory):
+    from pcmd.core.navigation import menu_for
+    from pcmd.org.models import Role
+
+    def has_incoming(role, kind=None):
+        seat = member_factory(f"menu.{role}", bach_dang, role, kind).memberships.get()
+        return any(page["url"] == reverse("tip_incoming") for group in menu_for(seat) for page in group["pages"])
+
+    assert has_incoming(Role.COORDINATOR, "phong-vhxh") and has_incoming(Role.POLICE_OFFICER, "cong-an-xa")
+    assert not has_incoming(Role.AGENCY_OFFICER, "hlhpn-xa") and not has_incoming(Role.LEADER)

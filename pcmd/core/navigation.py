@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.module_loading import import_string
 
+from pcmd.core.scoping import takes_in
 from pcmd.org.permissions import allowed
 
 # Menu groups, in menu order.
@@ -29,7 +30,8 @@ class Page:
     label: str
     description: str
     icon: str
-    action: str = "view"  # pages that create something are shown only to roles that may add
+    action: str = "view"  # pages that create something are shown only to roles that may add; "incoming": to
+    # the seats that take in transferred records (core.scoping.takes_in)
     badge: str = ""  # dotted path of a function(membership) -> int shown beside the label (e.g. new items)
 
 
@@ -115,7 +117,7 @@ PAGES += [
     Page("tips", "tips", "tip_deadlines", "Thời hạn xử lý tin báo", "Tin sắp đến hạn, quá hạn theo đơn vị, cơ quan",
          "bi-alarm"),
     Page("tips", "tips", "tip_incoming", "Tin báo chuyển đến", "Tin đơn vị khác chuyển đến, chờ nhận hoặc trả lại",
-         "bi-arrow-left-right", action="change"),
+         "bi-arrow-left-right", action="incoming"),
 ]
 
 PAGES += [
@@ -145,7 +147,9 @@ def menu_for(membership) -> list[dict]:
         return []
     groups = {key: {"label": label, "pages": []} for key, label in GROUPS.items()}
     for page in PAGES:
-        if allowed(membership.role, page.module, page.action):
+        shown = (takes_in(membership, page.module) if page.action == "incoming"
+                 else allowed(membership.role, page.module, page.action))
+        if shown:
             groups[page.group]["pages"].append({
                 "url": reverse(page.url_name), "label": page.label, "description": page.description,
                 "icon": page.icon, "can_add": allowed(membership.role, page.module, "add"),

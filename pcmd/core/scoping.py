@@ -43,6 +43,12 @@ def scoped(queryset: QuerySet, membership, action: str = "view") -> QuerySet:
     return within(queryset, membership.unit)
 
 
+def takes_in(membership, module: str) -> bool:
+    """Whether the seat may take in records transferred to its unit (see `_incoming`; the menu asks too)."""
+    return (membership is not None and membership.role not in AGENCY_BOUND_ROLES
+            and allowed(membership.role, module, "change"))
+
+
 def _incoming(queryset: QuerySet, membership) -> QuerySet:
     """Records another unit transferred TO the membership's unit (or below it), waiting to be taken in.
 
@@ -52,8 +58,7 @@ def _incoming(queryset: QuerySet, membership) -> QuerySet:
     """
     model = queryset.model
     field = getattr(model, "scope_incoming_field", "")
-    if (not field or membership is None or membership.role in AGENCY_BOUND_ROLES
-            or not allowed(membership.role, model.module, "change")):
+    if not field or not takes_in(membership, model.module):
         return queryset.none()
     queryset = queryset.filter(**{f"{field}__isnull": False})
     if membership.unit_id is None:
