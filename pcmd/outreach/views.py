@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from pcmd.core.periods import year_from_query
 from pcmd.core.scoping import chosen_unit, get_scoped_or_404, module_view, scoped, within
 from pcmd.core.search import search
 from pcmd.geo.models import AdminUnit, Level
@@ -26,11 +27,10 @@ MONTHS = [f"Th{m}" for m in range(1, 13)]
 
 
 def _year(request, today) -> int:
-    try:
-        year = int(request.GET.get("nam", today.year))
-    except ValueError:
-        return today.year
-    return year if 2000 <= year <= today.year else today.year
+    year, error = year_from_query(request.GET.get("nam"), today.year, first=2000, last=today.year)
+    if error:
+        messages.warning(request, error)
+    return year
 
 
 def _unit(request, membership):
