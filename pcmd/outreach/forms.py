@@ -53,7 +53,7 @@ class ActivityForm(ScopedModelForm):
             self.fields["unit"].required = False
             self.fields["unit"].disabled = True  # a commune user's activities are the commune's
         elif commune is None and self.data.get("unit"):
-            commune = self.fields["unit"].queryset.filter(pk=self.data.get("unit")).first()
+            commune = self.posted_choice("unit")
         hamlets = AdminUnit.objects.filter(level=Level.HAMLET, is_active=True)
         agencies = Agency.objects.filter(is_active=True)
         if commune is not None:
