@@ -113,8 +113,8 @@ def test_a_non_numeric_unit_on_the_activity_form_is_a_form_error(client_of, hai_
 
 
 def test_a_province_member_still_narrows_hamlets_by_the_posted_commune(client_of, hai_phong, bach_dang):
-    from pcmd.outreach.forms import ActivityForm
     from pcmd.org.models import Membership
+    from pcmd.outreach.forms import ActivityForm
 
     client_of("ok.province", hai_phong, Role.COORDINATOR, "so-vhtt")
     membership = Membership.objects.get(user__username="ok.province")
