@@ -122,3 +122,17 @@ def test_a_province_member_still_narrows_hamlets_by_the_posted_commune(client_of
     hamlets = form.fields["hamlets"].queryset
     assert hamlets.exists() and not hamlets.exclude(parent=bach_dang).exists()
     assert bach_dang.level == Level.COMMUNE
+
+
+@pytest.mark.parametrize("field, value", [("attended", "abc"), ("remove", HUGE), ("attended", ""), ("staff", "1,5")])
+def test_a_forged_id_on_the_participants_page_is_a_message(coordinator, bach_dang, field, value):
+    from pcmd.outreach.models import Course
+
+    course = Course.objects.filter(unit=bach_dang, participants__isnull=False).order_by("pk").first()
+    before = sorted(course.participants.values_list("staff_id", "attended"))
+    step = "add" if field == "staff" else "attendance"
+    response = coordinator.post(reverse("course_participants", args=[course.pk]), {"step": step, field: value},
+                                follow=True)
+    assert response.status_code == 200
+    assert "không hợp lệ" in response.content.decode()
+    assert sorted(course.participants.values_list("staff_id", "attended")) == before  # nothing changed

@@ -27,8 +27,9 @@ pytestmark = pytest.mark.django_db
 HUGE = "9" * 25
 # Values for list parameters: empty, a word, negative, overflowing, unicode with NUL, very long, huge exponent.
 GET_JUNK = ["", "abc", "-1", HUGE, "ü☃ Đà Nẵng\x00", "x" * 3000, "9e999999"]
-# Values for form fields: empty, overlong, wrong type, overflowing, unicode, negative, decimal comma, bad date, NUL.
-POST_JUNK = ["", "x" * 10_000, "abc", HUGE, "ü☃ 𝔘 \u202e", "-1", "1,5", "2026-13-45", "a\x00b"]
+# Values for form fields: empty, overlong, wrong type, overflowing, negative, decimal comma, bad date, unicode
+# with a NUL.
+POST_JUNK = ["", "x" * 10_000, "abc", HUGE, "-1", "1,5", "2026-13-45", "ü☃ 𝔘 \u202e\x00"]
 # Parameters list pages read (filters, pickers, paging, sorting, exports); each page's own GET forms add more.
 LIST_PARAMS = ["sort", "page", "q", "year", "nam", "ky", "period", "unit", "don-vi", "status", "format", "xuat",
                "loai", "thang", "chi-so", "cap", "nguon", "qua-han", "dinh-dang", "co-so", "tinh", "kind"]

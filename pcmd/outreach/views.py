@@ -19,6 +19,7 @@ from pcmd.geo.models import AdminUnit, Level
 from pcmd.venues.models import Establishment
 
 from . import selectors, services
+from .forms import ParticipantsForm
 from .models import Activity, ActivityPhoto, Commitment, Course, StaffMember, TrainingLevel
 
 CANDIDATES_SHOWN = 200
@@ -81,16 +82,22 @@ def course_participants(request, pk):
     roster = within(roster, course.province if course.level == TrainingLevel.PROVINCE else course.unit)
     q = request.GET.get("q", "").strip()
     if request.method == "POST":
+        people = scoped(StaffMember.objects.all(), membership, "view")
+        form = ParticipantsForm(request.POST, people=people,
+                                participants=people.filter(participations__course=course))
         try:
+            if not form.is_valid():
+                raise ValidationError(form.error_text())
             if request.POST.get("step") == "add":
-                chosen = list(roster.filter(pk__in=request.POST.getlist("staff")))
-                foreign = scoped(StaffMember.objects.all(), membership, "view").filter(
-                    pk__in=request.POST.getlist("staff")).exclude(province=course.province_id)
+                ids = [person.pk for person in form.cleaned_data["staff"]]
+                chosen = list(roster.filter(pk__in=ids))
+                foreign = people.filter(pk__in=ids).exclude(province=course.province_id)
                 added = services.participants_add(course=course, staff=[*chosen, *foreign])
                 messages.success(request, f"Đã thêm {added} học viên.")
             else:
-                services.attendance_set(course=course, attended_ids=request.POST.getlist("attended"),
-                                        removed_ids=request.POST.getlist("remove"))
+                services.attendance_set(course=course,
+                                        attended_ids=[person.pk for person in form.cleaned_data["attended"]],
+                                        removed_ids=[person.pk for person in form.cleaned_data["remove"]])
                 messages.success(request, "Đã lưu danh sách tham dự.")
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
