@@ -136,3 +136,11 @@ def test_a_forged_id_on_the_participants_page_is_a_message(coordinator, bach_dan
     assert response.status_code == 200
     assert "không hợp lệ" in response.content.decode()
     assert sorted(course.participants.values_list("staff_id", "attended")) == before  # nothing changed
+
+
+@pytest.mark.parametrize("month", ["99999999999999999999-1", "0001-01", "9999-12", "2026-13", "abc"])
+def test_a_bad_month_on_the_activity_calendar_is_a_message(coordinator, month):
+    response = coordinator.get(f"/tuyen-truyen/lich/?thang={month}")
+    assert response.status_code == 200
+    assert "không hợp lệ" in response.content.decode() or "nằm ngoài khoảng" in response.content.decode() or \
+        "không có trong năm" in response.content.decode()

@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from pcmd.core.periods import year_from_query
+from pcmd.core.periods import period_from_query, year_from_query
 from pcmd.core.scoping import chosen_unit, get_scoped_or_404, module_view, scoped, within
 from pcmd.core.search import search
 from pcmd.geo.models import AdminUnit, Level
@@ -150,11 +150,11 @@ def activity_calendar(request):
     """A month of a commune's activities as a calendar (?thang=2026-10, ?don-vi=<commune code>)."""
     membership = request.membership
     today = timezone.localdate()
-    try:
-        year, month = (int(part) for part in request.GET.get("thang", "").split("-"))
-        first = datetime.date(year, month, 1)
-    except ValueError:
-        first = today.replace(day=1)
+    # "2026-10" is the month period 202610: read by Period like every period parameter (years 1990-2100).
+    period, error = period_from_query(request.GET.get("thang", "").strip().replace("-", ""), today, "month")
+    if error:
+        messages.warning(request, error)
+    first = period.start
     unit = _unit(request, membership)
     activities = scoped(Activity.objects.select_related("kind", "unit"), membership, "view").filter(
         date__year=first.year, date__month=first.month).order_by("date", "pk")
