@@ -144,3 +144,19 @@ def test_a_bad_month_on_the_activity_calendar_is_a_message(coordinator, month):
     assert response.status_code == 200
     assert "không hợp lệ" in response.content.decode() or "nằm ngoài khoảng" in response.content.decode() or \
         "không có trong năm" in response.content.decode()
+
+
+# "²" is a digit to str.isdigit() but not to int(): every id or year read from a request must be ASCII digits.
+SUPERSCRIPT = "²"
+
+
+@pytest.mark.parametrize("url", ["/do-bao-phu-kiem-tra/?don-vi=²", "/bang-dieu-hanh/?unit=²",
+                                 "/luot-kiem-tra/them/?co-so=²"])
+def test_a_superscript_digit_in_a_parameter_is_not_a_500(coordinator, url):
+    assert coordinator.get(url).status_code in (200, 404)
+
+
+@pytest.mark.parametrize("url, data", [("/ke-hoach/them/", {"period": "¹²³⁴", "title": "Thử"}),
+                                       ("/ke-hoach/xay-dung-tu-cap-tren/", {"parent": SUPERSCRIPT, "unit": "1"})])
+def test_a_superscript_digit_in_a_form_is_not_a_500(coordinator, url, data):
+    assert coordinator.post(url, data).status_code in (200, 400, 404)

@@ -25,11 +25,12 @@ from tests.test_url_matrix import NOT_WALKED, walk
 pytestmark = pytest.mark.django_db
 
 HUGE = "9" * 25
-# Values for list parameters: empty, a word, negative, overflowing, unicode with NUL, very long, huge exponent.
-GET_JUNK = ["", "abc", "-1", HUGE, "ü☃ Đà Nẵng\x00", "x" * 3000, "9e999999"]
+# Values for list parameters: empty, a word, negative, a digit int() refuses, overflowing, unicode with NUL,
+# very long, huge exponent.
+GET_JUNK = ["", "abc", "-1", "²", HUGE, "ü☃ Đà Nẵng\x00", "x" * 3000, "9e999999"]
 # Values for form fields: empty, overlong, wrong type, overflowing, negative, decimal comma, bad date, unicode
 # with a NUL.
-POST_JUNK = ["", "x" * 10_000, "abc", HUGE, "-1", "1,5", "2026-13-45", "ü☃ 𝔘 \u202e\x00"]
+POST_JUNK = ["", "x" * 10_000, "abc", HUGE, "-1", "²", "1,5", "2026-13-45", "ü☃ 𝔘 \u202e\x00"]
 # Parameters list pages read (filters, pickers, paging, sorting, exports); each page's own GET forms add more.
 LIST_PARAMS = ["sort", "page", "q", "year", "nam", "ky", "period", "unit", "don-vi", "status", "format", "xuat",
                "loai", "thang", "chi-so", "cap", "nguon", "qua-han", "dinh-dang", "co-so", "tinh", "kind"]

@@ -87,7 +87,7 @@ def _render_visit_form(request, form, violations, sanctions, obj=None, status=20
 @module_view("inspections", "add")
 def visit_create(request):
     initial = {"date": timezone.localdate()}
-    if request.GET.get("co-so", "").isdigit():
+    if request.GET.get("co-so", "").isascii() and request.GET["co-so"].isdigit():
         initial["establishment"] = int(request.GET["co-so"])
     form, violations, sanctions = _visit_forms(request, initial=initial)
     if request.method == "POST":
