@@ -17,4 +17,6 @@ class CoreConfig(AppConfig):
     verbose_name = "Lõi hệ thống"
 
     def ready(self):
+        from . import lookups  # noqa: F401  (registers the range-safe `in` on integer columns)
+
         connection_created.connect(_sqlite_pragmas, dispatch_uid="pcmd_sqlite_pragmas")

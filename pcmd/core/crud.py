@@ -41,6 +41,14 @@ class ScopedModelForm(forms.ModelForm):
             if queryset is not None and getattr(queryset.model, "module", ""):
                 form_field.queryset = scoped(queryset, membership, "view")
 
+    def posted_choice(self, name: str):
+        """The record posted for a choice field before the form is cleaned (to narrow other choices),
+        or None when nothing valid was posted; the field's own cleaning reports the error."""
+        try:
+            return self.fields[name].clean(self.data.get(name))
+        except ValidationError:
+            return None
+
 
 @dataclass
 class Crud:
@@ -95,6 +103,27 @@ class Crud:
             return str(self.model._meta.get_field(name.split("__")[0]).verbose_name).capitalize()
         except FieldDoesNotExist:  # a property, not a field
             return name
+
+    @property
+    def searchable(self) -> bool:
+        """Only models with a folded `search_text` (core.models.Searchable) have a search box."""
+        return any(f.name == "search_text" for f in self.model._meta.get_fields())
+
+    def sortable(self, name: str, queryset: models.QuerySet) -> bool:
+        """A column sorts if it is a database column (through relations) or an annotation of the
+        queryset; a computed property ("programs_display") does not."""
+        if name in queryset.query.annotations:
+            return True
+        model = self.model
+        for part in name.split("__"):
+            try:
+                field = model._meta.get_field(part) if model is not None else None
+            except FieldDoesNotExist:
+                return False
+            if field is None or not field.concrete:  # a property, a reverse or many-to-many relation
+                return False
+            model = field.related_model
+        return True
 
     def url_name(self, view: str) -> str:
         return f"{self.name}_{view}"
@@ -185,10 +214,11 @@ class CrudView(LoginRequiredMixin, View):
             filterset = self.crud.filterset_class(self.request.GET or None, queryset=qs, request=self.request)
             qs = filterset.qs if filterset.is_bound and filterset.is_valid() else qs
         q = self.request.GET.get("q", "").strip()
-        if q:
+        if q and self.crud.searchable:
             qs = search(qs, q)
+        # Unknown or computed columns are ignored: the list keeps its default order.
         sort = self.request.GET.get("sort", "")
-        if sort.lstrip("-") in self.crud.list_fields:
+        if sort.lstrip("-") in self.crud.list_fields and self.crud.sortable(sort.lstrip("-"), qs):
             qs = qs.order_by(sort, "pk")
         return qs, filterset
 
@@ -215,7 +245,7 @@ class CrudListView(CrudView):
             q=request.GET.get("q", ""),
             sort=request.GET.get("sort", ""),
             querystring=query.urlencode(),
-            columns=[(name, self.crud.label(name)) for name in self.crud.list_fields],
+            columns=[(name, self.crud.label(name), self.crud.sortable(name, qs)) for name in self.crud.list_fields],
             rows=[(obj, [cell(obj, name) for name in self.crud.list_fields]) for obj in page.object_list],
         )
         self.log_list(len(ctx["rows"]))

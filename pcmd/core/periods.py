@@ -147,3 +147,15 @@ def period_from_query(code: str | None, today: datetime.date, default_kind: str 
         return Period.parse(code), ""
     except PeriodError as exc:
         return Period.containing(today, default_kind), str(exc)
+
+
+def year_from_query(raw: str | None, default: int, *, first: int = MIN_YEAR, last: int = MAX_YEAR) -> tuple[int, str]:
+    """The year a page asked for with `?nam=` (`default` when absent) and a Vietnamese message if it was not a
+    year from `first` to `last` (then `default` is shown)."""
+    text = (raw or "").strip()
+    if not text:
+        return default, ""
+    if len(text) == 4 and text.isascii() and text.isdigit() and first <= int(text) <= last:
+        return int(text), ""
+    shown = text if len(text) <= 20 else f"{text[:20]}…"
+    return default, f"Năm “{shown}” không hợp lệ: năm phải từ {first} đến {last}. Đang hiển thị năm {default}."

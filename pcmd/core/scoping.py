@@ -106,7 +106,7 @@ def chosen_unit(membership, raw: str, *, by: str = "code"):
     raw = (raw or "").strip()
     if not raw:
         return membership.unit
-    if by == "pk" and not raw.isdigit():
+    if by == "pk" and not (raw.isascii() and raw.isdigit()):
         raise Http404
     unit = (scoped(AdminUnit.objects.filter(level__in=[Level.PROVINCE, Level.COMMUNE]), membership, "view")
             .filter(**{by: raw}).first())

@@ -99,7 +99,7 @@ def resolve_focus(membership, raw) -> Focus:
     raw = str(raw or "").strip()
     if not raw:
         return Focus(home)
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit()):
         raise Http404
     pk = int(raw)
     if pk == engine.COUNTRY:

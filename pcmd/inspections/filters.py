@@ -1,6 +1,6 @@
 import django_filters
 
-from pcmd.core.filters import ScopedFilterSet, active_filter
+from pcmd.core.filters import ScopedFilterSet, YearFilter, active_filter
 from pcmd.geo.models import AdminUnit, Level
 
 from .models import InspectionRound, Team, TeamMember, Visit, VisitKind, VisitResult
@@ -32,7 +32,7 @@ class TeamMemberFilter(ScopedFilterSet):
 
 class RoundFilter(ScopedFilterSet):
     unit = _unit_filter()
-    year = django_filters.NumberFilter(label="Năm", field_name="start_date", lookup_expr="year")
+    year = YearFilter(field_name="start_date", lookup_expr="year")
 
     class Meta:
         model = InspectionRound
@@ -41,7 +41,7 @@ class RoundFilter(ScopedFilterSet):
 
 class VisitFilter(ScopedFilterSet):
     unit = _unit_filter()
-    year = django_filters.NumberFilter(label="Năm", field_name="date", lookup_expr="year")
+    year = YearFilter(field_name="date", lookup_expr="year")
     kind = django_filters.ChoiceFilter(label="Hình thức", choices=VisitKind.choices, empty_label="Tất cả")
     result = django_filters.ChoiceFilter(label="Kết quả", choices=VisitResult.choices, empty_label="Tất cả")
     team = django_filters.ModelChoiceFilter(label="Đội", queryset=Team.objects.all(), empty_label="Tất cả đội")

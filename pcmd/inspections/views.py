@@ -13,6 +13,7 @@ from django.utils import timezone
 from pcmd.core.crud import add_errors
 from pcmd.core.documents import OfficialDocument, docx_response
 from pcmd.core.exports import xlsx_response
+from pcmd.core.periods import year_from_query
 from pcmd.core.scoping import chosen_unit, module_view
 from pcmd.geo.models import Level
 from pcmd.org.permissions import allowed
@@ -32,9 +33,11 @@ BEHIND = {
 
 
 def _year(request) -> int:
-    raw = request.GET.get("nam", "")
     today = timezone.localdate()
-    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= today.year + 1 else today.year
+    year, error = year_from_query(request.GET.get("nam"), today.year, first=2000, last=today.year + 1)
+    if error:
+        messages.warning(request, error)
+    return year
 
 
 def _unit(request, param="don-vi"):

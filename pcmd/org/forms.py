@@ -31,7 +31,7 @@ class OTPTokenForm(forms.Form):
 
     def clean_token(self):
         token = self.cleaned_data["token"].strip()
-        if not token.isdigit():
+        if not (token.isascii() and token.isdigit()):
             raise forms.ValidationError("Mã chỉ gồm chữ số.")
         return token
 

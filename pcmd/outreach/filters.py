@@ -1,6 +1,6 @@
 import django_filters
 
-from pcmd.core.filters import ScopedFilterSet
+from pcmd.core.filters import ScopedFilterSet, YearFilter
 from pcmd.core.scoping import unit_choices
 from pcmd.geo.models import AdminUnit, Level
 
@@ -10,7 +10,7 @@ from .models import Activity, ActivityKind, Audience, Course, Denominator, Staff
 class ActivityFilter(ScopedFilterSet):
     kind = django_filters.ModelChoiceFilter(label="Hình thức", queryset=ActivityKind.objects.all(),
                                             empty_label="Tất cả hình thức")
-    year = django_filters.NumberFilter(label="Năm", field_name="date", lookup_expr="year")
+    year = YearFilter(field_name="date", lookup_expr="year")
     date_from = django_filters.DateFilter(label="Từ ngày", field_name="date", lookup_expr="gte")
     date_to = django_filters.DateFilter(label="Đến ngày", field_name="date", lookup_expr="lte")
     unit = django_filters.ModelChoiceFilter(label="Xã, phường", empty_label="Tất cả xã, phường",
@@ -38,7 +38,7 @@ class ActivityFilter(ScopedFilterSet):
 
 
 class DenominatorFilter(ScopedFilterSet):
-    year = django_filters.NumberFilter(label="Năm")
+    year = YearFilter()
     group = django_filters.ChoiceFilter(label="Đối tượng", choices=Audience.choices, empty_label="Tất cả")
 
     class Meta:
@@ -58,7 +58,7 @@ class StaffFilter(ScopedFilterSet):
 
 
 class CourseFilter(ScopedFilterSet):
-    year = django_filters.NumberFilter(label="Năm", field_name="start_date", lookup_expr="year")
+    year = YearFilter(field_name="start_date", lookup_expr="year")
     level = django_filters.ChoiceFilter(label="Cấp tổ chức", choices=TrainingLevel.choices, empty_label="Tất cả")
 
     class Meta:

@@ -54,7 +54,7 @@ class ActivityForm(ScopedModelForm):
             self.fields["unit"].required = False
             self.fields["unit"].disabled = True  # a commune user's activities are the commune's
         elif commune is None and self.data.get("unit"):
-            commune = self.fields["unit"].queryset.filter(pk=self.data.get("unit")).first()
+            commune = self.posted_choice("unit")
         hamlets = AdminUnit.objects.none()
         agencies = Agency.objects.filter(is_active=True)
         if commune is not None:
@@ -235,3 +235,20 @@ class SpendingForm(ScopedModelForm):
         super().__init__(*args, **kwargs)
         self.fields["line"].queryset = self.fields["line"].queryset.select_related("unit")
         self.fields["line"].label_from_instance = lambda b: f"{b.item} ({b.year}, {b.unit.name})"
+
+
+class ParticipantsForm(forms.Form):
+    """What the participants page posts: people to add, who attended, who to take off (ids checked here, so a
+    forged id is a Vietnamese message, not a failed query)."""
+
+    staff = forms.ModelMultipleChoiceField(queryset=StaffMember.objects.none(), required=False)
+    attended = forms.ModelMultipleChoiceField(queryset=StaffMember.objects.none(), required=False)
+    remove = forms.ModelMultipleChoiceField(queryset=StaffMember.objects.none(), required=False)
+
+    def __init__(self, *args, people, participants, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].queryset = people
+        self.fields["attended"].queryset = self.fields["remove"].queryset = participants
+
+    def error_text(self) -> str:
+        return "Danh sách học viên gửi lên không hợp lệ; hãy tải lại trang rồi chọn lại."

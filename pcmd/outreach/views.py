@@ -12,11 +12,13 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from pcmd.core.periods import period_from_query, year_from_query
 from pcmd.core.scoping import chosen_unit, get_scoped_or_404, module_view, scoped, unit_choices, within
 from pcmd.core.search import search
 from pcmd.geo.models import AdminUnit, Level
 
 from . import selectors, services
+from .forms import ParticipantsForm
 from .models import Activity, ActivityPhoto, Commitment, Course, StaffMember, TrainingLevel
 
 CANDIDATES_SHOWN = 200
@@ -25,11 +27,10 @@ MONTHS = [f"Th{m}" for m in range(1, 13)]
 
 
 def _year(request, today) -> int:
-    try:
-        year = int(request.GET.get("nam", today.year))
-    except ValueError:
-        return today.year
-    return year if 2000 <= year <= today.year else today.year
+    year, error = year_from_query(request.GET.get("nam"), today.year, first=2000, last=today.year)
+    if error:
+        messages.warning(request, error)
+    return year
 
 
 def _unit(request, membership):
@@ -79,16 +80,22 @@ def course_participants(request, pk):
     roster = within(roster, course.province if course.level == TrainingLevel.PROVINCE else course.unit)
     q = request.GET.get("q", "").strip()
     if request.method == "POST":
+        people = scoped(StaffMember.objects.all(), membership, "view")
+        form = ParticipantsForm(request.POST, people=people,
+                                participants=people.filter(participations__course=course))
         try:
+            if not form.is_valid():
+                raise ValidationError(form.error_text())
             if request.POST.get("step") == "add":
-                chosen = list(roster.filter(pk__in=request.POST.getlist("staff")))
-                foreign = scoped(StaffMember.objects.all(), membership, "view").filter(
-                    pk__in=request.POST.getlist("staff")).exclude(province=course.province_id)
+                ids = [person.pk for person in form.cleaned_data["staff"]]
+                chosen = list(roster.filter(pk__in=ids))
+                foreign = people.filter(pk__in=ids).exclude(province=course.province_id)
                 added = services.participants_add(course=course, staff=[*chosen, *foreign])
                 messages.success(request, f"Đã thêm {added} học viên.")
             else:
-                services.attendance_set(course=course, attended_ids=request.POST.getlist("attended"),
-                                        removed_ids=request.POST.getlist("remove"))
+                services.attendance_set(course=course,
+                                        attended_ids=[person.pk for person in form.cleaned_data["attended"]],
+                                        removed_ids=[person.pk for person in form.cleaned_data["remove"]])
                 messages.success(request, "Đã lưu danh sách tham dự.")
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
@@ -140,11 +147,11 @@ def activity_calendar(request):
     """A month of a commune's activities as a calendar (?thang=2026-10, ?don-vi=<commune code>)."""
     membership = request.membership
     today = timezone.localdate()
-    try:
-        year, month = (int(part) for part in request.GET.get("thang", "").split("-"))
-        first = datetime.date(year, month, 1)
-    except ValueError:
-        first = today.replace(day=1)
+    # "2026-10" is the month period 202610: read by Period like every period parameter (years 1990-2100).
+    period, error = period_from_query(request.GET.get("thang", "").strip().replace("-", ""), today, "month")
+    if error:
+        messages.warning(request, error)
+    first = period.start
     unit = _unit(request, membership)
     activities = scoped(Activity.objects.select_related("kind", "unit"), membership, "view").filter(
         date__year=first.year, date__month=first.month).order_by("date", "pk")

@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.db.models.functions import Substr
 
-from pcmd.core.filters import ScopedFilterSet
+from pcmd.core.filters import ScopedFilterSet, YearFilter
 from pcmd.geo.models import AdminUnit, Level
 
 from .models import Plan, PlanKind, PlanStatus
@@ -15,7 +15,7 @@ class PlanFilter(ScopedFilterSet):
     )
     status = django_filters.ChoiceFilter(label="Trạng thái", choices=PlanStatus.choices, empty_label="Tất cả")
     kind = django_filters.ChoiceFilter(label="Loại", choices=PlanKind.choices, empty_label="Tất cả")
-    year = django_filters.NumberFilter(label="Năm", method="filter_year")
+    year = YearFilter(method="filter_year")
 
     class Meta:
         model = Plan

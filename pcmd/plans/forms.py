@@ -32,6 +32,8 @@ class PlanForm(ScopedModelForm):
     def clean_period(self):
         period = self.cleaned_data["period"].strip().replace("–", "-").replace(" ", "")
         first, _, last = period.partition("-")
+        if not period.isascii():
+            raise forms.ValidationError("Kỳ kế hoạch ghi dạng 2026 hoặc 2026-2030.")
         if period and not (first.isdigit() and len(first) == 4 and (not last or (last.isdigit() and len(last) == 4
                                                                               and int(last) >= int(first)))):
             raise forms.ValidationError("Kỳ kế hoạch ghi dạng 2026 hoặc 2026-2030.")

@@ -57,10 +57,11 @@ class DeriveForm(forms.Form):
 def _outside_scope_is_not_found(data, membership) -> None:
     """A parent plan or a commune the member may not use is simply not there (404), like any other record."""
     parent_id, unit_id = str(data.get("parent") or ""), str(data.get("unit") or "")
-    if not parent_id.isdigit():
+    if not (parent_id.isascii() and parent_id.isdigit()):
         return
     parent = derive.derive_parents(membership).filter(pk=int(parent_id)).first()
-    if parent is None or (unit_id.isdigit() and not derive.derive_units(membership, parent).filter(
+    unit_given = unit_id.isascii() and unit_id.isdigit()
+    if parent is None or (unit_given and not derive.derive_units(membership, parent).filter(
             pk=int(unit_id)).exists()):
         raise Http404
 
