@@ -214,8 +214,9 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
-# The real plan documents imported into the demo (pcmd.plans.demo).
-PCMD_SEEDS_DIR = Path(os.environ.get("PCMD_SEEDS_DIR", BASE_DIR.parent / "shared" / "seeds"))
+# The real plan documents imported into the demo (pcmd.plans.demo): the repository's copy, which the
+# tests read too, so a fresh clone has them; PCMD_SEEDS_DIR points elsewhere.
+PCMD_SEEDS_DIR = Path(os.environ.get("PCMD_SEEDS_DIR", BASE_DIR / "tests" / "fixtures" / "seeds"))
 
 # HTTPS hardening: on unless DEBUG, or PCMD_HTTPS=0 for a plain-HTTP demo on localhost.
 HTTPS = env_bool("PCMD_HTTPS", not DEBUG)

@@ -1,17 +1,66 @@
-"""Shared fixtures: the reference data once per session, and the three personas.
+"""Shared fixtures: a fixed today, the reference data once per session, and the three personas.
+
+Today is frozen for the whole session (`TODAY`, from before the demo is seeded): the demo data,
+deadlines, periods, statuses and forecasts all read the same date whatever the machine's clock
+says. The clock still ticks from there, so durations and TOTP codes behave. To check that nothing
+depends on the real date, run the suite with another frozen day: `PCMD_TEST_TODAY=2027-02-10 pytest`.
 
 Personas (ARCHITECTURE.md): an owner of the unit (coordinator of Phường Bạch Đằng, Hải Phòng),
 a read-only member of the same unit (leader), and an outsider from another province
 (coordinator of a commune of Tỉnh Ninh Bình).
 """
 
+import datetime
+import os
+import shutil
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 
 from pcmd.geo.models import AdminUnit, Level
 from pcmd.org.models import Agency, Membership, Role
 
 PASSWORD = "mat-khau-thu-nghiem"
+# A Wednesday in September, mid-quarter, away from Tết and the other holidays.
+TODAY = datetime.date.fromisoformat(os.environ.get("PCMD_TEST_TODAY") or "2026-09-16")
+
+
+_travel = time_machine.travel(datetime.datetime.combine(TODAY, datetime.time(9), tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")),
+                              tick=True)
+
+
+def pytest_configure(config):
+    """Travel to TODAY 09:00 in Việt Nam before any test module is imported (module-level dates included)
+    and before the demo is seeded; the clock ticks on from there."""
+    _travel.start()
+
+
+def pytest_unconfigure(config):
+    _travel.stop()
+
+
+@pytest.fixture
+def today():
+    return TODAY
+
+
+@pytest.fixture(scope="session")
+def system_tool():
+    """The path of a system program a test needs (LibreOffice, poppler). A missing one skips the test on a
+    developer's machine but fails under CI=1, where .ci/run installs it."""
+
+    def _find(*names: str) -> str:
+        for name in names:
+            if path := shutil.which(name):
+                return path
+        message = f"{names[0]} is not installed (.ci/run installs it)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+
+    return _find
 
 
 @pytest.fixture(scope="session")

@@ -85,7 +85,6 @@ def test_scorecard_numbers_and_total_row(board):
 
 
 def test_scorecard_status_and_targets(board):
-    pytest.importorskip("pcmd.indicators.status")
     p, c1, c2 = board
     card = selectors.scorecard(selectors.Focus(p), engine.Period.parse(PERIOD), datetime.date(Y + 1, 1, 15))
     cases, _ = _cells(card, "CASES_DETECTED")

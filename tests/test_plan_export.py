@@ -2,9 +2,7 @@
 
 import datetime
 import io
-import os
 import re
-import shutil
 import subprocess
 import unicodedata
 from decimal import Decimal
@@ -23,7 +21,6 @@ from pcmd.plans.models import Frequency, LegalBasis, Metric, Plan, PlanStatus, R
 
 pytestmark = pytest.mark.django_db
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
 SOURCE = """ỦY BAN NHÂN DÂN PHƯỜNG BẠCH ĐẰNG
 KẾ HOẠCH
@@ -119,13 +116,11 @@ def test_download_view_and_outsider(plan, owner, outsider, login):
     assert login(outsider).get(reverse("plan_export_docx", args=[plan.pk])).status_code == 404
 
 
-@pytest.mark.skipif(SOFFICE is None and not os.environ.get("CI"),
-                    reason="LibreOffice (libreoffice-writer-nogui) is not installed here; .ci/run installs it")
-def test_pdf_made_by_libreoffice_reads_right(plan, tmp_path):
+def test_pdf_made_by_libreoffice_reads_right(plan, tmp_path, system_tool):
+    soffice, pdftoppm = system_tool("soffice", "libreoffice"), system_tool("pdftoppm")
     source = tmp_path / "ke-hoach.docx"
     source.write_bytes(plan_to_docx(plan))
-    assert SOFFICE, "LibreOffice is required in CI (.ci/run installs libreoffice-writer-nogui)"
-    subprocess.run([SOFFICE, f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--headless",
+    subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--headless",
                     "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
                    check=True, capture_output=True, timeout=180)
     pdf = tmp_path / "ke-hoach.pdf"
@@ -141,7 +136,7 @@ def test_pdf_made_by_libreoffice_reads_right(plan, tmp_path):
         210, 297)
     ARTIFACTS.mkdir(exist_ok=True)
     image_base = ARTIFACTS / "plan-export-page1"
-    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(image_base)],
+    subprocess.run([pdftoppm, "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(image_base)],
                    check=True, timeout=60)
     image = image_base.with_suffix(".png")
     assert image.exists() and image.stat().st_size > 5000

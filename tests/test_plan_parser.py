@@ -3,18 +3,18 @@ tasks and agencies, reporting duties; text extraction from .docx/.pdf/.txt; ever
 
 import io
 import json
-import shutil
 import subprocess
 import unicodedata
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from pcmd.plans.parsing import PlanFileError
 from pcmd.plans.parsing.extract import extract_text
 from pcmd.plans.parsing.parser import parse_plan, split_agencies
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SEEDS = Path(settings.PCMD_SEEDS_DIR)  # tests/fixtures/seeds (settings_test)
 HA_NOI = "city-ha-noi-2026-2030.txt"
 NINH_BINH = "province-ninh-binh-2026.txt"
 BACH_DANG = "ward-bach-dang-haiphong-2026.txt"
@@ -27,8 +27,6 @@ _cache: dict[str, dict] = {}
 def seed(name: str) -> dict:
     if name not in _cache:
         path = SEEDS / name
-        if not path.exists():
-            pytest.skip(f"seed file {path} is not present")
         _cache[name] = parse_plan(extract_text(name, path.read_bytes()))
     return _cache[name]
 
@@ -416,11 +414,11 @@ def test_docx_of_a_seed_parses_like_the_text():
                                                                          for t in numeric(seed(BACH_DANG))]
 
 
-@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice (soffice) is not installed")
-def test_pdf_with_a_text_layer(tmp_path):
+def test_pdf_with_a_text_layer(tmp_path, system_tool):
+    soffice = system_tool("soffice", "libreoffice")
     source = tmp_path / "ke-hoach.txt"
     source.write_text(SYNTHETIC, encoding="utf-8")
-    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf",
+    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf",
                     "--outdir", str(tmp_path), str(source)], check=True, capture_output=True, timeout=120)
     text = extract_text("ke-hoach.pdf", (tmp_path / "ke-hoach.pdf").read_bytes())
     assert "Không để phát sinh tụ điểm mại dâm mới" in text
@@ -651,11 +649,7 @@ def test_parser_never_crashes_on_damaged_text():
 
     lines = []
     for name in (HA_NOI, NINH_BINH, BACH_DANG, TAN_THANH, DUONG_KINH):
-        path = SEEDS / name
-        if path.exists():
-            lines += path.read_text(encoding="utf-8").split("\n")
-    if not lines:
-        pytest.skip("seed files are not present")
+        lines += (SEEDS / name).read_text(encoding="utf-8").split("\n")
     rng = random.Random(20260107)
     parsed_count = 0
     for _ in range(150):

@@ -1,20 +1,29 @@
-"""Walk every URL of the project for every role and check it against the permission matrix.
+"""Walk every URL of the project, GET and POST, for every role at every level, against the permission matrix.
 
 Every URL must say what it requires: CRUD registries by their module, function views through
-`core.scoping.module_view` (kept on the view as `permission`), the rest in PAGES below. URLs with
-arguments take a record of Phường Bạch Đằng from the demo data (CRUD) or from SAMPLE_ARGS, so a
-new page cannot slip in without its permission check. Allowed -> 200, not allowed -> 403, a
-record of another province -> 404, anonymous -> login.
+`core.scoping.module_view` (kept on the view as `permission`), the rest in PAGES below; a view whose
+POST needs more than its GET says so in POST_NEEDS. URLs with arguments take a record of Phường Bạch
+Đằng from the demo data (CRUD) or from SAMPLE_ARGS, so a new page cannot slip in without its
+permission check. Users sit in Bạch Đằng (commune), Hải Phòng (province) or nowhere (national), so
+every sample is in their scope. Allowed -> GET 200, POST anything but 403/404/500 (an empty body
+is usually refused as invalid); not allowed -> 403; a record of another province -> 404; anonymous
+-> login. Each POST runs in a savepoint that is rolled back, so one POST never changes what the next
+request sees. MUST_DENY is a short hand-written list that does not read the matrix.
 """
+
+import functools
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+from django.utils.http import urlencode
 
+from pcmd.core.actions import actions_for
 from pcmd.core.crud import REGISTRY
 from pcmd.core.scoping import within
 from pcmd.hotspots.models import Hotspot
-from pcmd.org.models import Role
-from pcmd.org.permissions import allowed
+from pcmd.org.models import Agency, Role
+from pcmd.org.permissions import MODULES, allowed
 from pcmd.tips.models import Tip, TipAttachment
 
 pytestmark = pytest.mark.django_db
@@ -33,6 +42,19 @@ PAGES = {
 NOT_WALKED = {"login", "logout", "otp_verify", "membership_switch"}
 # public pages: tests/test_public*.py (no login; they never show scoped records)
 NOT_WALKED |= {"public_tip", "public_lookup", "public_receipt_text", "public_counselling"}
+# Views whose POST needs more than the permission they declare for GET: name -> rule on the membership.
+POST_NEEDS = {
+    "dhis2_import": lambda m: allowed(m.role, "indicators", "add"),  # the page reads; an upload adds figures
+    "indicator_approvals": lambda m: m.role in (Role.LEADER, Role.COORDINATOR),  # approving locks a period
+    # progress: the lead/partner agencies and the coordinators (walking seats have no agency)
+    "task_detail": lambda m: m.role == Role.COORDINATOR,
+    "risk_weights": lambda m: m.unit_id is not None,  # weights belong to a province or commune
+}
+# Pages a national seat must tell which unit (the seat has none; without it they answer 404): name -> query.
+NATIONAL_QUERY = {
+    "risk_plan_xlsx": lambda unit: {"unit": unit.pk, "year": timezone.localdate().year},
+    "risk_plan_docx": lambda unit: {"unit": unit.pk, "year": timezone.localdate().year},
+}
 # Arguments for non-CRUD URLs that take some: name -> function(bach_dang unit) -> args.
 SAMPLE_ARGS: dict = {}
 SAMPLE_ARGS["hotspot_transition"] = lambda unit: [
@@ -134,8 +156,29 @@ def crud_sample(crud, unit):
     return sample
 
 
+_walks: dict = {}
+
+
 def walk(unit):
-    """Yield (name, args, module, action) for every walked URL, with arguments from unit's records."""
+    """(name, args, module, action) for every walked URL, with arguments from unit's records. The demo data
+    is the same for the whole session (each test rolls back), so the samples are looked up once."""
+    if unit.pk not in _walks:
+        _walks[unit.pk] = list(_walk(unit))
+    return _walks[unit.pk]
+
+
+def takes_post(name) -> bool:
+    """False for class-based views without a POST handler: they answer 405 after the same check as GET."""
+    view_class = getattr(_patterns()[name].callback, "view_class", None)
+    return view_class is None or hasattr(view_class, "post")
+
+
+@functools.cache
+def _patterns() -> dict:
+    return {p.name: p for p in url_patterns()}
+
+
+def _walk(unit):
     for pattern in url_patterns():
         if pattern.name in NOT_WALKED:
             continue
@@ -166,36 +209,164 @@ def test_every_url_is_classified():
     assert unknown == []
 
 
+LEVELS = ("commune", "province", "national")
+
+
+def seat_unit(level, bach_dang):
+    """Where a walking user sits: every level sees Bạch Đằng's records."""
+    return {"commune": bach_dang, "province": bach_dang.province, "national": None}[level]
+
+
+def _is_write(sql: str) -> bool:
+    return sql.lstrip().split(" ", 1)[0].upper() in ("INSERT", "UPDATE", "DELETE")
+
+
+@functools.cache
+def _tables() -> frozenset[str]:
+    """The project's tables, less those a request may write whatever it does: the session, the access log,
+    the reader's own notices marked read."""
+    from django.contrib.sessions.models import Session
+    from django.db import connection
+
+    from pcmd.core.models import AccessLog
+    from pcmd.tips.models import Notice
+
+    bookkeeping = {Session._meta.db_table, AccessLog._meta.db_table, Notice._meta.db_table}
+    return frozenset(connection.introspection.table_names()) - bookkeeping
+
+
+def post(client, url):
+    """POST an empty body in a savepoint that is rolled back; (status, tables written)."""
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        response = client.post(url)
+        transaction.set_rollback(True)
+    tables = _tables()
+    written = {table for q in queries.captured_queries if _is_write(q["sql"])
+               for table in tables if f'"{table}"' in q["sql"]}
+    return response.status_code, written
+
+
+def post_allowed(name, membership, module, action) -> bool:
+    if module is not None and not allowed(membership.role, module, action):
+        return False
+    need = POST_NEEDS.get(name)
+    return need is None or need(membership)
+
+
+@pytest.mark.parametrize("level", LEVELS)
 @pytest.mark.parametrize("role", list(Role))
-def test_every_url_for_every_role(role, member_factory, verified_login, bach_dang):
-    client = verified_login(member_factory(f"walk.{role}", bach_dang, role))
+def test_every_url_for_every_role(role, level, member_factory, verified_login, bach_dang):
+    user = member_factory(f"walk.{role}.{level}", seat_unit(level, bach_dang), role)
+    client = verified_login(user)
+    client.raise_request_exception = False  # a 500 is reported with the others, not raised
+    membership = user.memberships.get()
+    wrong = []
     checked = 0
     for name, args, module, action in walk(bach_dang):
+        url = reverse(name, args=args)
+        if level == "national" and name in NATIONAL_QUERY:
+            url += "?" + urlencode(NATIONAL_QUERY[name](bach_dang))
         expected = 200 if module is None or allowed(role, module, action) else 403
-        response = client.get(reverse(name, args=args))
-        assert response.status_code == expected, f"{role} GET {name}: {response.status_code} != {expected}"
+        got = client.get(url).status_code
+        if got != expected:
+            wrong.append(f"GET {name}: {got} != {expected}")
         checked += 1
-    assert checked >= 15
+        if not takes_post(name):
+            continue
+        got, written = post(client, url)
+        if not post_allowed(name, membership, module, action):
+            if got != 403:
+                wrong.append(f"POST {name}: {got} != 403")
+        elif got in (403, 404, 500):
+            wrong.append(f"POST {name}: {got}, allowed")
+        # A POST that writes must be a write the role may do (a page declared "view" that writes
+        # needs its own rule in POST_NEEDS); pages for every signed-in user write only the user's own.
+        if written and module is not None and action == "view" and name not in POST_NEEDS:
+            wrong.append(f"POST {name} wrote {sorted(written)} on a page that only needs view")
+    assert wrong == [], f"{role} at {level} level: " + "; ".join(wrong)
+    assert checked >= 100
 
 
+FAR_LEVELS = ("commune", "province")
+
+
+@pytest.mark.parametrize("level", FAR_LEVELS)
 @pytest.mark.parametrize("role", list(Role))
-def test_records_of_another_province_are_not_found_for_any_role(role, member_factory, verified_login,
+def test_records_of_another_province_are_not_found_for_any_role(role, level, member_factory, verified_login,
                                                                  ninh_binh_commune, bach_dang):
-    client = verified_login(member_factory(f"far.{role}", ninh_binh_commune, role))
+    unit = ninh_binh_commune if level == "commune" else ninh_binh_commune.province
+    client = verified_login(member_factory(f"far.{role}.{level}", unit, role))
+    client.raise_request_exception = False
+    wrong = []
     for name, args, module, action in walk(bach_dang):
         if not args:
             continue
-        response = client.get(reverse(name, args=args))
+        url = reverse(name, args=args)
         # Without the module at all the answer is 403 before any lookup; otherwise the record is not there.
-        assert response.status_code in (403, 404), f"{role} GET {name}: {response.status_code}"
-        if module is None or allowed(role, module, action):
-            assert response.status_code == 404, f"{role} GET {name}: {response.status_code}"
+        expected = 404 if module is None or allowed(role, module, action) else 403
+        answers = [("GET", client.get(url).status_code)]
+        if takes_post(name):
+            answers.append(("POST", post(client, url)[0]))
+        for method, got in answers:
+            if got != expected:
+                wrong.append(f"{method} {name}: {got} != {expected}")
+    assert wrong == [], f"{role} at {level} level: " + "; ".join(wrong)
 
 
 def test_anonymous_is_sent_to_login_everywhere(client, bach_dang):
     for name, args, _module, _action in walk(bach_dang):
-        response = client.get(reverse(name, args=args))
-        assert response.status_code == 302 and response["Location"].startswith("/dang-nhap/"), name
+        for response in (client.get(reverse(name, args=args)), client.post(reverse(name, args=args))):
+            assert response.status_code == 302 and response["Location"].startswith("/dang-nhap/"), name
+
+
+# --- must-deny: written by hand, not read from the matrix ----------------------------------------------------
+
+ENFORCEMENT = (Role.POLICE_OFFICER, Role.INSPECTOR)
+WRITES = ("add", "change", "delete")
+
+
+@pytest.mark.parametrize("role", ENFORCEMENT)
+def test_enforcement_never_reaches_support(role, member_factory, verified_login, bach_dang):
+    assert not any(allowed(role, "support", a) for a in ("view", *WRITES)), "the matrix opens support to police"
+    client = verified_login(member_factory(f"deny.{role}", bach_dang, role))
+    for name, args, module, _action in walk(bach_dang):
+        if module == "support":
+            url = reverse(name, args=args)
+            assert client.get(url).status_code == 403, name
+            assert post(client, url)[0] == 403, name
+
+
+def test_leader_writes_nothing(member_factory, verified_login, bach_dang):
+    assert not any(allowed(Role.LEADER, m, a) for m in MODULES for a in WRITES), "the matrix lets leaders write"
+    client = verified_login(member_factory("deny.leader", bach_dang, Role.LEADER))
+    writes = 0
+    for name, args, _module, action in walk(bach_dang):
+        if action in WRITES:
+            writes += 1
+            status, written = post(client, reverse(name, args=args))
+            assert (status, written) == (403, set()), name
+    assert writes >= 30
+
+
+def test_agency_officer_does_not_see_other_agencies_tips(member_factory, login, bach_dang):
+    tip = Tip.objects.filter(unit=bach_dang, assigned_agency__isnull=False).order_by("pk").first()
+    assert tip is not None, "the demo data has no assigned tip in Bạch Đằng: seed one for this test"
+    other = Agency.objects.filter(unit=bach_dang).exclude(pk=tip.assigned_agency_id).order_by("pk").first()
+    user = member_factory("deny.officer", bach_dang, Role.AGENCY_OFFICER, other.kind.code)
+    assert user.memberships.get().agency == other
+    client = login(user)
+    client.raise_request_exception = False
+    urls = [reverse("tip_detail", args=[tip.pk]), reverse("tip_edit", args=[tip.pk])]
+    urls += [reverse("tip_action", args=[tip.pk, slug]) for slug in actions_for(Tip)]
+    for url in urls:
+        assert client.get(url).status_code == 404, url
+        assert post(client, url)[0] == 404, url
+
+
+
 # Support: a counselling request of Bạch Đằng from the demo that is still open (so "reply" is a page).
 
 
@@ -208,5 +379,7 @@ def _counselling_sample(unit):
 
 SAMPLE_ARGS["counselling_detail"] = lambda unit: [_counselling_sample(unit).pk]
 SAMPLE_ARGS["counselling_action"] = lambda unit: [_counselling_sample(unit).pk, "tra-loi"]
+
+
 # Dashboards: one indicator of the unit (the unit is in the path, so another province's is 404).
 SAMPLE_ARGS["dashboard_indicator"] = lambda unit: ["TIPS_ON_TIME", unit.pk]

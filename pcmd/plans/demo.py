@@ -31,7 +31,7 @@ TAM_KY, TAN_THANH, DUONG_KINH = "TP-TAM-KY", "P-TAN-THANH-TAM-KY", "Q-DUONG-KINH
 
 
 def seeds_dir() -> Path:
-    return Path(getattr(settings, "PCMD_SEEDS_DIR", settings.BASE_DIR.parent / "shared" / "seeds"))
+    return Path(settings.PCMD_SEEDS_DIR)
 
 
 def _legacy(code: str, name: str, division_type: str, level: str, parent: AdminUnit, note: str) -> AdminUnit:
