@@ -14,8 +14,9 @@ from .registry import visits as visits_crud
 def _entry_initial(request) -> dict:
     """Today, and the establishment when the page was opened from its "record a visit" button."""
     initial = {"date": timezone.localdate()}
-    if request.GET.get("co-so", "").isascii() and request.GET["co-so"].isdigit():
-        initial["establishment"] = int(request.GET["co-so"])
+    raw = request.GET.get("co-so", "")
+    if raw.isascii() and raw.isdigit():
+        initial["establishment"] = int(raw)
     return initial
 
 
