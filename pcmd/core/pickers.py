@@ -42,12 +42,13 @@ def period_from_request(request, default_kind: str = "year", *, today: datetime.
     when the code could not be read (the default period is shown then)."""
     today = today or timezone.localdate()
     code = (request.GET.get(PERIOD) or "").strip()
+    default = Period.containing(today, default_kind)
     if not code:
-        return Period.containing(today, default_kind), ""
+        return default, ""
     try:
         return Period.parse(code), ""
     except PeriodError as exc:
-        return Period.containing(today, default_kind), f"{exc} Đang hiển thị {Period.containing(today, default_kind).label.lower()}."
+        return default, f"{exc} Đang hiển thị {default.label.lower()}."
 
 
 def year_from_request(request, default: int | None = None, *, first: int = MIN_YEAR, last: int = MAX_YEAR
