@@ -17,8 +17,10 @@ from functools import wraps
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.utils import timezone
 
+from pcmd.geo.models import Level
+
 from .periods import MAX_YEAR, MIN_YEAR, Period, PeriodError, recent_periods, year_from_query
-from .scoping import chosen_unit
+from .scoping import chosen_unit, unit_choices
 
 UNIT, PERIOD, YEAR = "don-vi", "ky", "nam"
 LEGACY = {"unit": UNIT, "period": PERIOD, "year": YEAR}
@@ -60,6 +62,19 @@ def year_from_request(request, default: int | None = None, *, first: int = MIN_Y
 
 
 # --- The drop-downs ---------------------------------------------------------------------------------------------
+
+
+def unit_options(membership) -> list:
+    """The units a page's drop-down offers: the next level down from the seat (provinces for a national seat,
+    a province's communes); nothing for a commune seat, which looks at its own unit."""
+    home = membership.unit
+    if home is None:
+        levels = [Level.PROVINCE]
+    elif home.level == Level.PROVINCE:
+        levels = [Level.COMMUNE]
+    else:
+        return []
+    return list(unit_choices(membership, levels).order_by("name"))
 
 
 def period_choices(today: datetime.date | None = None, current: Period | None = None) -> list[tuple[str, str]]:

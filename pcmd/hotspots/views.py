@@ -7,8 +7,8 @@ from django.shortcuts import render
 from pcmd.core import pickers
 from pcmd.core.exports import xlsx_response
 from pcmd.core.periods import Period
-from pcmd.core.scoping import module_view, scoped, unit_choices, within
-from pcmd.geo.models import AdminUnit, Level
+from pcmd.core.scoping import module_view, scoped, within
+from pcmd.geo.models import AdminUnit
 
 from . import selectors
 from .models import Hotspot
@@ -32,15 +32,8 @@ def statistics_scope(request) -> StatisticsScope:
     communes."""
     membership = request.membership
     unit = pickers.unit_from_query(request)
-    home = membership.unit
-    if home is None:
-        units = unit_choices(membership, [Level.PROVINCE])
-    elif home.level == Level.PROVINCE:
-        units = unit_choices(membership, [Level.COMMUNE])
-    else:
-        units = AdminUnit.objects.none()
     group_by = "province" if unit is None else "unit"
-    return StatisticsScope(unit=unit, group_by=group_by, units=list(units.order_by("name")))
+    return StatisticsScope(unit=unit, group_by=group_by, units=pickers.unit_options(membership))
 
 
 def statistics_context(request) -> tuple[Period, StatisticsScope, dict]:
