@@ -107,7 +107,8 @@ def plan_coverage(request):
     membership = request.membership
     year, error = pickers.year_from_request(request)
     provinces = unit_choices(membership, [Level.PROVINCE]).order_by("name")
-    if membership.unit_id is None:
+    national = membership.unit_id is None
+    if national:
         unit = pickers.unit_from_query(request)  # a province's code (404 outside scope)
         province = unit if unit is None or unit.level == Level.PROVINCE else unit.province
     else:
@@ -121,7 +122,7 @@ def plan_coverage(request):
                  "values": [coverage.issued, coverage.draft, coverage.none]}
     return render(request, "plans/communes_with_plan.html", {
         "coverage": coverage, "chart": chart, "year": year, "province": province,
-        "picker": pickers.picker(units=provinces if membership.unit_id is None else None, unit=province if membership.unit_id is None else None,
+        "picker": pickers.picker(units=provinces if national else None, unit=province if national else None,
                                  all_label="— Chọn tỉnh, thành phố —", year=year, years=range(year - 3, year + 4),
                                  errors=[error]),
     })
