@@ -108,8 +108,8 @@ def plan_coverage(request):
     year, error = pickers.year_from_request(request)
     provinces = unit_choices(membership, [Level.PROVINCE]).order_by("name")
     national = membership.unit_id is None
+    unit = pickers.unit_from_query(request)  # a unit's code (404 outside scope, for every seat)
     if national:
-        unit = pickers.unit_from_query(request)  # a province's code (404 outside scope)
         province = unit if unit is None or unit.level == Level.PROVINCE else unit.province
     else:
         province = membership.unit.province
