@@ -103,17 +103,17 @@ def test_province_page_lists_communes_with_links(fixture_a, member_factory, logi
     client = login(member_factory("c.province", hai_phong, Role.COORDINATOR))
     body = client.get(reverse("inspection_coverage"), {"nam": YEAR}).content.decode()
     assert 'id="coverage-chart"' in body
-    assert f"don-vi={a.pk}&amp;loai=visited" in body
-    drill = client.get(reverse("inspection_coverage"), {"don-vi": a.pk, "nam": YEAR}).content.decode()
+    assert f"don-vi={a.code}&amp;loai=visited" in body
+    drill = client.get(reverse("inspection_coverage"), {"don-vi": a.code, "nam": YEAR}).content.decode()
     assert 'id="coverage-percent">50,0%' in drill
 
 
 def test_outsider_gets_nothing(fixture_a, outsider, login, hai_phong):
     a, _ = fixture_a
     client = login(outsider)
-    assert client.get(reverse("inspection_coverage"), {"don-vi": a.pk}).status_code == 404
-    assert client.get(reverse("inspection_coverage"), {"don-vi": hai_phong.pk}).status_code == 404
-    assert client.get(reverse("inspection_coverage_establishments"), {"don-vi": a.pk}).status_code == 404
+    assert client.get(reverse("inspection_coverage"), {"don-vi": a.code}).status_code == 404
+    assert client.get(reverse("inspection_coverage"), {"don-vi": hai_phong.code}).status_code == 404
+    assert client.get(reverse("inspection_coverage_establishments"), {"don-vi": a.code}).status_code == 404
     own = client.get(reverse("inspection_coverage")).content.decode()
     assert "Cơ sở e1" not in own and "Cơ sở e4" not in own
 

@@ -103,13 +103,13 @@ def test_drill_down_links(board):
     country = selectors.scorecard(selectors.Focus(None), period, datetime.date(Y + 1, 1, 15),
                                   codes=["CASES_DETECTED", "VENUES_INSPECTED"])
     row = next(r for r in country.rows if r.unit_id == p.pk)
-    assert row.link == f"{reverse('dashboard_scorecard')}?unit={p.pk}&period={PERIOD}"  # province -> communes
+    assert row.link == f"{reverse('dashboard_scorecard')}?don-vi={p.code}&ky={PERIOD}"  # province -> communes
     assert row.cells[0].link.startswith(reverse("dashboard_indicator", args=[row.cells[0].indicator.code, p.pk]))
     card = selectors.scorecard(selectors.Focus(p), period, datetime.date(Y + 1, 1, 15))
     venues, _ = _cells(card, "VENUES_INSPECTED")
     link = venues[c1.pk].link  # commune cell -> the establishments not inspected in the year
     assert link.startswith(reverse("inspection_coverage_establishments"))
-    assert f"don-vi={c1.pk}" in link and "loai=not_visited" in link and f"nam={Y}" in link
+    assert f"don-vi={c1.code}" in link and "loai=not_visited" in link and f"nam={Y}" in link
     tips, _ = _cells(card, "TIPS_ON_TIME")
     assert tips[c1.pk].link == f"{reverse('tip_list')}?unit={c1.pk}&deadline=overdue"
 
@@ -120,25 +120,26 @@ def test_every_page_renders_for_a_province_member(board, member_factory, login):
     for url in (reverse("dashboard"), reverse("dashboard_scorecard"), reverse("dashboard_overview"),
                 reverse("dashboard_indicator", args=["CASES_DETECTED", p.pk]),
                 reverse("dashboard_indicator", args=["VENUES_INSPECTED", c1.pk])):
-        response = client.get(url, {"period": PERIOD})
+        response = client.get(url, {"ky": PERIOD})
         assert response.status_code == 200, url
-    page = client.get(reverse("dashboard_scorecard"), {"period": PERIOD}).content.decode()
+    page = client.get(reverse("dashboard_scorecard"), {"ky": PERIOD}).content.decode()
     assert "Xã Bảng Điểm 1" in page and 'id="total-row"' in page and "66,7%" in page
-    overview = client.get(reverse("dashboard_overview"), {"period": PERIOD}).content.decode()
+    overview = client.get(reverse("dashboard_overview"), {"ky": PERIOD}).content.decode()
     assert 'id="plans-issued">2/2' in overview
-    drill = client.get(reverse("dashboard_scorecard"), {"unit": c1.pk, "period": PERIOD}).content.decode()
-    assert "Xã Bảng Điểm 1" in drill and "Xã Bảng Điểm 2" not in drill
+    drill = client.get(reverse("dashboard_scorecard"), {"don-vi": c1.code, "ky": PERIOD}).content.decode()
+    table = drill[drill.index("</form>"):]  # the picker above offers the province's communes
+    assert "Xã Bảng Điểm 1" in table and "Xã Bảng Điểm 2" not in table
 
 
 def test_indicator_page_chart_table_and_excel(board, member_factory, login):
     p, _c1, _c2 = board
     client = login(member_factory("db.chart", p, Role.COORDINATOR))
     url = reverse("dashboard_indicator", args=["CASES_DETECTED", p.pk])
-    page = client.get(url, {"period": PERIOD}).content.decode()
+    page = client.get(url, {"ky": PERIOD}).content.decode()
     assert 'id="trend-chart"' in page and 'id="trend-table"' in page and 'id="breakdown"' in page
     trend = selectors.trend(engine.BY_CODE["CASES_DETECTED"], selectors.Focus(p), Y, datetime.date(Y + 1, 1, 1))
     assert trend.monthly[:4] == [1, 1, 1, 1] and trend.cumulative[11] == 4
-    response = client.get(url, {"period": PERIOD, "format": "xlsx"})
+    response = client.get(url, {"ky": PERIOD, "format": "xlsx"})
     assert response.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     rows = list(sheet.iter_rows(values_only=True))
@@ -149,7 +150,7 @@ def test_indicator_page_chart_table_and_excel(board, member_factory, login):
 def test_scorecard_excel(board, member_factory, login):
     p, _c1, _c2 = board
     client = login(member_factory("db.xlsx", p, Role.COORDINATOR))
-    response = client.get(reverse("dashboard_scorecard"), {"period": PERIOD, "format": "xlsx"})
+    response = client.get(reverse("dashboard_scorecard"), {"ky": PERIOD, "format": "xlsx"})
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     rows = list(sheet.iter_rows(values_only=True))
     column = rows[0].index(next(h for h in rows[0] if h and h.startswith("Tỷ lệ cơ sở kinh doanh dịch vụ dễ bị")))
@@ -160,29 +161,30 @@ def test_scorecard_excel(board, member_factory, login):
 def test_period_error_is_vietnamese(board, member_factory, login):
     p, _c1, _c2 = board
     client = login(member_factory("db.period", p, Role.COORDINATOR))
-    page = client.get(reverse("dashboard_scorecard"), {"period": "2026X9"}).content.decode()
-    assert 'id="period-error"' in page and "không hợp lệ" in page
+    page = client.get(reverse("dashboard_scorecard"), {"ky": "2026X9"}).content.decode()
+    assert 'id="picker-error"' in page and "không hợp lệ" in page
 
 
 def test_outsider_gets_404_and_no_numbers(board, outsider, login):
     p, c1, _c2 = board
     client = login(outsider)
-    assert client.get(reverse("dashboard_scorecard"), {"unit": p.pk}).status_code == 404
-    assert client.get(reverse("dashboard_scorecard"), {"unit": c1.pk}).status_code == 404
-    assert client.get(reverse("dashboard_scorecard"), {"unit": 0}).status_code == 404  # the country
-    assert client.get(reverse("dashboard_scorecard"), {"unit": "x"}).status_code == 404
+    assert client.get(reverse("dashboard_scorecard"), {"don-vi": p.code}).status_code == 404
+    assert client.get(reverse("dashboard_scorecard"), {"don-vi": c1.code}).status_code == 404
+    assert client.get(reverse("dashboard_scorecard"), {"unit": 0}).status_code == 301  # the country (old name)
+    assert client.get(reverse("dashboard_scorecard"), {"don-vi": "0"}).status_code == 404
+    assert client.get(reverse("dashboard_scorecard"), {"don-vi": "x"}).status_code == 404
     assert client.get(reverse("dashboard_indicator", args=["CASES_DETECTED", p.pk])).status_code == 404
-    assert client.get(reverse("dashboard_overview"), {"unit": p.pk}).status_code == 404
-    own = client.get(reverse("dashboard_scorecard"), {"period": PERIOD}).content.decode()
+    assert client.get(reverse("dashboard_overview"), {"don-vi": p.code}).status_code == 404
+    own = client.get(reverse("dashboard_scorecard"), {"ky": PERIOD}).content.decode()
     assert "Bảng Điểm" not in own and "Bạch Đằng" not in own
 
 
 def test_commune_member_sees_only_its_commune(board, member_factory, login):
     p, c1, c2 = board
     client = login(member_factory("db.commune", c1, Role.COORDINATOR))
-    assert client.get(reverse("dashboard_scorecard"), {"unit": p.pk}).status_code == 404
-    assert client.get(reverse("dashboard_scorecard"), {"unit": c2.pk}).status_code == 404
-    page = client.get(reverse("dashboard_scorecard"), {"period": PERIOD}).content.decode()
+    assert client.get(reverse("dashboard_scorecard"), {"don-vi": p.code}).status_code == 404
+    assert client.get(reverse("dashboard_scorecard"), {"don-vi": c2.code}).status_code == 404
+    page = client.get(reverse("dashboard_scorecard"), {"ky": PERIOD}).content.decode()
     assert "Xã Bảng Điểm 1" in page and "Xã Bảng Điểm 2" not in page
 
 

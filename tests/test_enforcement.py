@@ -225,7 +225,7 @@ def test_sanction_statistics_by_category(fixture_cases):
 
 def test_statistics_page(owner, login, bach_dang):
     client = login(owner)
-    response = client.get(reverse("enforcement_statistics"), {"period": "2025"})
+    response = client.get(reverse("enforcement_statistics"), {"ky": "2025"})
     page = response.content.decode()
     assert response.status_code == 200 and "Năm 2025" in page
     stats = response.context["stats"]
@@ -238,15 +238,15 @@ def test_statistics_page(owner, login, bach_dang):
 def test_statistics_of_an_outsider_leave_out_other_provinces(outsider, login, bach_dang):
     client = login(outsider)
     # Another province's unit is not there, like any record (it used to answer 200 with a message).
-    assert client.get(reverse("enforcement_statistics"), {"period": "2025", "unit": bach_dang.code}).status_code == 404
-    response = client.get(reverse("enforcement_statistics"), {"period": "2025"})
+    assert client.get(reverse("enforcement_statistics"), {"ky": "2025", "don-vi": bach_dang.code}).status_code == 404
+    response = client.get(reverse("enforcement_statistics"), {"ky": "2025"})
     assert response.context["stats"].case_rows == [] and response.context["stats"].sanction_total.decisions == 0
 
 
 def test_statistics_export_to_excel(owner, login):
     from .test_hotspots import read_xlsx
 
-    response = login(owner).get(reverse("enforcement_statistics"), {"period": "2025", "format": "xlsx"})
+    response = login(owner).get(reverse("enforcement_statistics"), {"ky": "2025", "format": "xlsx"})
     rows = read_xlsx(response)
     assert rows[0][:5] == ["Đơn vị", "Phát hiện", "Khởi tố", "Truy tố", "Xét xử"]
     assert ["Tổng cộng", 2, 2, 1, 1, 100, 3, 1, 1] == rows[rows.index([None] * len(rows[0])) - 1]

@@ -268,8 +268,8 @@ def test_outsider_sees_nothing(outsider, login, bach_dang):
     assert client.get(reverse("hotspot_detail", args=[h.pk])).status_code == 404
     assert h.name not in client.get(reverse("hotspot_list")).content.decode()
     # A unit outside the scope is not there, like any record (it used to answer 200 with a message).
-    assert client.get(reverse("hotspot_statistics"), {"unit": bach_dang.code}).status_code == 404
-    assert client.get(reverse("enforcement_statistics"), {"unit": bach_dang.code}).status_code == 404
+    assert client.get(reverse("hotspot_statistics"), {"don-vi": bach_dang.code}).status_code == 404
+    assert client.get(reverse("enforcement_statistics"), {"don-vi": bach_dang.code}).status_code == 404
     stats = client.get(reverse("hotspot_statistics")).content.decode()
     assert bach_dang.name not in stats.split("<tbody>")[1].split("</tbody>")[0]
 
@@ -297,19 +297,19 @@ def test_read_only_roles_get_403_on_writes(persona, request, login, bach_dang):
 
 def test_statistics_page(owner, login, bach_dang):
     client = login(owner)
-    response = client.get(reverse("hotspot_statistics"), {"period": "2025"})
+    response = client.get(reverse("hotspot_statistics"), {"ky": "2025"})
     page = response.content.decode()
     assert response.status_code == 200 and "Năm 2025" in page and 'id="hotspot-chart-data"' in page
     result = hotspot_counts(queryset=Hotspot.objects.filter(unit=bach_dang), period=Period.parse("2025"))
     assert response.context["counts"].total == result.total
     assert result.total.reemerged == 1  # the demo's re-emerged hotspot came back in August 2025
-    bad = client.get(reverse("hotspot_statistics"), {"period": "2025Q7"})
+    bad = client.get(reverse("hotspot_statistics"), {"ky": "2025Q7"})
     assert bad.status_code == 200 and "Mã kỳ “2025Q7” không hợp lệ" in bad.content.decode()
 
 
 def test_province_user_sees_communes_and_can_narrow(member_factory, hai_phong, login, bach_dang):
     client = login(member_factory("hp.leader", hai_phong, Role.LEADER))
-    response = client.get(reverse("hotspot_statistics"), {"period": "2026", "unit": bach_dang.code})
+    response = client.get(reverse("hotspot_statistics"), {"ky": "2026", "don-vi": bach_dang.code})
     assert response.status_code == 200 and response.context["scope"].unit == bach_dang
     assert {r.unit_id for r in response.context["counts"].rows} <= {bach_dang.pk}
 
@@ -341,7 +341,7 @@ def read_xlsx(response):
 
 
 def test_statistics_export_to_excel(owner, login, bach_dang):
-    response = login(owner).get(reverse("hotspot_statistics"), {"period": "2025", "format": "xlsx"})
+    response = login(owner).get(reverse("hotspot_statistics"), {"ky": "2025", "format": "xlsx"})
     assert response.status_code == 200 and "thong-ke-diem-phuc-tap-2025" in response["Content-Disposition"]
     rows = read_xlsx(response)
     assert rows[0] == ["Xã, phường", "Phát hiện mới", "Triệt xóa", "Tái hoạt động", "Còn hoạt động cuối kỳ"]
@@ -421,6 +421,6 @@ def test_pickers_offer_only_units_in_scope(police, login, bach_dang, member_fact
     units = city.get(reverse("hotspot_statistics")).context["scope"].units
     assert bach_dang in units and ninh_binh_commune not in units
     assert {u.province_id for u in units} == {hai_phong.pk} and {u.level for u in units} == {Level.COMMUNE}
-    assert city.get(reverse("hotspot_statistics"), {"unit": ninh_binh_commune.code}).status_code == 404
-    inside = city.get(reverse("hotspot_statistics"), {"unit": bach_dang.code})
+    assert city.get(reverse("hotspot_statistics"), {"don-vi": ninh_binh_commune.code}).status_code == 404
+    inside = city.get(reverse("hotspot_statistics"), {"don-vi": bach_dang.code})
     assert inside.status_code == 200 and inside.context["scope"].unit == bach_dang

@@ -120,7 +120,7 @@ def engine_percent(code: str, unit) -> float | None:
 
 
 def scorecard_percent(client, code: str, unit) -> float | None:
-    page = client.get(reverse("dashboard_scorecard"), {"unit": unit.pk, "period": str(Y)}).content.decode()
+    page = client.get(reverse("dashboard_scorecard"), {"don-vi": unit.code, "ky": str(Y)}).content.decode()
     # The total row (a province) or the only row (a commune) is the unit's own value.
     cells = re.findall(rf'data-code="{code}"[^>]*><span class="fw-semibold">([^<]*)</span>', page)
     return percent(cells[-1])
@@ -138,7 +138,7 @@ def test_on_time_rate_is_the_same_on_the_tips_page_the_scorecard_and_the_engine(
     client, unit = seat
     expected = engine_percent("TIPS_ON_TIME", unit)
     assert expected == 50.0  # one of two: the overdue open tip is not on time
-    page = client.get(reverse("tip_deadlines"), {"period": str(Y)}).content.decode()
+    page = client.get(reverse("tip_deadlines"), {"ky": str(Y)}).content.decode()
     assert percent(element(page, 'id="on-time-rate"')) == expected
     commune_row = element(page, 'id="on-time-table"')
     assert "Xã Một Số Liệu" in commune_row and "50%" in commune_row.replace(",0%", "%")
@@ -178,7 +178,7 @@ def test_training_figures_are_the_engines(seat):
 
 def test_coverage_figure_is_the_engines(seat):
     client, unit = seat
-    page = client.get(reverse("inspection_coverage"), {"nam": Y, "don-vi": unit.pk}).content.decode()
+    page = client.get(reverse("inspection_coverage"), {"nam": Y, "don-vi": unit.code}).content.decode()
     expected = engine_percent("VENUES_INSPECTED", unit)
     assert expected == 50.0
     assert percent(element(page, 'id="coverage-percent"')) == expected
@@ -187,7 +187,7 @@ def test_coverage_figure_is_the_engines(seat):
 
 def test_communes_with_plan_is_the_engines(seat):
     client, unit = seat
-    page = client.get(reverse("plan_coverage"), {"year": Y}).content.decode()
+    page = client.get(reverse("plan_coverage"), {"nam": Y}).content.decode()
     expected = engine_percent("COMMUNES_WITH_PLAN", unit)
     assert expected == 100.0
     assert percent(element(page, 'id="coverage-percent"')) == expected

@@ -245,20 +245,20 @@ def test_coverage_counts_in_one_query(small_province):
 def test_coverage_page_for_province_national_and_commune_members(small_province, member_factory, login):
     province_member = member_factory("t99.prov", small_province, Role.COORDINATOR)
     client = login(province_member)
-    html = client.get(reverse("plan_coverage"), {"year": 2026}).content.decode()
+    html = client.get(reverse("plan_coverage"), {"nam": 2026}).content.decode()
     assert 'id="coverage-percent">50,0%' in html and "Xã Dương" in html
     national = member_factory("t99.nat", None, Role.COORDINATOR)
     client = login(national)
     assert "Xã Dương" not in client.get(reverse("plan_coverage")).content.decode()  # choose a province first
-    html = client.get(reverse("plan_coverage"), {"province": "T99", "year": 2026}).content.decode()
+    html = client.get(reverse("plan_coverage"), {"don-vi": "T99", "nam": 2026}).content.decode()
     assert 'id="coverage-percent">50,0%' in html
     commune_member = member_factory("t99.an", AdminUnit.objects.get(code="T991"), Role.COORDINATOR)
-    html = login(commune_member).get(reverse("plan_coverage"), {"year": 2026}).content.decode()
+    html = login(commune_member).get(reverse("plan_coverage"), {"nam": 2026}).content.decode()
     assert "Xã An" in html and "Xã Dương" not in html  # a commune sees only itself
 
 
 def test_outsider_sees_nothing_of_another_province(small_province, outsider, login):
-    html = login(outsider).get(reverse("plan_coverage"), {"province": "T99", "year": 2026}).content.decode()
+    html = login(outsider).get(reverse("plan_coverage"), {"don-vi": "T99", "nam": 2026}).content.decode()
     assert "Xã An" not in html and "Tỉnh Thử Nghiệm" not in html
 
 

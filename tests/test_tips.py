@@ -413,7 +413,7 @@ def test_deadline_page_shows_the_on_time_rate_for_a_period(bach_dang, owner, bd_
     services.tip_handle(tip=tip, membership=m, outcome=TipOutcome.NOT_SUBSTANTIATED, note="Xong muộn")
     today = timezone.localdate()
     client = login(owner)
-    page = client.get(reverse("tip_deadlines"), {"period": f"{today.year}{today.month:02d}"})
+    page = client.get(reverse("tip_deadlines"), {"ky": f"{today.year}{today.month:02d}"})
     assert page.status_code == 200
     period = Period.parse(f"{today.year}{today.month:02d}")
     expected = engine.compute("TIPS_ON_TIME", level="commune", units=[bach_dang], period=period)[bach_dang.pk]
@@ -421,8 +421,8 @@ def test_deadline_page_shows_the_on_time_rate_for_a_period(bach_dang, owner, bd_
     table = page.content.decode().split('id="on-time-table"')[1].split("</table>")[0]
     rate = f"{expected.value:.1f}".replace(".", ",")
     assert bach_dang.name in table and f"{rate}%" in table
-    bad = client.get(reverse("tip_deadlines"), {"period": "2026Q9"})
-    assert bad.status_code == 200 and "is-invalid" in bad.content.decode()
+    bad = client.get(reverse("tip_deadlines"), {"ky": "2026Q9"})
+    assert bad.status_code == 200 and "picker-error" in bad.content.decode() and "không hợp lệ" in bad.content.decode()
 
 
 def test_correcting_a_tip_keeps_it_in_its_commune_and_refuses_closed_ones(bach_dang, owner, ninh_binh_commune,

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from pcmd.core.periods import Period
-from pcmd.core.scoping import within
+from pcmd.core.scoping import unit_choices, within
 from pcmd.geo.models import AdminUnit, Level
 from pcmd.indicators import engine, forecast, status, targets
 from pcmd.indicators.catalogue import CATALOGUE, Indicator
@@ -51,6 +51,11 @@ def ordered_indicators() -> list[tuple[str, list[Indicator]]]:
 @dataclass(frozen=True)
 class Focus:
     unit: AdminUnit | None  # None: the whole country
+
+    @property
+    def code(self) -> str:
+        """The unit's code for `?don-vi=` (core.pickers); empty for the whole country."""
+        return self.unit.code if self.unit is not None else ""
 
     @property
     def id(self) -> int:
@@ -93,26 +98,39 @@ def home_unit(membership) -> AdminUnit | None:
     return unit
 
 
-def resolve_focus(membership, raw) -> Focus:
-    """The unit asked for (`?unit=<id>`, 0 = country), only within the membership; anything else is 404."""
+def resolve_focus(membership, raw, *, by: str = "code") -> Focus:
+    """The unit asked for (`?don-vi=<code>` from core.pickers, or a pk in the indicator page's path where
+    0 = country), only within the membership; anything else is 404. Nothing asked: the home unit."""
     home = home_unit(membership)
     raw = str(raw or "").strip()
     if not raw:
         return Focus(home)
-    if not (raw.isascii() and raw.isdigit()):
-        raise Http404
-    pk = int(raw)
-    if pk == engine.COUNTRY:
-        if home is not None:
+    if by == "pk":
+        if not (raw.isascii() and raw.isdigit()):
             raise Http404
-        return Focus(None)
+        if int(raw) == engine.COUNTRY:
+            if home is not None:
+                raise Http404
+            return Focus(None)
     units = AdminUnit.objects.filter(level__in=[Level.PROVINCE, Level.COMMUNE]).select_related("province")
     if home is not None:
         units = within(units, home)  # the home unit and the units under it (core.scoping)
     try:
-        return Focus(units.get(pk=pk))
-    except AdminUnit.DoesNotExist as exc:
+        return Focus(units.get(**{by: raw}))
+    except (AdminUnit.DoesNotExist, AdminUnit.MultipleObjectsReturned, ValueError, OverflowError) as exc:
         raise Http404 from exc
+
+
+def picker_units(membership, focus: Focus) -> list[AdminUnit]:
+    """The dashboards' unit drop-down: provinces for a national seat, and the communes of the province looked at."""
+    home = home_unit(membership)
+    units = []
+    if home is None:
+        units += list(unit_choices(membership, [Level.PROVINCE]).order_by("name"))
+    province = focus.province
+    if province is not None and (home is None or home.level == Level.PROVINCE):
+        units += list(unit_choices(membership, [Level.COMMUNE], under=province).order_by("name"))
+    return units
 
 
 # --- Targets, status, forecast (pcmd.indicators) -----------------------------------------------------------
@@ -205,6 +223,7 @@ class Row:
     level: str
     cells: list[Cell]
     link: str = ""  # the row's own scorecard (drill-down)
+    code: str = ""  # the unit's code, for `?don-vi=` (core.pickers)
 
     def cells_html(self) -> str:
         return mark_safe("".join(f"<td>{c.html()}</td>" for c in self.cells))  # each part escaped in Cell.html
@@ -255,8 +274,8 @@ def scorecard(focus: Focus, period: Period, today: datetime.date, codes: list[st
     year = period.start.year
     by_id = {u.pk: u for u in units}
     # A row opens its own scorecard (a province: its communes; a commune: that commune alone).
-    rows = [Row(u.pk, u.name, row_level, [],
-                link=scorecard_url(u.pk, period) if focus.level != "commune" else "") for u in units]
+    rows = [Row(u.pk, u.name, row_level, [], link=scorecard_url(u, period) if focus.level != "commune" else "",
+                code=u.code) for u in units]
     row_targets = _targets_panel(codes, row_level, ids, year)
     total = None
     if focus.level == "commune":
@@ -313,13 +332,15 @@ def _path(name: str, *args) -> str:
     return reverse(name, args=args)
 
 
-def scorecard_url(unit_id: int, period: Period) -> str:
-    return f"{_path('dashboard_scorecard')}?{urlencode({'unit': unit_id, 'period': period.code})}"
+def scorecard_url(unit: AdminUnit | None, period: Period) -> str:
+    """The scorecard of a unit (None: the whole country) with the pickers' names (core.pickers)."""
+    params = {"don-vi": unit.code} if unit is not None else {}
+    return f"{_path('dashboard_scorecard')}?{urlencode({**params, 'ky': period.code})}"
 
 
 def indicator_url(code: str, unit_id: int, period: Period) -> str:
     base = _path("dashboard_indicator", code, 0)[:-2]  # ".../chi-so/<code>/0/" without "0/": one entry per code
-    return f"{base}{unit_id}/?{urlencode({'period': period.code})}"
+    return f"{base}{unit_id}/?{urlencode({'ky': period.code})}"
 
 
 def _with(name: str, **params) -> str:
@@ -330,15 +351,15 @@ def _with(name: str, **params) -> str:
 # filtered to the commune (and year/period where that page takes one).
 RECORDS = {
     "VENUES_INSPECTED": lambda u, p: _with("inspection_coverage_establishments", nam=p.start.year,
-                                           **{"don-vi": u.pk}, loai="not_visited"),
+                                           **{"don-vi": u.code}, loai="not_visited"),
     "VENUES_MANAGED": lambda u, p: _with("establishment_list", unit=u.pk),
     "TIPS_ON_TIME": lambda u, p: _with("tip_list", unit=u.pk, deadline="overdue"),
     "COMMUNES_WITH_PLAN": lambda u, p: _with("plan_list", unit=u.pk),
     "HOTSPOTS_NEW": lambda u, p: _with("hotspot_list", unit=u.pk),
     "HOTSPOTS_REEMERGED": lambda u, p: _with("hotspot_list", unit=u.pk, reemerged="yes"),
-    "CASES_DETECTED": lambda u, p: _with("enforcement_statistics", unit=u.code, period=p.code),
-    "CASES_TRIED": lambda u, p: _with("enforcement_statistics", unit=u.code, period=p.code),
-    "CRIMES_HANDLED": lambda u, p: _with("enforcement_statistics", unit=u.code, period=p.code),
+    "CASES_DETECTED": lambda u, p: _with("enforcement_statistics", **{"don-vi": u.code}, ky=p.code),
+    "CASES_TRIED": lambda u, p: _with("enforcement_statistics", **{"don-vi": u.code}, ky=p.code),
+    "CRIMES_HANDLED": lambda u, p: _with("enforcement_statistics", **{"don-vi": u.code}, ky=p.code),
     "COMM_HAMLETS": lambda u, p: _with("outreach_overview", nam=p.start.year, **{"don-vi": u.code}),
     "COMM_COMMUNES": lambda u, p: _with("outreach_overview", nam=p.start.year, **{"don-vi": u.code}),
     "REACH_VENUE_WORKERS": lambda u, p: _with("outreach_overview", nam=p.start.year, **{"don-vi": u.code}),

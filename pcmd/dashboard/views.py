@@ -8,8 +8,8 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
+from pcmd.core import pickers
 from pcmd.core.exports import xlsx_response
-from pcmd.core.periods import period_from_query, recent_periods
 from pcmd.core.scoping import module_view
 from pcmd.indicators.catalogue import BY_CODE
 
@@ -19,15 +19,18 @@ from . import selectors
 def _context(request):
     """(focus, period, today, picker context) shared by every dashboard page."""
     today = timezone.localdate()
-    focus = selectors.resolve_focus(request.membership, request.GET.get("unit"))
-    code = request.GET.get("period", "").strip()
-    period, error = period_from_query(code, today)
-    ctx = {"focus": focus, "period": period, "period_error": error, "periods": recent_periods(today),
-           "period_code": code or period.code, "today": today,
-           "home": selectors.home_unit(request.membership)}
+    focus = selectors.resolve_focus(request.membership, pickers.unit_code(request))
+    period, error = pickers.period_from_request(request, today=today)
+    home = selectors.home_unit(request.membership)
+    picker = pickers.picker(units=selectors.picker_units(request.membership, focus), unit=focus.unit,
+                            all_label=home.name if home is not None else "Toàn quốc", period=period,
+                            errors=[error], today=today)
+    ctx = {"focus": focus, "period": period, "period_error": error, "picker": picker, "today": today,
+           "home": home}
     return focus, period, today, ctx
 
 
+@pickers.canonical_params(legacy_unit_pk=True)
 @module_view("dashboard", "view")
 def leader(request):
     """The leader's one page: the unit's indicators as cards, overdue tips, the worst units."""
@@ -39,6 +42,7 @@ def leader(request):
     return render(request, "dashboard/leader.html", ctx)
 
 
+@pickers.canonical_params(legacy_unit_pk=True)
 @module_view("dashboard", "view")
 def scorecard(request):
     focus, period, today, ctx = _context(request)
@@ -50,15 +54,15 @@ def scorecard(request):
     return render(request, "dashboard/scorecard.html", ctx)
 
 
+@pickers.canonical_params
 @module_view("dashboard", "view")
 def indicator(request, code, unit_id):
     indicator = BY_CODE.get(code)
     if indicator is None:
         raise Http404
     today = timezone.localdate()
-    focus = selectors.resolve_focus(request.membership, unit_id)
-    period_code = request.GET.get("period", "").strip()
-    period, error = period_from_query(period_code, today)
+    focus = selectors.resolve_focus(request.membership, unit_id, by="pk")
+    period, error = pickers.period_from_request(request, today=today)
     trend = selectors.trend(indicator, focus, period.start.year, today)
     if request.GET.get("format") == "xlsx":
         value_label = "Tỷ lệ lũy kế (%)" if indicator.metric == "percent" else "Lũy kế"
@@ -70,13 +74,14 @@ def indicator(request, code, unit_id):
         breakdown = selectors.scorecard(focus, period, today, codes=[code])
     return render(request, "dashboard/indicator.html", {
         "indicator": indicator, "focus": focus, "period": period, "period_error": error,
-        "periods": recent_periods(today), "period_code": period_code or period.code, "trend": trend,
+        "picker": pickers.picker(period=period, errors=[error], today=today), "trend": trend,
         "chart": trend.chart(), "trend_colour": selectors.colour(trend.judgement) if trend.judgement else "",
         "breakdown": breakdown, "home": selectors.home_unit(request.membership),
-        "scorecard_url": selectors.scorecard_url(focus.id, period),
+        "scorecard_url": selectors.scorecard_url(focus.unit, period),
     })
 
 
+@pickers.canonical_params(legacy_unit_pk=True)
 @module_view("dashboard", "view")
 def overview(request):
     """A province: which communes issued a plan for the year, and which indicators each is behind on."""

@@ -2,18 +2,19 @@
 
 from django.shortcuts import render
 
+from pcmd.core import pickers
 from pcmd.core.exports import xlsx_response
 from pcmd.core.scoping import module_view, scoped
-from pcmd.hotspots.views import export_query, period_picker_context, statistics_scope
+from pcmd.hotspots.views import export_query, statistics_context
 
 from . import selectors
 from .models import CriminalCase, SanctionRecord
 
 
+@pickers.canonical_params
 @module_view("enforcement", "view")
 def enforcement_statistics(request):
-    period, ctx = period_picker_context(request)
-    scope = statistics_scope(request)
+    period, scope, ctx = statistics_context(request)
     membership = request.membership
     stats = selectors.enforcement_statistics(
         cases=scope.narrow(scoped(CriminalCase.objects.all(), membership)),

@@ -3,12 +3,12 @@
 from dataclasses import dataclass
 
 from django.shortcuts import render
-from django.utils import timezone
 
+from pcmd.core import pickers
 from pcmd.core.exports import xlsx_response
-from pcmd.core.periods import Period, period_from_query, recent_periods
-from pcmd.core.scoping import chosen_unit, module_view, scoped, unit_choices, within
-from pcmd.geo.models import AdminUnit, Level
+from pcmd.core.periods import Period
+from pcmd.core.scoping import module_view, scoped, within
+from pcmd.geo.models import AdminUnit
 
 from . import selectors
 from .models import Hotspot
@@ -27,32 +27,28 @@ class StatisticsScope:
 
 
 def statistics_scope(request) -> StatisticsScope:
-    """The unit asked for by `?unit=<code>`, which must lie in the user's scope (else 404, like any record),
-    or the user's own unit. The picker offers the next level down: provinces, or a province's communes."""
+    """The unit asked for by `?don-vi=<code>` (core.pickers), which must lie in the user's scope (else 404, like
+    any record), or the user's own unit. The picker offers the next level down: provinces, or a province's
+    communes."""
     membership = request.membership
-    unit = chosen_unit(membership, request.GET.get("unit", ""))
-    home = membership.unit
-    if home is None:
-        units = unit_choices(membership, [Level.PROVINCE])
-    elif home.level == Level.PROVINCE:
-        units = unit_choices(membership, [Level.COMMUNE])
-    else:
-        units = AdminUnit.objects.none()
+    unit = pickers.unit_from_query(request)
     group_by = "province" if unit is None else "unit"
-    return StatisticsScope(unit=unit, group_by=group_by, units=list(units.order_by("name")))
+    return StatisticsScope(unit=unit, group_by=group_by, units=pickers.unit_options(membership))
 
 
-def period_picker_context(request) -> tuple[Period, dict]:
-    today = timezone.localdate()
-    period, error = period_from_query(request.GET.get("period", "").strip(), today)
-    return period, {"period": period, "period_error": error, "periods": recent_periods(today),
-                    "period_code": request.GET.get("period", "").strip() or period.code}
+def statistics_context(request) -> tuple[Period, StatisticsScope, dict]:
+    """The period (`?ky=`), the unit (`?don-vi=`) and the picker of a statistics page (hotspots, enforcement)."""
+    period, error = pickers.period_from_request(request)
+    scope = statistics_scope(request)
+    picker = pickers.picker(units=scope.units, unit=scope.unit, all_label="Toàn bộ phạm vi", period=period,
+                            errors=[error])
+    return period, scope, {"period": period, "period_error": error, "picker": picker}
 
 
+@pickers.canonical_params
 @module_view("hotspots", "view")
 def hotspot_statistics(request):
-    period, ctx = period_picker_context(request)
-    scope = statistics_scope(request)
+    period, scope, ctx = statistics_context(request)
     hotspots = scope.narrow(scoped(Hotspot.objects.all(), request.membership))
     counts = selectors.hotspot_counts(queryset=hotspots, period=period, group_by=scope.group_by)
     steps = selectors.sub_periods(period)

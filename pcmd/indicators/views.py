@@ -10,9 +10,10 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import timezone
 
+from pcmd.core import pickers
 from pcmd.core.exports import xlsx_response
 from pcmd.core.periods import Period, PeriodError, period_from_query, recent_periods
-from pcmd.core.scoping import chosen_unit, get_scoped_or_404, module_view, require, scoped, within
+from pcmd.core.scoping import chosen_unit, get_scoped_or_404, module_view, require, scoped, unit_choices, within
 from pcmd.geo.models import AdminUnit, Level
 from pcmd.org.permissions import allowed
 
@@ -44,10 +45,13 @@ def _communes(unit):
 
 
 def _base_ctx(request, unit, period, error=""):
-    return {"unit": unit, "period": period, "period_error": error,
-            "periods": recent_periods(timezone.localdate()),
-            "provinces": AdminUnit.objects.filter(level=Level.PROVINCE, is_active=True).order_by("name")
-            if request.membership.unit_id is None else None}
+    """The unit and period of an entry page, with the shared picker (core.pickers): a national seat picks
+    the province, a local seat keeps its own unit."""
+    provinces = (unit_choices(request.membership, [Level.PROVINCE]).order_by("name")
+                 if request.membership.unit_id is None else None)
+    return {"unit": unit, "period": period, "period_error": error, "provinces": provinces,
+            "picker": pickers.picker(units=provinces, unit=unit, all_label="— Chọn tỉnh, thành phố —",
+                                     period=period, errors=[error])}
 
 
 @module_view("indicators", "add")

@@ -44,6 +44,7 @@ class CoverageRow:
     name: str
     operating: int
     visited: int
+    code: str = ""  # the unit's code, for `?don-vi=` (core.pickers)
 
     @property
     def not_visited(self) -> int:
@@ -74,8 +75,10 @@ def coverage(*, unit, year: int) -> Coverage:
 
     rows, totals = engine.unit_breakdown(["VENUES_INSPECTED"], unit=unit, period=Period.parse(str(year)))
     values = rows["VENUES_INSPECTED"]
-    names = dict(AdminUnit.objects.filter(pk__in=values).values_list("pk", "name"))
-    out = sorted((CoverageRow(pk, names.get(pk, "—"), int(v.denominator), int(v.numerator))
+    names = {pk: (name, code) for pk, name, code in
+             AdminUnit.objects.filter(pk__in=values).values_list("pk", "name", "code")}
+    out = sorted((CoverageRow(pk, names.get(pk, ("—", ""))[0], int(v.denominator), int(v.numerator),
+                              names.get(pk, ("—", ""))[1])
                   for pk, v in values.items()), key=lambda r: r.name)
     total = totals["VENUES_INSPECTED"]
     total_row = CoverageRow(unit.pk if unit else 0, unit.name if unit else "Toàn quốc", int(total.denominator or 0),

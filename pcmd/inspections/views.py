@@ -10,11 +10,11 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from pcmd.core import pickers
 from pcmd.core.crud import add_errors
 from pcmd.core.documents import OfficialDocument, docx_response
 from pcmd.core.exports import xlsx_response
-from pcmd.core.periods import year_from_query
-from pcmd.core.scoping import chosen_unit, module_view
+from pcmd.core.scoping import module_view
 from pcmd.geo.models import Level
 from pcmd.org.permissions import allowed
 
@@ -32,17 +32,19 @@ BEHIND = {
 # --- Coverage ---------------------------------------------------------------------------------------------------
 
 
-def _year(request) -> int:
+def _year(request) -> tuple[int, str]:
     today = timezone.localdate()
-    year, error = year_from_query(request.GET.get("nam"), today.year, first=2000, last=today.year + 1)
-    if error:
-        messages.warning(request, error)
-    return year
+    return pickers.year_from_request(request, today.year, first=2000, last=today.year + 1)
 
 
-def _unit(request, param="don-vi"):
-    """The unit asked for (must lie in the user's scope: else 404), or the user's own unit."""
-    return chosen_unit(request.membership, request.GET.get(param, ""), by="pk")
+def _unit(request):
+    """The unit asked for with ?don-vi=<code> (core.pickers; 404 outside the user's scope), or the user's own."""
+    return pickers.unit_from_query(request)
+
+
+def _picker(request, unit, year, error):
+    return pickers.picker(units=pickers.unit_options(request.membership), unit=unit, year=year,
+                          years=range(timezone.localdate().year + 1, 2019, -1), errors=[error])
 
 
 def _commune_or_province(unit):
@@ -50,12 +52,13 @@ def _commune_or_province(unit):
     return unit.parent if unit is not None and unit.level == Level.HAMLET else unit
 
 
+@pickers.canonical_params(pk_units=True)
 @module_view("inspections", "view")
 def coverage(request):
-    year = _year(request)
+    year, error = _year(request)
     unit = _commune_or_province(_unit(request))
     data = selectors.coverage(unit=unit, year=year)
-    ctx = {"cov": data, "year": year, "unit": unit, "years": range(timezone.localdate().year, 2019, -1),
+    ctx = {"cov": data, "year": year, "unit": unit, "picker": _picker(request, unit, year, error),
            "drill": unit is None or unit.level == Level.PROVINCE}
     if unit is not None and unit.level == Level.COMMUNE:
         ctx["never"] = selectors.establishments_behind(unit=unit, year=year, which="never")[:200]
@@ -64,9 +67,12 @@ def coverage(request):
     return render(request, "inspections/coverage.html", ctx)
 
 
+@pickers.canonical_params(pk_units=True)
 @module_view("inspections", "view")
 def coverage_establishments(request):
-    year = _year(request)
+    year, error = _year(request)
+    if error:
+        messages.warning(request, error)
     unit = _commune_or_province(_unit(request))
     which = request.GET.get("loai", "operating")
     if which not in BEHIND:

@@ -12,8 +12,9 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from pcmd.core.periods import period_from_query, year_from_query
-from pcmd.core.scoping import chosen_unit, get_scoped_or_404, module_view, scoped, unit_choices, within
+from pcmd.core import pickers
+from pcmd.core.periods import period_from_query
+from pcmd.core.scoping import get_scoped_or_404, module_view, scoped, within
 from pcmd.core.search import search
 from pcmd.geo.models import AdminUnit, Level
 
@@ -26,27 +27,29 @@ CANDIDATES_SHOWN = 200
 MONTHS = [f"Th{m}" for m in range(1, 13)]
 
 
-def _year(request, today) -> int:
-    year, error = year_from_query(request.GET.get("nam"), today.year, first=2000, last=today.year)
-    if error:
-        messages.warning(request, error)
-    return year
+def _year(request, today) -> tuple[int, str]:
+    return pickers.year_from_request(request, today.year, first=2000, last=today.year)
 
 
 def _unit(request, membership):
-    """The unit looked at: the seat's, or a unit inside it chosen with ?don-vi=<code>."""
-    return chosen_unit(membership, request.GET.get("don-vi", ""))
+    """The unit looked at: the seat's, or a unit inside it chosen with ?don-vi=<code> (core.pickers)."""
+    return pickers.unit_from_query(request)
 
 
+def _picker(request, unit, year, error, today):
+    return pickers.picker(units=pickers.unit_options(request.membership), unit=unit, year=year,
+                          years=range(today.year, today.year - 5, -1), errors=[error])
+
+
+@pickers.canonical_params
 @module_view("outreach", "view")
 def outreach_overview(request):
     membership = request.membership
     today = timezone.localdate()
-    year = _year(request, today)
+    year, error = _year(request, today)
     unit = _unit(request, membership)
-    ctx = {"year": year, "years": list(range(today.year, today.year - 5, -1)), "unit": unit, "today": today}
+    ctx = {"year": year, "unit": unit, "today": today, "picker": _picker(request, unit, year, error, today)}
     if unit is None:  # a national seat picks a province first
-        ctx["provinces"] = unit_choices(membership, [Level.PROVINCE]).order_by("name")
         return render(request, "outreach/overview.html", ctx)
     if unit.level == Level.PROVINCE:
         communes = within(AdminUnit.objects.filter(level=Level.COMMUNE, is_active=True), unit).order_by("name")
@@ -111,18 +114,19 @@ def course_participants(request, pk):
     })
 
 
+@pickers.canonical_params
 @module_view("outreach", "view")
 def training_overview(request):
     """Share of the roster trained in the year, per level (province/city vs commune), as the plans split it."""
     membership = request.membership
     today = timezone.localdate()
-    year = _year(request, today)
+    year, error = _year(request, today)
     unit = _unit(request, membership)
     courses = scoped(Course.objects.all(), membership, "view").filter(start_date__year=year)
     if unit is not None:
         courses = within(courses, unit)
     return render(request, "outreach/training_overview.html", {
-        "year": year, "years": list(range(today.year, today.year - 5, -1)), "unit": unit,
+        "year": year, "unit": unit, "picker": _picker(request, unit, year, error, today),
         "shares": selectors.trained_shares(unit, year),
         "courses": courses.select_related("unit", "organiser").annotate(
             attended=Count("participants", filter=Q(participants__attended=True))).order_by("start_date"),

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from pcmd.core import pickers
 from pcmd.core.scoping import module_view, unit_choices
 from pcmd.geo.models import AdminUnit, Level
 
@@ -99,17 +100,17 @@ def plan_derive_view(request):
                   status=status)
 
 
+@pickers.canonical_params(extra={"province": "don-vi"})
 @module_view("plans", "view")
 def plan_coverage(request):
     """Communes of a province with their plan for a year: issued, draft, none (indicator COMMUNES_WITH_PLAN)."""
     membership = request.membership
-    try:
-        year = int(request.GET.get("year") or timezone.localdate().year)
-    except ValueError:
-        year = timezone.localdate().year
+    year, error = pickers.year_from_request(request)
     provinces = unit_choices(membership, [Level.PROVINCE]).order_by("name")
-    if membership.unit_id is None:
-        province = provinces.filter(code=request.GET.get("province", "")).first()
+    national = membership.unit_id is None
+    unit = pickers.unit_from_query(request)  # a unit's code (404 outside scope, for every seat)
+    if national:
+        province = unit if unit is None or unit.level == Level.PROVINCE else unit.province
     else:
         province = membership.unit.province
     coverage = None
@@ -121,6 +122,7 @@ def plan_coverage(request):
                  "values": [coverage.issued, coverage.draft, coverage.none]}
     return render(request, "plans/communes_with_plan.html", {
         "coverage": coverage, "chart": chart, "year": year, "province": province,
-        "provinces": provinces if membership.unit_id is None else None,
-        "years": range(year - 3, year + 4),
+        "picker": pickers.picker(units=provinces if national else None, unit=province if national else None,
+                                 all_label="— Chọn tỉnh, thành phố —", year=year, years=range(year - 3, year + 4),
+                                 errors=[error]),
     })

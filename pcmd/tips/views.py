@@ -6,11 +6,10 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from pcmd.core import actions
+from pcmd.core import actions, pickers
 from pcmd.core.crud import cell
 from pcmd.core.models import AccessLog
 from pcmd.core.scoping import module_view, scoped
-from pcmd.hotspots.views import period_picker_context
 
 from . import selectors
 from .models import Notice, Tip, TipAttachment, TipStatus
@@ -72,12 +71,13 @@ def _log_list(request, count: int, page: str) -> None:
                           detail=page)
 
 
+@pickers.canonical_params
 @module_view("tips", "view")
 def tip_deadlines(request):
     membership = request.membership
     visible = selectors.visible(membership).select_related("unit", "assigned_agency")
     today = timezone.localdate()
-    period, picker = period_picker_context(request)
+    period, error = pickers.period_from_request(request, today=today)
     lists = {
         "accept_overdue": list(selectors.accept_overdue(visible, today).order_by("accept_due_date", "pk")[:200]),
         "overdue": list(selectors.overdue(visible, today).order_by("due_date", "pk")[:200]),
@@ -88,7 +88,8 @@ def tip_deadlines(request):
         "today": today, **lists,
         "by_unit": selectors.deadline_summary(visible, "unit__name", today)[:100],
         "by_agency": selectors.deadline_summary(visible, "assigned_agency__name", today)[:100],
-        "crud": tips_crud, "on_time": selectors.on_time(membership.unit, period), **picker,
+        "crud": tips_crud, "on_time": selectors.on_time(membership.unit, period),
+        "period": period, "picker": pickers.picker(period=period, errors=[error], today=today),
     })
 
 
