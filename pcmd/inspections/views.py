@@ -87,8 +87,9 @@ def _render_visit_form(request, form, violations, sanctions, obj=None, status=20
 @module_view("inspections", "add")
 def visit_create(request):
     initial = {"date": timezone.localdate()}
-    if request.GET.get("co-so", "").isascii() and request.GET["co-so"].isdigit():
-        initial["establishment"] = int(request.GET["co-so"])
+    establishment = request.GET.get("co-so", "")
+    if establishment.isascii() and establishment.isdigit():
+        initial["establishment"] = int(establishment)
     form, violations, sanctions = _visit_forms(request, initial=initial)
     if request.method == "POST":
         visit = _save_visit(request, form, violations, sanctions, lambda data, vs, ss: services.visit_create(
