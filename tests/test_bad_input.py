@@ -160,3 +160,17 @@ def test_a_superscript_digit_in_a_parameter_is_not_a_500(coordinator, url):
                                        ("/ke-hoach/xay-dung-tu-cap-tren/", {"parent": SUPERSCRIPT, "unit": "1"})])
 def test_a_superscript_digit_in_a_form_is_not_a_500(coordinator, url, data):
     assert coordinator.post(url, data).status_code in (200, 400, 404)
+
+
+@pytest.mark.parametrize("method, url, data", [
+    ("get", "/co-quan/", {"q": "a\x00b"}), ("get", "/tin-bao/", {"x\x00": "1"}),
+    ("post", "/co-quan/them/", {"name": "a\x00b"})])
+def test_a_nul_character_is_refused_in_vietnamese(coordinator, method, url, data):
+    """PostgreSQL cannot store or compare text with NUL (DataError, a 500): refused before any query."""
+    response = getattr(coordinator, method)(url, data)
+    assert response.status_code == 400
+    assert "ký tự không hợp lệ" in response.content.decode()
+
+
+def test_the_visit_form_without_an_establishment_opens(police):
+    assert police.get("/luot-kiem-tra/them/").status_code == 200

@@ -19,7 +19,7 @@ from django.test import Client
 from django.urls import Resolver404, resolve, reverse
 
 from pcmd.org.models import Role
-from pcmd.org.permissions import MATRIX
+from pcmd.org.permissions import MATRIX, allowed
 from tests.test_url_matrix import NOT_WALKED, walk
 
 pytestmark = pytest.mark.django_db
@@ -39,9 +39,15 @@ NOT_POSTED = NOT_WALKED | {"otp_setup"}
 
 WRITING_ROLES = [role for role in Role if any(actions - {"view"} for actions in MATRIX[role].values())]
 AGENCY_OF = {Role.COORDINATOR: "phong-vhxh", Role.POLICE_OFFICER: "cong-an-xa", Role.AGENCY_OFFICER: "phong-vhxh"}
-# Every writing role at commune level reads and posts everything; the province and national coordinators read
-# every list with junk (their create pages list every commune of the country: too slow to post to each time).
-USERS = [(role, "commune") for role in WRITING_ROLES] + [(Role.COORDINATOR, "province"), (Role.COORDINATOR, "national")]
+# Who reads and posts what (the whole walk for every user would take far more than a few minutes):
+# - "all": the commune coordinator (the most pages) reads every page with junk and posts every form;
+# - "writes": every other writing role at commune level posts the forms of the pages it may write (its forms
+#   differ by role: agency, fields, choices), without the list junk (the lists do not depend on the role);
+# - "lists": the province and national coordinators read every list with junk (scoping and pickers depend on
+#   the level; their create pages list every commune of the country: too slow to post to each time).
+USERS = [(Role.COORDINATOR, "commune", "all")]
+USERS += [(role, "commune", "writes") for role in WRITING_ROLES if role != Role.COORDINATOR]
+USERS += [(Role.COORDINATOR, "province", "lists"), (Role.COORDINATOR, "national", "lists")]
 
 
 def _name_of(path):
@@ -75,7 +81,7 @@ class Fuzzer:
             self.failures.append(f"{self.who} {method.upper()} {url} {what}: {error}")
         return response
 
-    def read(self, url, page):
+    def read(self, url, page, one_at_a_time=True):
         """GET the page with junk in every parameter: all at once, one at a time for the page's own filters and
         pickers (so one refused parameter does not hide another), then as lists."""
         own = set()
@@ -83,7 +89,7 @@ class Fuzzer:
             if form.method.upper() == "GET":
                 own |= {name for name in form.fields.keys() if name}
         params = own | set(LIST_PARAMS)
-        for name in sorted(own):
+        for name in sorted(own) if one_at_a_time else []:
             value = self.junk(GET_JUNK)
             self.check("get", url, {name: value}, f"?{name}={value[:30]!r}")
         for value in GET_JUNK:
@@ -139,20 +145,25 @@ def fuzz_client(member_factory, bach_dang, hai_phong):
     return _client
 
 
-@pytest.mark.parametrize("role, level", USERS, ids=[f"{role}-{level}" for role, level in USERS])
-def test_no_junk_gives_a_500(role, level, fuzz_client, bach_dang):
+@pytest.mark.parametrize("role, level, part", USERS, ids=[f"{role}-{level}" for role, level, _part in USERS])
+def test_no_junk_gives_a_500(role, level, part, fuzz_client, bach_dang):
     fuzzer = Fuzzer(fuzz_client(role, level), f"{role}@{level}")
-    full = level == "commune"
-    walked = [reverse(name, args=args) for name, args, _module, action in walk(bach_dang)
-              if full or (action == "view" and not name.endswith("_export"))]
+    walked = []
+    for name, args, module, action in walk(bach_dang):
+        if part == "writes" and not (action != "view" and allowed(role, module, action)):
+            continue
+        if part == "lists" and (action != "view" or name.endswith("_export") or args):
+            continue
+        walked.append(reverse(name, args=args))
     pages = {}
     for url in walked:
         pages[url] = _html(fuzzer.check("get", url, {}, "(as is)"))
-        fuzzer.read(url, pages[url])
+        if part != "writes":
+            fuzzer.read(url, pages[url], one_at_a_time=part == "all")
     seen = set()
     for url in walked:
-        if full and pages[url] is not None:
+        if part != "lists" and pages[url] is not None:
             for target, form in _post_forms(url, pages[url], seen):
                 fuzzer.post(target, form)
-    assert fuzzer.requests > 300
+    assert fuzzer.requests > 20
     assert not fuzzer.failures, f"{len(fuzzer.failures)} answers 500:\n" + "\n".join(fuzzer.failures)
