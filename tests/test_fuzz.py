@@ -165,5 +165,6 @@ def test_no_junk_gives_a_500(role, level, part, fuzz_client, bach_dang):
         if part != "lists" and pages[url] is not None:
             for target, form in _post_forms(url, pages[url], seen):
                 fuzzer.post(target, form)
-    assert fuzzer.requests > 20
+    # A role may have nothing to write yet (the support roles until the support pages exist).
+    assert fuzzer.requests > 100 or part == "writes"
     assert not fuzzer.failures, f"{len(fuzzer.failures)} answers 500:\n" + "\n".join(fuzzer.failures)
