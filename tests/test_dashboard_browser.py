@@ -44,7 +44,7 @@ def test_scorecard_drill_down_and_indicator_chart(live_server, browser_page, mem
 
     # A commune cell opens the records behind the number: establishments not inspected in the year.
     page.locator('#scorecard tbody a.dash-cell[data-code="VENUES_INSPECTED"]').click()
-    page.wait_for_url(f"**/do-bao-phu-kiem-tra/co-so/**don-vi={commune.pk}**")
+    page.wait_for_url(f"**/do-bao-phu-kiem-tra/co-so/**don-vi={commune.code}**")
     shot(page, "dashboard-03-records-behind")
 
     # An indicator: the chart canvas, then the table view.
