@@ -70,6 +70,13 @@ MATRIX: dict[str, dict[str, frozenset]] = {
     },
 }
 
+# Inside the support module, each sensitivity class of a case file has its own read right (support.wall
+# masks the rest). Supervisors check the work without the person's identity.
+SENSITIVITY_READ: dict[str, frozenset] = {
+    Role.CASE_WORKER: frozenset({"identity", "health", "sex_work", "legal", "violence"}),
+    Role.SUPPORT_SUPERVISOR: frozenset({"health", "sex_work", "legal", "violence"}),
+}
+
 # Roles that must never see support case files, whatever else changes in the matrix.
 ENFORCEMENT_ROLES = frozenset({Role.POLICE_OFFICER, Role.INSPECTOR})
 
