@@ -138,6 +138,9 @@ PAGES += [
     Page("support", "support", "counselling_list", "Đề nghị tư vấn, hỗ trợ",
          "Đề nghị người dân gửi qua trang “Xin tư vấn, hỗ trợ”: đọc, trả lời, theo dõi (bảo mật)", "bi-chat-heart",
          badge="pcmd.support.selectors.new_count"),
+    Page("support", "support", "client_list", "Hồ sơ trường hợp",
+         "Hồ sơ người được hỗ trợ theo mã: đồng ý, đánh giá nhu cầu, kế hoạch, theo dõi, kết thúc (bảo mật)",
+         "bi-person-vcard"),
 ]
 
 
