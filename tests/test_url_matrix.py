@@ -381,5 +381,21 @@ SAMPLE_ARGS["counselling_detail"] = lambda unit: [_counselling_sample(unit).pk]
 SAMPLE_ARGS["counselling_action"] = lambda unit: [_counselling_sample(unit).pk, "tra-loi"]
 
 
+# Support case files: an open file of Bạch Đằng from the demo (so "record a follow-up" is a page). The signed
+# consent's scan is checked in tests/test_support_cases.py (the demo uploads no sheet).
+def _client_sample(unit):
+    from pcmd.support.models import Client
+
+    sample = Client.objects.filter(unit__path__startswith=unit.path, status="open", merged_into__isnull=True,
+                                   erased_at__isnull=True).order_by("pk").first()
+    assert sample is not None, "the demo data has no open case file in Bạch Đằng: seed one for this test"
+    return sample
+
+
+SAMPLE_ARGS["client_detail"] = lambda unit: [_client_sample(unit).pk]
+SAMPLE_ARGS["client_action"] = lambda unit: [_client_sample(unit).pk, "theo-doi"]
+NOT_WALKED |= {"consent_scan"}
+
+
 # Dashboards: one indicator of the unit (the unit is in the path, so another province's is 404).
 SAMPLE_ARGS["dashboard_indicator"] = lambda unit: ["TIPS_ON_TIME", unit.pk]
