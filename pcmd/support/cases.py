@@ -58,6 +58,7 @@ NOTE_MAX = 2000
 REASON_MAX = 500
 GOAL_MAX = 1000
 NAME_RATIO = 0.85  # difflib ratio of two folded names above which they may be the same person
+FIRST_YEAR = 2000  # no file is registered before the program's registries
 OPEN_REFERRALS = (ReferralStatus.SENT, ReferralStatus.RECEIVED)
 
 WORKER = frozenset({Role.CASE_WORKER})
@@ -222,6 +223,8 @@ def register_client(*, membership, unit, uic_code: str, sex: str, birth_year=Non
     uic_code = uic.normalise(uic_code, sex=sex, birth_year=birth_year)
     registered_on = registered_on or timezone.localdate()
     _not_future(registered_on, field="registered_on", what="ngày đăng ký")
+    if registered_on.year < FIRST_YEAR:
+        raise ValidationError({"registered_on": f"Ngày đăng ký không được trước năm {FIRST_YEAR}."})
     texts = {name: _text(value, limit, field=name) for name, value, limit in (
         ("full_name", full_name, 120), ("phone", phone, 40), ("address", address, 300),
         ("sex_work_history", sex_work_history, NOTE_MAX), ("legal_status", legal_status, NOTE_MAX))}
