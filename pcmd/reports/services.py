@@ -110,7 +110,8 @@ def may(slug: str, report: Report, membership) -> bool:
 
 def _locked(report: Report) -> Report:
     """The report re-read under a row lock, so two steps on it queue up inside their transactions."""
-    fresh = Report.objects.select_for_update().select_related("type", "unit", "unit__province").get(pk=report.pk)
+    fresh = (Report.objects.select_for_update(of=("self",)).select_related("type", "unit", "unit__province")
+             .get(pk=report.pk))
     report.__dict__.update({k: v for k, v in fresh.__dict__.items() if not k.startswith("_")})
     return report
 
