@@ -136,7 +136,7 @@ def support_outreach_reach(period, by, ids):
     """People reached by outreach contacts dated in the period (summed), per commune (hamlets to their commune)."""
     qs = OutreachContact.objects.filter(date__range=(period.start, period.end))
     if by == "unit":
-        qs = qs.alias(commune=_commune_of_contact())
+        qs = qs.annotate(commune=_commune_of_contact())
         key = "commune"
     else:
         key = "province"
