@@ -51,6 +51,9 @@ class Indicator:
     # True for figures about people receiving support: a value of 1–4 is shown "<5" wherever it leaves the
     # commune (indicators/suppression.py, the one place that decides), and complementary cells are hidden too.
     sensitive: bool = False
+    # True when agencies may still enter figures for units that do not use the registry yet (SUPPORT_ACCESS:
+    # computations/support.py takes, per commune, the registry or the entered figure, never both).
+    enterable: bool = False
 
 
 POLICE = "Công an (tỉnh, xã)"
@@ -190,7 +193,7 @@ CATALOGUE: tuple[Indicator, ...] = (
                          "thành công đến cuối kỳ"),
               denominator="Số người có nhu cầu, đủ điều kiện hỗ trợ (theo lần đánh giá gần nhất) đăng ký đến cuối kỳ",
               agency="Hội Liên hiệp Phụ nữ; Phòng Văn hóa - Xã hội (xã, phường); Sở Y tế (tỉnh)",
-              accumulates=False, sensitive=True),
+              accumulates=False, sensitive=True, enterable=True),
     Indicator("CASES_TRIED", "Tỷ lệ vụ án mại dâm được truy tố đưa ra xét xử", "percent", "enforcement",
               (("xet xu",), ("truy to",)),
               definition=("Vụ án liên quan đến mại dâm được truy tố trong kỳ đã được đưa ra xét xử tính đến cuối "
