@@ -44,7 +44,8 @@ def require(client, purpose: str, *, provider=None, on=None) -> Consent:
 
 
 def reporting_clients(clients: QuerySet, on=None) -> QuerySet:
-    """The clients of `clients` counted in aggregates: a reporting consent in force on `on` (set-wise)."""
+    """The clients of `clients` counted in aggregates on `on` (set-wise): active files with a reporting consent
+    in force (`counted`)."""
     return clients.filter(counted(on))
 
 
