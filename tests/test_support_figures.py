@@ -126,6 +126,11 @@ def pairs(code, level, units, period=YEAR):
 
 def test_engine_counts_only_active_consenting_clients(world):
     province, a, b, c = world
+    from pcmd.support.consent import reporting_clients
+
+    # The one definition: c1–c4 and c9 (c5 never consented, c6 merged, c7 erased, c8 withdrew).
+    kept = reporting_clients(Client.objects.filter(unit=a), on=D(Y, 12, 31)).values_list("uic", flat=True)
+    assert sorted(kept) == ["U00001", "U00002", "U00003", "U00004", "U00009"]
     assert pairs("SUPPORT_ACCESS", "commune", [a, b, c]) == {a.pk: (2, 4), b.pk: (7, 10)}
     assert pairs("SUPPORT_SCREENED", "commune", [a, b, c]) == {a.pk: (5, None)}  # c1–c4, c9 (c4 once)
     assert pairs("SUPPORT_REFERRED", "commune", [a, b, c]) == {a.pk: (2, None)}  # c2, c3; c1's was cancelled
