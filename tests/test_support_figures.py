@@ -12,10 +12,10 @@ Commune A's clients, all registered in 2025:
   c4 consent, eligible then screened not eligible (latest) -> not in the denominator
   c5 no reporting consent, eligible, served     -> left out
   c6 consent, eligible, served, merged into c1  -> left out
-  c7 consent, eligible, served, erased          -> left out
+  c7 consent, eligible, served, erased          -> counted (erasure leaves the anonymous counts)
   c8 consent withdrawn, eligible, served        -> left out
   c9 consent, eligible, served only in 2026     -> counted, not served by the end of 2025
-SUPPORT_ACCESS A = 2/4; B entered 7/10 (A's entered 30/40 is ignored); province = 9/14.
+SUPPORT_ACCESS A = 3/5; B entered 7/10 (A's entered 30/40 is ignored); province = 10/15.
 """
 
 import datetime
@@ -124,33 +124,34 @@ def pairs(code, level, units, period=YEAR):
                                                                         period=period).items()}
 
 
-def test_engine_counts_only_active_consenting_clients(world):
+def test_engine_counts_only_unmerged_consenting_clients(world):
     province, a, b, c = world
     from pcmd.support.consent import reporting_clients
 
-    # The one definition: c1–c4 and c9 (c5 never consented, c6 merged, c7 erased, c8 withdrew).
+    # The one definition: c1–c4, c7 (erased: its anonymous counts stay) and c9 (c5 never consented, c6 merged,
+    # c8 withdrew).
     kept = reporting_clients(Client.objects.filter(unit=a), on=D(Y, 12, 31)).values_list("uic", flat=True)
-    assert sorted(kept) == ["U00001", "U00002", "U00003", "U00004", "U00009"]
-    assert pairs("SUPPORT_ACCESS", "commune", [a, b, c]) == {a.pk: (2, 4), b.pk: (7, 10)}
-    assert pairs("SUPPORT_SCREENED", "commune", [a, b, c]) == {a.pk: (5, None)}  # c1–c4, c9 (c4 once)
+    assert sorted(kept) == ["U00001", "U00002", "U00003", "U00004", "U00007", "U00009"]
+    assert pairs("SUPPORT_ACCESS", "commune", [a, b, c]) == {a.pk: (3, 5), b.pk: (7, 10)}
+    assert pairs("SUPPORT_SCREENED", "commune", [a, b, c]) == {a.pk: (6, None)}  # c1–c4, c7, c9 (c4 once)
     assert pairs("SUPPORT_REFERRED", "commune", [a, b, c]) == {a.pk: (2, None)}  # c2, c3; c1's was cancelled
     assert pairs("SUPPORT_REFERRALS_COMPLETED", "commune", [a, b, c]) == {a.pk: (1, 2)}
-    assert pairs("SUPPORT_SERVICES", "commune", [a, b, c]) == {a.pk: (2, None)}
-    assert services_by_kind(YEAR, "unit", [a.pk]) == {a.pk: {"health_check": 1, "counselling": 1}}
+    assert pairs("SUPPORT_SERVICES", "commune", [a, b, c]) == {a.pk: (3, None)}
+    assert services_by_kind(YEAR, "unit", [a.pk]) == {a.pk: {"health_check": 2, "counselling": 1}}
     # A contact at a hamlet counts for its commune.
     assert pairs("SUPPORT_OUTREACH_REACH", "commune", [a, b, c]) == {a.pk: (13, None), b.pk: (2, None),
                                                                     c.pk: (20, None)}
     # The province and the country add the same rows.
-    assert pairs("SUPPORT_SERVICES", "province", [province]) == {province.pk: (2, None)}
+    assert pairs("SUPPORT_SERVICES", "province", [province]) == {province.pk: (3, None)}
     assert pairs("SUPPORT_OUTREACH_REACH", "province", [province]) == {province.pk: (35, None)}
 
 
 def test_entered_and_computed_are_never_added_twice(world):
     province, a, b, c = world
-    # Province = A's registry (2/4) + B's entered figure (7/10); A's entered 30/40 is not added.
-    assert pairs("SUPPORT_ACCESS", "province", [province]) == {province.pk: (9, 14)}
+    # Province = A's registry (3/5) + B's entered figure (7/10); A's entered 30/40 is not added.
+    assert pairs("SUPPORT_ACCESS", "province", [province]) == {province.pk: (10, 15)}
     rows, totals = engine.breakdown(["SUPPORT_ACCESS"], parent=province, period=YEAR)
-    assert (totals["SUPPORT_ACCESS"].numerator, totals["SUPPORT_ACCESS"].denominator) == (9, 14)
+    assert (totals["SUPPORT_ACCESS"].numerator, totals["SUPPORT_ACCESS"].denominator) == (10, 15)
     assert engine.compute("SUPPORT_ACCESS", level="country", units=None, period=YEAR)[engine.COUNTRY].denominator >= 14
     # In 2026 B has a client: it uses the module, so its entered figure no longer counts (nobody eligible yet
     # with consent... B's client is eligible and consenting but not served: 0/1).
@@ -158,7 +159,7 @@ def test_entered_and_computed_are_never_added_twice(world):
     assert pairs("SUPPORT_ACCESS", "commune", [b], Period.parse(str(Y + 1))) == {b.pk: (0, 1)}
     # A province's own entered figure (no client is ever registered at the province) stands beside its communes.
     _entered(province, f"{Y}Q4", 1, 1)
-    assert pairs("SUPPORT_ACCESS", "province", [province]) == {province.pk: (10, 15)}
+    assert pairs("SUPPORT_ACCESS", "province", [province]) == {province.pk: (11, 16)}
 
 
 def test_a_commune_using_the_module_with_nobody_eligible_has_no_value_not_its_entered_one(world):
@@ -224,8 +225,8 @@ def test_province_scorecard_hides_small_cells_and_their_complement(world, provin
     # Rows A, B, C (by name) then the total.
     assert _cells(page, "SUPPORT_REFERRED") == ["<5", "0", "0", "<5"]
     assert _cells(page, "SUPPORT_OUTREACH_REACH") == ["ẩn", "<5", "20", "35"]  # A (13) hides B's 2
-    assert _cells(page, "SUPPORT_ACCESS") == ["<5", "ẩn", "—", "64,3%"]  # A 2/4; B 7/10 its complement
-    assert _cells(page, "SUPPORT_SCREENED") == ["5", "0", "0", "5"]
+    assert _cells(page, "SUPPORT_ACCESS") == ["<5", "ẩn", "—", "66,7%"]  # A 3/5; B 7/10 its complement
+    assert _cells(page, "SUPPORT_SCREENED") == ["6", "0", "0", "6"]
     assert 'id="suppression-note"' in page
     assert _cells(page, "TIPS_RECEIVED")[-1] == "0"  # other indicators untouched
     # Excel: the masks, never the numbers.
@@ -237,15 +238,21 @@ def test_province_scorecard_hides_small_cells_and_their_complement(world, provin
     assert [sheet.cell(row=r, column=col + 1).value for r in range(2, 6)] == ["ẩn", "<5", 20, 35]
 
 
-def test_a_commune_sees_its_own_figures_whole_a_province_seat_does_not(world, client, province_seat):
+def test_only_the_communes_support_roles_see_its_figures_whole(world, client, province_seat, verified_login):
     province, a, b, c = world
     page = province_seat.get(reverse("dashboard_scorecard"), {"don-vi": a.code, "ky": str(Y)}).content.decode()
     assert _cells(page, "SUPPORT_REFERRED") == ["<5"]
     leader = province_seat.get(reverse("dashboard"), {"don-vi": province.code, "ky": str(Y)}).content.decode()
     assert 'data-code="SUPPORT_REFERRED"' in leader and "&lt;5" in leader
+    # The commune's own coordinator is outside the wall: small counts stay hidden.
     client.force_login(make_member("ht9a.xa", a, Role.COORDINATOR))
     own = client.get(reverse("dashboard_scorecard"), {"ky": str(Y)}).content.decode()
-    assert _cells(own, "SUPPORT_REFERRED") == ["2"] and _cells(own, "SUPPORT_ACCESS") == ["50%"]
+    assert _cells(own, "SUPPORT_REFERRED") == ["<5"] and _cells(own, "SUPPORT_ACCESS") == ["<5"]
+    # Its case worker, who reads the files anyway, sees them whole.
+    client.logout()
+    worker = verified_login(make_member("ht9a.hotro", a, Role.CASE_WORKER))
+    own = worker.get(reverse("dashboard_scorecard"), {"ky": str(Y)}).content.decode()
+    assert _cells(own, "SUPPORT_REFERRED") == ["2"] and _cells(own, "SUPPORT_ACCESS") == ["60%"]
 
 
 def test_indicator_page_chart_data_and_excel_hold_no_small_value(world, province_seat):
@@ -270,7 +277,7 @@ def test_dhis2_export_leaves_small_values_out(world, province_seat):
     rows = dhis2.computed_rows(codes=["SUPPORT_OUTREACH_REACH", "SUPPORT_REFERRED", "SUPPORT_SCREENED"],
                                level="commune", units=dhis2.export_units(province, "commune"), period=YEAR)
     got = {(r["dataElement"], r["orgUnit"]): r["value"] for r in rows}
-    assert got == {("SUPPORT_OUTREACH_REACH", c.code): "20", ("SUPPORT_SCREENED", a.code): "5"}
+    assert got == {("SUPPORT_OUTREACH_REACH", c.code): "20", ("SUPPORT_SCREENED", a.code): "6"}
     assert rows.omitted == 3 and "3 giá trị" in rows.note  # B's 2 and A's 13 (its complement), A's 2 referred
     response = province_seat.get(reverse("dhis2_export"), {"nguon": "computed", "ky": str(Y), "don-vi": province.code})
     assert int(response["X-PCMD-Suppressed"]) > 0

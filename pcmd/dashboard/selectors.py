@@ -23,6 +23,7 @@ from pcmd.core.scoping import unit_choices, within
 from pcmd.geo.models import AdminUnit, Level
 from pcmd.indicators import engine, forecast, status, suppression, targets
 from pcmd.indicators.catalogue import CATALOGUE, Indicator
+from pcmd.org.permissions import allowed
 
 # Column groups of the scorecard (headings), by the indicator's data source; catalogue order inside.
 GROUPS = [
@@ -100,8 +101,12 @@ def home_unit(membership) -> AdminUnit | None:
 
 
 def own_commune(membership) -> AdminUnit | None:
-    """The commune a seat sits in (a hamlet seat: its commune); None for province and national seats.
-    Only there are a commune's sensitive figures shown whole (indicators/suppression.py)."""
+    """The commune whose sensitive figures the seat sees whole (indicators/suppression.py): the commune a
+    support role sits in (a hamlet seat: its commune). None for every other seat — province and national
+    seats, and the commune's own police, coordinators, leaders…, who see support counts as everyone outside
+    the wall does: small ones hidden (a count of 2 in a ward can name someone)."""
+    if membership is None or not allowed(membership.role, "support", "view"):
+        return None
     home = home_unit(membership)
     return home if home is not None and home.level == Level.COMMUNE else None
 

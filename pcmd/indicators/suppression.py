@@ -6,8 +6,9 @@ and Excel —, the leader's cards, the province overview, the DHIS2 export) asks
 - `applies(indicator, unit=, own_commune=)`: a sensitive indicator (`Indicator.sensitive`: people receiving
   support) is suppressed wherever its figure leaves the commune — a figure of a province or of the country,
   a table that lists several units, and a commune's figure read by a seat that does not sit in that commune
-  (otherwise a province seat would open each commune one by one and read what the table hides). Only a seat
-  of the commune reading that commune's own figure sees it whole.
+  (otherwise a province seat would open each commune one by one and read what the table hides). Only a
+  support role of the commune reading that commune's own figure sees it whole (`own_commune` is None for
+  every other seat: dashboard.selectors.own_commune).
 - `small(value)`: a count of 1–4, or a percentage whose numerator or denominator is 1–4 (no percentage of a
   tiny group). Zero stays 0.
 - `hidden(values, with_total=)`: the keys of a column to hide — the small cells, and, when the column has a

@@ -1,10 +1,10 @@
 """Support indicators, computed from the support registry (see engine.py for the contract).
 
 Every figure about clients counts only the files counted in aggregates on the period's "as of" day
-(min(period end, today)): active (not merged, not erased) with a reporting consent in force that day —
-`pcmd.support.consent.counted`, the one definition. Outreach contacts are anonymous counts (no client, no
-consent). Each computation is one grouped query per level (SUPPORT_ACCESS adds the entered figures of the
-communes that do not use the registry yet). These are numbers: small counts are hidden where they are shown
+(min(period end, today)): not merged into another file (an erased file still counts), with a reporting
+consent in force that day — `pcmd.support.consent.counted`, the one definition. Outreach contacts are
+anonymous counts (no client, no consent). Each computation is one grouped query per level (SUPPORT_ACCESS
+adds the entered figures of the communes that do not use the registry yet). These are numbers: small counts are hidden where they are shown
 or exported (indicators/suppression.py), never here.
 
 - SUPPORT_ACCESS: counted clients registered by the period's end whose latest screening on or before it
