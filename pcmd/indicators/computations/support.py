@@ -4,8 +4,8 @@ Every figure about clients counts only the files counted in aggregates on the pe
 (min(period end, today)): not merged into another file (an erased file still counts), with a reporting
 consent in force that day — `pcmd.support.consent.counted`, the one definition. Outreach contacts are
 anonymous counts (no client, no consent). Each computation is one grouped query per level (SUPPORT_ACCESS
-adds the entered figures of the communes that do not use the registry yet). These are numbers: small counts are hidden where they are shown
-or exported (indicators/suppression.py), never here.
+adds the entered figures of the communes that do not use the registry yet). These are numbers: small counts
+are hidden where they are shown or exported (indicators/suppression.py), never here.
 
 - SUPPORT_ACCESS: counted clients registered by the period's end whose latest screening on or before it
   is eligible (denominator), of them those with a service received or a referral completed by the end
