@@ -1,11 +1,14 @@
 """Forms of the wall's pages. They gather input and call the same checks as the services (`wall.reason_check`)."""
 
+import datetime
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
 from . import wall
 
+FIRST_DAY, LAST_DAY = datetime.date(2000, 1, 1), datetime.date(2100, 12, 31)  # the access review's dates
 REASON_HELP = f"Ít nhất {wall.REASON_MIN} ký tự; được ghi vào nhật ký truy cập cùng tên bạn và thời điểm."
 
 
@@ -90,6 +93,10 @@ class AccessReviewForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        for name in ("date_from", "date_to"):
+            day = data.get(name)
+            if day and not (FIRST_DAY <= day <= LAST_DAY):
+                self.add_error(name, f"Chọn ngày từ năm {FIRST_DAY.year} đến năm {LAST_DAY.year}.")
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and start > end:
             self.add_error("date_to", "“Đến ngày” phải sau “Từ ngày”.")

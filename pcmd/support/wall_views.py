@@ -96,6 +96,7 @@ def access_review(request):
         if data["date_to"] and not data["date_from"]:
             start = end - datetime.timedelta(days=29)
         chosen = data["user"]
+    start = max(start, end - datetime.timedelta(days=366))  # one year at most (the form says so too)
     if chosen is not None:
         rows = rows.filter(user=chosen)
     period = rows.filter(at__date__gte=start, at__date__lte=end)
