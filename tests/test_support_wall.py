@@ -169,12 +169,14 @@ def test_no_other_role_reaches_a_support_url(level, member_factory, verified_log
 
 def _outsider_pages(bach_dang):
     year = timezone.localdate().year
-    pages = [reverse("home"), reverse("audit_log"), reverse("unit_search") + "?q=" + SECRET_CODE,
+    # Searches ask for a part of the code and of the name (the query itself is echoed on the page).
+    pages = [reverse("home"), reverse("audit_log"), reverse("unit_search") + "?q=TUYETMAT",
              reverse("unit_search") + "?q=Quynh", reverse("dhis2_export") + f"?nguon=computed&nam={year}",
              reverse("dhis2_export") + f"?nam={year}", reverse("dashboard"),
              reverse("dashboard_scorecard"), reverse("dashboard_overview"), reverse("permission_matrix")]
     for crud in REGISTRY:
-        pages += [reverse(crud.url_name("list")), reverse(crud.url_name("list")) + "?q=" + SECRET_CODE,
+        pages += [reverse(crud.url_name("list")), reverse(crud.url_name("list")) + "?q=TUYETMAT",
+                  reverse(crud.url_name("list")) + "?q=Quynh",
                   reverse(crud.url_name("export"))]
     return pages
 
