@@ -237,6 +237,15 @@ def seed_support(ctx: SeedContext) -> None:
 SEEDERS.append(seed_support)
 
 
+def seed_support_wall(ctx: SeedContext) -> None:
+    from pcmd.support.demo_wall import seed_wall
+
+    seed_wall(ctx)
+
+
+SEEDERS.append(seed_support_wall)
+
+
 def seed_indicators(ctx: SeedContext) -> None:
     from pcmd.indicators.demo import seed_indicators as seed
 

@@ -34,6 +34,7 @@ class Page:
     action: str = "view"  # pages that create something are shown only to roles that may add; "incoming": to
     # the seats that take in transferred records (core.scoping.takes_in)
     badge: str = ""  # dotted path of a function(membership) -> int shown beside the label (e.g. new items)
+    roles: frozenset = frozenset()  # when set, only these roles see the page (a step of the support wall)
 
 
 PAGES = [
@@ -140,6 +141,21 @@ PAGES += [
          "Đề nghị người dân gửi qua trang “Xin tư vấn, hỗ trợ”: đọc, trả lời, theo dõi (bảo mật)", "bi-chat-heart",
          badge="pcmd.support.selectors.new_count"),
 ]
+# The support wall: which role sees which page is `support.wall.ROLES`.
+_WALL = import_string("pcmd.support.wall.ROLES")
+PAGES += [
+    Page("support", "support", "break_glass_notices", "Hồ sơ được mở khẩn cấp",
+         "Hồ sơ của đơn vị được giám sát hỗ trợ ngoài địa bàn mở (có lý do, có thời hạn): xem và xác nhận đã biết",
+         "bi-unlock", roles=_WALL["acknowledge"], badge="pcmd.support.wall.unacknowledged_count"),
+    Page("support", "support", "break_glass_list", "Mở hồ sơ khẩn cấp",
+         "Mở một hồ sơ ngoài phạm vi khi thật cần (ghi lý do, chỉ đọc, có thời hạn); rà soát các lượt mở",
+         "bi-unlock", roles=_WALL["review"], badge="pcmd.support.wall.unreviewed_count"),
+    Page("support", "support", "access_review", "Rà soát truy cập hồ sơ",
+         "Ai đã mở hồ sơ nào, khi nào, vì sao; khối lượng truy cập bất thường", "bi-eye", roles=_WALL["review"]),
+    Page("support", "support", "erasure_list", "Đề nghị xóa dữ liệu cá nhân",
+         "Đề nghị xóa dữ liệu theo yêu cầu của người được hỗ trợ, chờ giám sát xác nhận", "bi-eraser",
+         roles=_WALL["erase_confirm"], badge="pcmd.support.owndata.pending_count"),
+]
 
 PAGES += [
     Page("reports", "reports", "report_list", "Báo cáo định kỳ",
@@ -158,7 +174,7 @@ def menu_for(membership) -> list[dict]:
     for page in PAGES:
         shown = (takes_in(membership, page.module) if page.action == "incoming"
                  else allowed(membership.role, page.module, page.action))
-        if shown:
+        if shown and (not page.roles or membership.role in page.roles):
             groups[page.group]["pages"].append({
                 "url": reverse(page.url_name), "label": page.label, "description": page.description,
                 "icon": page.icon, "can_add": allowed(membership.role, page.module, "add"),

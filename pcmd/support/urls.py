@@ -5,11 +5,29 @@ from django.urls import path
 from pcmd.core import actions
 
 from . import actions as support_actions  # noqa: F401  (declares the steps before their view is built)
-from . import views
-from .models import CounsellingRequest
+from . import (
+    views,
+    wall_actions,  # noqa: F401  (the wall's steps, declared before their views are built)
+    wall_views,
+)
+from .models import BreakGlass, Client, CounsellingRequest
 
 urlpatterns = [
     path("ho-tro/de-nghi-tu-van/", views.counselling_list, name="counselling_list"),
     path("ho-tro/de-nghi-tu-van/<int:pk>/", views.counselling_detail, name="counselling_detail"),
     path("ho-tro/de-nghi-tu-van/<int:pk>/<slug:action>/", actions.view(CounsellingRequest), name="counselling_action"),
+    # The wall: break-glass, access review, a client's own data (export, erasure).
+    path("ho-tro/mo-khan-cap/", wall_views.break_glass_list, name="break_glass_list"),
+    path("ho-tro/mo-khan-cap/mo/", wall_views.break_glass_open, name="break_glass_open"),
+    path("ho-tro/mo-khan-cap/thong-bao/", wall_views.break_glass_notices, name="break_glass_notices"),
+    path("ho-tro/mo-khan-cap/<int:pk>/<slug:action>/", actions.view(BreakGlass), name="break_glass_action"),
+    path("ho-tro/ra-soat-truy-cap/", wall_views.access_review, name="access_review"),
+    path("ho-tro/xuat-du-lieu/<int:pk>/", wall_views.client_export, name="client_export"),
+    path("ho-tro/xoa-du-lieu/", wall_views.erasure_list, name="erasure_list"),
+    path("ho-tro/xoa-du-lieu/<int:pk>/de-nghi/", actions.view(Client, slug="de-nghi-xoa-du-lieu"),
+         name="client_erase_request"),
+    path("ho-tro/xoa-du-lieu/<int:pk>/xac-nhan/", actions.view(Client, slug="xac-nhan-xoa-du-lieu"),
+         name="client_erase_confirm"),
+    path("ho-tro/xoa-du-lieu/<int:pk>/tu-choi/", actions.view(Client, slug="tu-choi-xoa-du-lieu"),
+         name="client_erase_refuse"),
 ]
