@@ -610,7 +610,7 @@ BATCH = 5000
 CHUNK_COMMUNES = 150     # communes built in memory at a time (~4,500 files, ~45,000 services)
 VOLUME_PER_COMMUNE = (10, 50)   # ~30 files a commune: ~100,000 over 3,321 communes
 SERVICES_PER_FILE = (3, 17)     # ~10: ~1,000,000 services
-REFERRALS_PER_FILE = (0, 4)     # ~2: ~200,000 referrals
+REFERRALS_PER_FILE = (1, 4)     # ~2 (at most one a need): ~200,000 referrals
 REPORTING_SHARE = 0.9
 
 
@@ -722,7 +722,7 @@ def _volume_chunk(chunk, have, workers, today) -> dict:
         if roll < 0.04:  # not screened yet
             continue
         screened = min(reg + datetime.timedelta(days=rng.randint(0, 5)), today)
-        needs = _needs(rng, rng.randint(1, 4))
+        needs = _needs(rng, rng.randint(2, 4))
         screening = Screening(client_id=client.pk, screened_on=screened, needs=needs, eligible=roll < 0.95,
                               screened_by_id=client.case_worker_id)
         screenings.append(screening)
