@@ -25,6 +25,11 @@ SQLite (a temporary file) by default; with DATABASE_URL=postgresql://…/NAME it
 that server, dropped and created anew.
 
     .venv/bin/python bench/support.py [--scale national|province|demo] [--requests 50] [--existing]
+
+Measured on a 2-core machine shared with other test runs, PostgreSQL, the list page not yet on main (selector):
+clients=99993 services=1000263 referrals=208228, seed_support_s=824 (SQLite: 655 s, the same load);
+caseworker_files=60 province_files=3379; counselling inbox page p50 80 ms, p95 111 ms;
+    list_p50_ms=12.9 list_p95_ms=18.2 province_list_p95_ms=33.9 file_p50_ms=75.8 file_p95_ms=97.4 list_via=selector
 """
 
 import argparse
