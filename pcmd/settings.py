@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "pcmd.tips",
     "pcmd.outreach",
     "pcmd.support",
+    "pcmd.reports",
     "pcmd.public",
     "pcmd.dashboard",
 ]

@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("pcmd.tips.urls")),
     path("", include("pcmd.outreach.urls")),
     path("", include("pcmd.support.urls")),
+    path("", include("pcmd.reports.urls")),
     path("", include("pcmd.public.urls")),
     path("", include("pcmd.indicators.urls")),
     path("", include("pcmd.dashboard.urls")),

@@ -383,3 +383,16 @@ SAMPLE_ARGS["counselling_action"] = lambda unit: [_counselling_sample(unit).pk, 
 
 # Dashboards: one indicator of the unit (the unit is in the path, so another province's is 404).
 SAMPLE_ARGS["dashboard_indicator"] = lambda unit: ["TIPS_ON_TIME", unit.pk]
+
+
+# Reports: Bạch Đằng's 6-month report of this year (demo: written, a draft, so "send" is a page).
+def _report_sample(unit):
+    from pcmd.reports.models import Report
+
+    return Report.objects.filter(unit=unit, type__code="xa-6-thang").order_by("-year").first()
+
+
+SAMPLE_ARGS["report_detail"] = lambda unit: [_report_sample(unit).pk]
+SAMPLE_ARGS["report_action"] = lambda unit: [_report_sample(unit).pk, "gui"]
+SAMPLE_ARGS["report_docx"] = lambda unit: [_report_sample(unit).pk]
+SAMPLE_ARGS["report_xlsx"] = lambda unit: [_report_sample(unit).pk]

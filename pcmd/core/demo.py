@@ -261,3 +261,12 @@ def seed(scale: str = "demo", *, seed_value: int = 2026) -> SeedContext:
         with transaction.atomic():
             seeder(ctx)
     return ctx
+
+
+def seed_reports(ctx: SeedContext) -> None:
+    from pcmd.reports.demo import seed_reports as seed
+
+    seed(ctx)
+
+
+SEEDERS.append(seed_reports)

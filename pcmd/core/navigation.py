@@ -18,6 +18,7 @@ GROUPS = {
     "outreach": "Tuyên truyền, tập huấn",
     "support": "Hỗ trợ (bảo mật)",
     "indicators": "Chỉ số, số liệu",
+    "reports": "Báo cáo",
     "reference": "Danh mục",
 }
 
@@ -138,6 +139,14 @@ PAGES += [
     Page("support", "support", "counselling_list", "Đề nghị tư vấn, hỗ trợ",
          "Đề nghị người dân gửi qua trang “Xin tư vấn, hỗ trợ”: đọc, trả lời, theo dõi (bảo mật)", "bi-chat-heart",
          badge="pcmd.support.selectors.new_count"),
+]
+
+PAGES += [
+    Page("reports", "reports", "report_list", "Báo cáo định kỳ",
+         "Báo cáo 6 tháng, năm của đơn vị: soạn, gửi cấp trên, trả lại, phê duyệt; xuất Word, Excel",
+         "bi-file-earmark-text"),
+    Page("reports", "reports", "report_completeness", "Tình hình gửi báo cáo",
+         "Xã, phường đã gửi, gửi muộn, bị trả lại, chưa gửi; tỷ lệ gửi đúng hạn", "bi-check2-square"),
 ]
 
 

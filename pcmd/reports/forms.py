@@ -1,0 +1,73 @@
+"""Forms of the report steps; the rules they meet are in `services` (the same functions the tests call)."""
+
+from django import forms
+
+from pcmd.indicators.catalogue import CATALOGUE
+
+from .models import SectionKind
+from .services import MAX_SECTION, previous_texts
+
+TEXTAREA = {"rows": 8, "class": "form-control"}
+
+
+class SectionsForm(forms.Form):
+    """One text box per narrative section; an empty section offers last year's text as a start."""
+
+    def __init__(self, data=None, *, report):
+        super().__init__(data)
+        self.report = report
+        before = previous_texts(report)
+        for section in report.sections.filter(kind=SectionKind.NARRATIVE):
+            name = f"muc_{section.key}"
+            self.fields[name] = forms.CharField(
+                label=section.title + (" (bắt buộc khi gửi)" if section.required else ""), required=False,
+                max_length=MAX_SECTION, widget=forms.Textarea(attrs=TEXTAREA),
+                initial=section.text or before.get(section.key, ""),
+                help_text="" if section.text or not before.get(section.key) else
+                "Gợi ý từ báo cáo cùng kỳ năm trước; hãy sửa cho kỳ này.")
+
+    def texts(self) -> dict[str, str]:
+        return {name.removeprefix("muc_"): value for name, value in self.cleaned_data.items()}
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="Lý do", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+                             error_messages={"required": "Hãy ghi lý do."})
+
+
+class NoteForm(forms.Form):
+    reason = forms.CharField(label="Ghi chú (không bắt buộc)", max_length=2000, required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReturnForm(forms.Form):
+    """A mandatory reason, then optional remarks on each section and on one figure."""
+
+    reason = forms.CharField(label="Lý do trả lại", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+                             error_messages={"required": "Hãy ghi lý do trả lại để đơn vị biết cần sửa gì."})
+
+    def __init__(self, data=None, *, report):
+        super().__init__(data)
+        for section in report.sections.all():
+            self.fields[f"nhanxet_{section.key}"] = forms.CharField(
+                label=f"Nhận xét mục “{section.title}”", required=False, max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 2}))
+        self.fields["chi_so"] = forms.ChoiceField(
+            label="Nhận xét về số liệu của chỉ số", required=False,
+            choices=[("", "— Chọn chỉ số —"), *[(i.code, i.name) for i in CATALOGUE]])
+        self.fields["nhanxet_chi_so"] = forms.CharField(label="Nhận xét về số liệu", required=False, max_length=2000,
+                                                        widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("nhanxet_chi_so", "").strip() and not data.get("chi_so"):
+            self.add_error("chi_so", "Hãy chọn chỉ số mà nhận xét nói đến.")
+        return data
+
+    def section_comments(self) -> dict[str, str]:
+        return {name.removeprefix("nhanxet_"): value for name, value in self.cleaned_data.items()
+                if name.startswith("nhanxet_") and name != "nhanxet_chi_so"}
+
+    def figure_comments(self) -> dict[str, str]:
+        code = self.cleaned_data.get("chi_so")
+        return {code: self.cleaned_data.get("nhanxet_chi_so", "")} if code else {}

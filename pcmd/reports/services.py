@@ -1,0 +1,272 @@
+"""The rules of reports: who may write, submit, return, approve and reopen, and when; the calendar.
+
+Every step checks its rule here (the actions in `actions.py` and the tests call the same functions), writes one
+`ReportEvent` and runs inside the caller's transaction (`core.actions` claims the record's version first, so
+two officials editing the same report cannot overwrite each other). Refusals are Vietnamese `ValidationError`s.
+
+- A unit writes and submits only its own report (coordinators, agency officers, police: who may change reports),
+  after the data window has ended and with every required section written. Submission freezes the figures.
+- The level above reviews: the province's standing office (coordinator) returns or approves its communes'
+  reports, the national level the provinces'; never one's own. A return needs a reason.
+- Approval locks the report and the unit's entered figures for the window (the indicators' DataApproval); an
+  approver may reopen it with a reason (the report goes back to the unit, the figures are unlocked).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from pcmd.geo.models import AdminUnit, Level
+from pcmd.indicators import engine
+from pcmd.indicators import services as indicator_services
+from pcmd.org.models import Role
+from pcmd.org.permissions import allowed
+
+from . import figures
+from .models import Report, ReportComment, ReportEvent, ReportSection, ReportStatus, ReportType, SectionKind, Step
+
+S = ReportStatus
+REVIEWER_ROLES = frozenset({Role.COORDINATOR})
+MAX_SECTION = 20_000  # characters in one section
+
+NOT_OWN_UNIT = "Chỉ cán bộ của {unit} được soạn và gửi báo cáo này."
+NOT_EDITABLE = "Báo cáo đang ở trạng thái “{status}”: không sửa được. Chỉ sửa khi đang soạn hoặc bị trả lại."
+WINDOW_OPEN = ("Kỳ báo cáo chưa kết thúc: số liệu chốt ngày {end:%d/%m/%Y}. "
+               "Chỉ gửi được báo cáo sau ngày chốt số liệu.")
+EMPTY_REQUIRED = "Chưa viết các mục bắt buộc: {titles}. Hãy viết đủ rồi gửi lại."
+OWN_REPORT = "Không thể tự xem xét, phê duyệt hoặc trả lại báo cáo của chính đơn vị mình hay do mình gửi."
+NOT_REVIEWER = "Chỉ cơ quan thường trực cấp trên trực tiếp ({above}) được xem xét báo cáo này."
+REASON_NEEDED = "Hãy ghi lý do trả lại để đơn vị biết cần sửa gì."
+REOPEN_REASON_NEEDED = "Hãy ghi lý do mở lại báo cáo đã phê duyệt."
+
+
+def _event(report: Report, step: str, membership, reason: str = "") -> ReportEvent:
+    return ReportEvent.objects.create(report=report, step=step, actor_id=getattr(membership, "user_id", None),
+                                      actor_unit_id=getattr(membership, "unit_id", None), at=timezone.now(),
+                                      reason=reason, revision=report.revision)
+
+
+# --- checks (also used to decide which buttons a page shows) -------------------------------------------------
+
+def check_writer(report: Report, membership) -> None:
+    """The unit's own staff who may change reports write and submit it; nobody while it is not open."""
+    if membership is None or not allowed(membership.role, "reports", "change") \
+            or membership.unit_id != report.unit_id:
+        raise ValidationError(NOT_OWN_UNIT.format(unit=report.unit.name))
+    if report.status not in (S.DRAFT, S.RETURNED) or report.locked:
+        raise ValidationError(NOT_EDITABLE.format(status=report.get_status_display()))
+
+
+def above(report: Report) -> str:
+    return f"cấp tỉnh: {report.unit.province.name}" if report.unit.level != Level.PROVINCE else "cấp Trung ương"
+
+
+def check_reviewer(report: Report, membership) -> None:
+    """The level directly above: the province for a commune's report, the nation for a province's; never one's own."""
+    if membership is None:
+        raise ValidationError(NOT_REVIEWER.format(above=above(report)))
+    own_send = report.submitted_by_id is not None and report.submitted_by_id == membership.user_id
+    if membership.unit_id == report.unit_id or own_send:
+        raise ValidationError(OWN_REPORT)
+    if report.unit.level == Level.PROVINCE:
+        seat_is_above = membership.unit_id is None
+    else:
+        seat_is_above = membership.unit_id is not None and membership.unit_id == report.unit.province_id
+    if not seat_is_above or membership.role not in REVIEWER_ROLES or not allowed(membership.role, "reports", "change"):
+        raise ValidationError(NOT_REVIEWER.format(above=above(report)))
+
+
+def check_submittable(report: Report, today: datetime.date | None = None) -> None:
+    today = today or timezone.localdate()
+    if today <= report.window_end:
+        raise ValidationError(WINDOW_OPEN.format(end=report.window_end))
+    empty = [s.title for s in report.sections.all() if s.required and s.kind == SectionKind.NARRATIVE
+             and not s.text.strip()]
+    if empty:
+        raise ValidationError(EMPTY_REQUIRED.format(titles="; ".join(empty)))
+
+
+STEP_CHECKS = {
+    "sua": lambda r, m: check_writer(r, m),
+    "gui": lambda r, m: check_writer(r, m),
+    "tra-lai": lambda r, m: check_reviewer(r, m),
+    "phe-duyet": lambda r, m: check_reviewer(r, m),
+    "mo-lai": lambda r, m: check_reviewer(r, m),
+}
+
+
+def may(slug: str, report: Report, membership) -> bool:
+    """Whether the seat passes the step's rule on the report (for the buttons; the step checks again)."""
+    try:
+        STEP_CHECKS[slug](report, membership)
+    except ValidationError:
+        return False
+    return True
+
+
+def _locked(report: Report) -> Report:
+    """The report re-read under a row lock, so two steps on it queue up inside their transactions."""
+    fresh = (Report.objects.select_for_update(of=("self",)).select_related("type", "unit", "unit__province")
+             .get(pk=report.pk))
+    report.__dict__.update({k: v for k, v in fresh.__dict__.items() if not k.startswith("_")})
+    return report
+
+
+# --- steps ---------------------------------------------------------------------------------------------------
+
+@transaction.atomic
+def report_save_sections(*, report: Report, membership, texts: dict[str, str]) -> Report:
+    """Write the narrative sections (keys of `texts`); the caller has claimed the version (optimistic lock)."""
+    _locked(report)
+    check_writer(report, membership)
+    sections = {s.key: s for s in report.sections.filter(kind=SectionKind.NARRATIVE)}
+    errors = {}
+    for key, text in texts.items():
+        if key not in sections:
+            continue
+        text = (text or "").strip()
+        if len(text) > MAX_SECTION:
+            errors[f"muc_{key}"] = f"Mục này dài quá {MAX_SECTION:,} ký tự; hãy rút gọn.".replace(",", ".")
+        sections[key].text = text
+    if errors:
+        raise ValidationError(errors)
+    ReportSection.objects.bulk_update(list(sections.values()), ["text"])
+    report.save()
+    _event(report, Step.SAVED, membership)
+    return report
+
+
+@transaction.atomic
+def report_submit(*, report: Report, membership, today: datetime.date | None = None) -> Report:
+    """Send the report up: the rules above, then freeze the figures and texts (the snapshot)."""
+    _locked(report)
+    check_writer(report, membership)
+    check_submittable(report, today)
+    now = timezone.now()
+    resubmission = report.revision > 0
+    report.previous_snapshot = report.snapshot
+    report.snapshot = figures.snapshot(report, now)
+    report.frozen_at, report.definitions_version = now, report.snapshot["definitions_version"]
+    report.revision += 1
+    report.status = S.SUBMITTED
+    report.submitted_at, report.submitted_by_id = now, membership.user_id
+    report.first_submitted_at = report.first_submitted_at or now
+    report.save()
+    _event(report, Step.RESUBMITTED if resubmission else Step.SUBMITTED, membership)
+    return report
+
+
+@transaction.atomic
+def report_return(*, report: Report, membership, reason: str, section_comments: dict[str, str] | None = None,
+                  figure_comments: dict[str, str] | None = None) -> Report:
+    """Send the report back to its unit with a reason and remarks per section or per figure."""
+    _locked(report)
+    check_reviewer(report, membership)
+    if report.status != S.SUBMITTED:
+        raise ValidationError(f"Chỉ trả lại được báo cáo đã gửi (đang: “{report.get_status_display()}”).")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": REASON_NEEDED})
+    report.status = S.RETURNED
+    report.save()
+    event = _event(report, Step.RETURNED, membership, reason)
+    sections = {s.key: s for s in report.sections.all()}
+    now = timezone.now()
+    comments = [ReportComment(report=report, event=event, section=sections[key], text=text.strip(),
+                              author_id=membership.user_id, at=now)
+                for key, text in (section_comments or {}).items() if key in sections and (text or "").strip()]
+    comments += [ReportComment(report=report, event=event, indicator=code, text=text.strip(),
+                               author_id=membership.user_id, at=now)
+                 for code, text in (figure_comments or {}).items() if code and (text or "").strip()]
+    ReportComment.objects.bulk_create(comments)
+    return report
+
+
+@transaction.atomic
+def report_approve(*, report: Report, membership, note: str = "") -> Report:
+    """Approve: the report is locked, and so are the unit's entered figures for the window."""
+    _locked(report)
+    check_reviewer(report, membership)
+    if report.status != S.SUBMITTED:
+        raise ValidationError(f"Chỉ phê duyệt được báo cáo đã gửi (đang: “{report.get_status_display()}”).")
+    period = figures.period_of(report)
+    if indicator_services.approval_covering(report.unit, period) is None:
+        report.data_approval = indicator_services.approve(membership=membership, unit=report.unit, period=period,
+                                                          note=f"Phê duyệt {report.title}")
+    report.status, report.locked = S.APPROVED, True
+    report.approved_at, report.approved_by_id = timezone.now(), membership.user_id
+    report.save()
+    _event(report, Step.APPROVED, membership, (note or "").strip())
+    return report
+
+
+@transaction.atomic
+def report_reopen(*, report: Report, membership, reason: str) -> Report:
+    """Reopen an approved report: back to its unit for correction, its figures unlocked; the reason is kept."""
+    _locked(report)
+    check_reviewer(report, membership)
+    if report.status != S.APPROVED:
+        raise ValidationError("Chỉ mở lại được báo cáo đã phê duyệt.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": REOPEN_REASON_NEEDED})
+    approval = report.data_approval
+    if approval is not None and approval.reopened_at is None:
+        indicator_services.reopen(membership=membership, approval=approval, reason=reason)
+    report.status, report.locked = S.RETURNED, False
+    report.approved_at = report.approved_by = report.data_approval = None
+    report.save()
+    _event(report, Step.REOPENED, membership, reason)
+    return report
+
+
+# --- the calendar --------------------------------------------------------------------------------------------
+
+def types_for(province_id: int, types: list[ReportType]) -> list[ReportType]:
+    """The types that apply in a province: its own, and the general ones it has not replaced."""
+    own = [t for t in types if t.province_id == province_id]
+    replaced = {(t.level, t.frequency) for t in own}
+    return own + [t for t in types if t.province_id is None and (t.level, t.frequency) not in replaced]
+
+
+def create_due_reports(year: int, provinces=None) -> int:
+    """Each unit's reports for `year` from the active types (idempotent: existing reports are kept).
+
+    `provinces`: AdminUnits (default: every active province). Returns the number of reports created."""
+    types = list(ReportType.objects.filter(is_active=True))
+    if provinces is None:
+        provinces = AdminUnit.objects.filter(level=Level.PROVINCE, is_active=True)
+    existing = set(Report.objects.filter(year=year).values_list("unit_id", "type_id"))
+    new = []
+    for province in provinces:
+        for report_type in types_for(province.pk, types):
+            start, end = report_type.window(year)
+            due = report_type.due_date(year)
+            units = [province] if report_type.level == "province" else list(engine.communes_of([province.pk]))
+            new += [Report(unit=unit, province_id=province.pk, type=report_type, year=year, window_start=start,
+                           window_end=end, due_date=due)
+                    for unit in units if (unit.pk, report_type.pk) not in existing]
+    with transaction.atomic():
+        Report.objects.bulk_create(new, batch_size=1000)
+        fresh = list(Report.objects.filter(year=year, sections__isnull=True).select_related("type"))
+        ReportSection.objects.bulk_create([
+            ReportSection(report=r, key=s["key"], order=n, title=s["title"], kind=s.get("kind", "narrative"),
+                          required=bool(s.get("required")))
+            for r in fresh for n, s in enumerate(r.type.outline, start=1)], batch_size=2000)
+        now = timezone.now()
+        ReportEvent.objects.bulk_create([ReportEvent(report=r, step=Step.CREATED, at=now,
+                                                     reason="Tạo theo lịch báo cáo") for r in fresh],
+                                        batch_size=2000)
+    return len(new)
+
+
+def previous_texts(report: Report) -> dict[str, str]:
+    """The same unit's texts of the same type the year before, offered as a start for empty sections."""
+    before = Report.objects.filter(unit_id=report.unit_id, type_id=report.type_id, year=report.year - 1).first()
+    if before is None:
+        return {}
+    return {s.key: s.text for s in before.sections.all() if s.text}

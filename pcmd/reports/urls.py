@@ -1,0 +1,18 @@
+"""URLs of the reports app (mounted at the site root by pcmd.urls)."""
+
+from django.urls import path
+
+from pcmd.core import actions
+
+from . import actions as report_actions  # noqa: F401  (declares the workflow steps before their view is built)
+from . import views
+from .models import Report
+
+urlpatterns = [
+    path("bao-cao/", views.report_list, name="report_list"),
+    path("bao-cao/tinh-hinh-gui/", views.report_completeness, name="report_completeness"),
+    path("bao-cao/<int:pk>/", views.report_detail, name="report_detail"),
+    path("bao-cao/<int:pk>/xu-ly/<slug:action>/", actions.view(Report), name="report_action"),
+    path("bao-cao/<int:pk>/word/", views.report_docx, name="report_docx"),
+    path("bao-cao/<int:pk>/excel/", views.report_xlsx, name="report_xlsx"),
+]

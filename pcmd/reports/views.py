@@ -1,0 +1,103 @@
+"""Report pages: the unit's reports, one report (sections, figures, history, comments, roll-up), completeness,
+and the Word / Excel exports. Thin: the rules are in `services`, the reads in `selectors` and `figures`."""
+
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+
+from pcmd.core.actions import buttons
+from pcmd.core.documents import docx_response
+from pcmd.core.exports import xlsx_response
+from pcmd.core.periods import year_from_query
+from pcmd.core.scoping import chosen_unit, get_scoped_or_404, module_view, unit_choices
+from pcmd.geo.models import Level
+
+from . import export, figures, selectors, services
+from .models import Report
+
+
+def _report(request, pk) -> Report:
+    return get_scoped_or_404(Report.objects.select_related("type", "unit", "unit__province", "submitted_by",
+                                                           "approved_by"), request.membership, pk=pk)
+
+
+@module_view("reports", "view")
+def report_list(request):
+    membership = request.membership
+    today = timezone.localdate()
+    year, year_error = year_from_query(request.GET.get("nam"), today.year)
+    unit = chosen_unit(membership, request.GET.get("don-vi", ""))
+    if unit is not None and unit.level not in (Level.PROVINCE, Level.COMMUNE):
+        unit = unit.parent if unit.level == Level.HAMLET else unit.province
+    reports = list(selectors.unit_reports(membership, unit, year))
+    return render(request, "reports/list.html", {
+        "reports": reports, "unit": unit, "year": year, "year_error": year_error, "today": today,
+        "years": range(today.year + 1, today.year - 4, -1),
+        "units": list(unit_choices(membership, [Level.PROVINCE, Level.COMMUNE]).order_by("level", "name")[:300]),
+    })
+
+
+@module_view("reports", "view")
+def report_detail(request, pk):
+    report = _report(request, pk)
+    membership = request.membership
+    shown, frozen = figures.shown(report)
+    sections = list(report.sections.all())
+    changed_figures, changed_sections = figures.changes(
+        report.previous_snapshot, report.snapshot, {s.key: s.title for s in sections}) \
+        if report.previous_snapshot and report.status != "approved" else ([], [])
+    sent_texts = report.snapshot.get("sections", {}) if frozen else {}
+    for section in sections:
+        section.shown_text = sent_texts.get(section.key, section.text)
+    may = [(a, url) for a, url in buttons(report, membership) if services.may(a.slug, report, membership)]
+    return render(request, "reports/detail.html", {
+        "object": report, "report": report, "figures": shown, "frozen": frozen, "sections": sections,
+        "since": figures.since_frozen(report), "changed_figures": changed_figures,
+        "changed_sections": changed_sections, "chart": figures.chart(shown),
+        "rollup": figures.rollup(report, membership, shown),
+        "events": report.events.select_related("actor", "actor_unit").order_by("at", "pk"),
+        "comments": report.comments.select_related("section", "author", "event").order_by("-at", "-pk"),
+        "actions": may, "overdue": report.revision == 0 and timezone.localdate() > report.due_date,
+    })
+
+
+@module_view("reports", "view")
+def report_completeness(request):
+    membership = request.membership
+    today = timezone.localdate()
+    year, year_error = year_from_query(request.GET.get("nam"), today.year)
+    frequency = selectors.frequency_from_query(request.GET.get("loai"))
+    unit = chosen_unit(membership, request.GET.get("don-vi", ""))
+    if unit is not None and unit.level != Level.PROVINCE:
+        unit = unit.province if unit.level == Level.COMMUNE else None
+        if unit is None:
+            raise Http404
+    ctx = {"year": year, "year_error": year_error, "frequency": frequency, "frequencies": selectors.FREQUENCIES,
+           "frequency_label": selectors.FREQUENCIES[frequency],
+           "years": range(today.year + 1, today.year - 4, -1), "states": selectors.STATES}
+    if unit is None:  # a national seat: per province
+        lines = selectors.country(membership, frequency, year)
+        ctx.update(country=lines, chart={
+            "labels": [line.province.name for line in lines],
+            "datasets": [{"label": "Đã gửi", "data": [line.sent for line in lines]},
+                         {"label": "Chưa gửi", "data": [line.missing for line in lines]}]})
+    else:
+        result = selectors.completeness(membership, unit, frequency, year)
+        ctx.update(result=result, province=unit, chart=result.chart(),
+                   provinces=list(unit_choices(membership, [Level.PROVINCE]).order_by("name")))
+    return render(request, "reports/completeness.html", ctx)
+
+
+@module_view("reports", "view")
+def report_docx(request, pk):
+    report = _report(request, pk)
+    shown, _frozen = figures.shown(report)
+    return docx_response(export.report_to_docx(report, shown), export.filename(report, "docx"))
+
+
+@module_view("reports", "view")
+def report_xlsx(request, pk):
+    report = _report(request, pk)
+    shown, _frozen = figures.shown(report)
+    return xlsx_response(title=f"Báo cáo lần {report.revision}", headers=export.SHEET_HEADERS,
+                         rows=export.sheet_rows(report, shown), filename=export.filename(report, "xlsx")[:-5])
