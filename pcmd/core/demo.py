@@ -61,7 +61,10 @@ def seed_reference(ctx: SeedContext) -> None:
 
 
 def seed_users(ctx: SeedContext) -> None:
-    """The named demo logins of the README, one per role and place of the seed plans."""
+    """The named demo logins of the README, one per role and place of the seed plans.
+
+    The support supervisors have fixed names, so adding them did not shift the faker's stream (names of
+    later records stay as they were)."""
     User = get_user_model()
     bd = bach_dang()
     hn, hp, nb = _unit(HA_NOI), _unit(HAI_PHONG), _unit(NINH_BINH)
@@ -79,6 +82,8 @@ def seed_users(ctx: SeedContext) -> None:
         ("bachdang.congan", None, [(bd, _agency(bd, "cong-an-xa"), Role.POLICE_OFFICER)]),
         ("bachdang.doi178", None, [(bd, _agency(bd, "ubnd-xa"), Role.INSPECTOR)]),
         ("bachdang.hotro", None, [(bd, _agency(bd, "tram-y-te"), Role.CASE_WORKER)]),
+        ("bachdang.giamsat", "Đào Thị Minh Thu", [(bd, _agency(bd, "phong-vhxh"), Role.SUPPORT_SUPERVISOR)]),
+        ("haiphong.giamsat", "Lương Thị Quỳnh Anh", [(hp, _agency(hp, "so-y-te"), Role.SUPPORT_SUPERVISOR)]),
     ]
     password = make_password(DEMO_PASSWORD)
     existing = set(User.objects.filter(username__in=[p[0] for p in people]).values_list("username", flat=True))
