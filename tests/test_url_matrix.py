@@ -383,3 +383,21 @@ SAMPLE_ARGS["counselling_action"] = lambda unit: [_counselling_sample(unit).pk, 
 
 # Dashboards: one indicator of the unit (the unit is in the path, so another province's is 404).
 SAMPLE_ARGS["dashboard_indicator"] = lambda unit: ["TIPS_ON_TIME", unit.pk]
+
+
+# Support referrals: an open file of Bạch Đằng with a referral waiting for the answer (from the demo).
+def _referral_sample(unit):
+    from pcmd.support.models import Referral
+
+    return Referral.objects.filter(unit__path__startswith=unit.path, status__in=["sent", "received"],
+                                   client__status="open").order_by("pk").first()
+
+
+SAMPLE_ARGS["referral_create"] = lambda unit: [_referral_sample(unit).client_id]
+SAMPLE_ARGS["service_create"] = lambda unit: [_referral_sample(unit).client_id]
+SAMPLE_ARGS["referral_detail"] = lambda unit: [_referral_sample(unit).pk]
+SAMPLE_ARGS["referral_slip_docx"] = lambda unit: [_referral_sample(unit).pk]
+SAMPLE_ARGS["referral_slip_pdf"] = lambda unit: [_referral_sample(unit).pk]
+SAMPLE_ARGS["referral_action"] = lambda unit: [_referral_sample(unit).pk, "ghi-nhan-tra-loi"]
+# the provider's answer page (no login): tests/test_support_referrals.py
+NOT_WALKED |= {"public_referral", "public_referral_link"}
