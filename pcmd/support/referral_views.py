@@ -186,9 +186,9 @@ def referral_detail(request, pk):
 @module_view("support", "view")
 def referral_slip(request, pk, fmt):
     """The slip as Word or PDF (a print of the referral: logged). With the code only right after it was made."""
+    referral = _referral(request, pk)  # outside the scope: 404 whatever the method
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
-    referral = _referral(request, pk)
     AccessLog.record(membership=request.membership, obj=referral, action="print", detail=f"Phiếu giới thiệu ({fmt})")
     membership = request.membership
     document = slip.build(referral, code=remembered_code(request, referral.pk), base_url=slip.base_url(request),
