@@ -429,3 +429,19 @@ SAMPLE_ARGS["client_export"] = lambda unit: [_wall_client(unit, False).pk]
 SAMPLE_ARGS["client_erase_request"] = lambda unit: [_wall_client(unit, False).pk]
 SAMPLE_ARGS["client_erase_confirm"] = lambda unit: [_wall_client(unit, True).pk]
 SAMPLE_ARGS["client_erase_refuse"] = lambda unit: [_wall_client(unit, True).pk]
+# Support referrals: an open file of Bạch Đằng with a referral waiting for the answer (from the demo).
+def _referral_sample(unit):
+    from pcmd.support.models import Referral
+
+    return Referral.objects.filter(unit__path__startswith=unit.path, status__in=["sent", "received"],
+                                   client__status="open").order_by("pk").first()
+
+
+SAMPLE_ARGS["referral_create"] = lambda unit: [_referral_sample(unit).client_id]
+SAMPLE_ARGS["service_create"] = lambda unit: [_referral_sample(unit).client_id]
+SAMPLE_ARGS["referral_detail"] = lambda unit: [_referral_sample(unit).pk]
+SAMPLE_ARGS["referral_slip_docx"] = lambda unit: [_referral_sample(unit).pk]
+SAMPLE_ARGS["referral_slip_pdf"] = lambda unit: [_referral_sample(unit).pk]
+SAMPLE_ARGS["referral_action"] = lambda unit: [_referral_sample(unit).pk, "ghi-nhan-tra-loi"]
+# the provider's answer page (no login): tests/test_support_referrals.py
+NOT_WALKED |= {"public_referral", "public_referral_link"}

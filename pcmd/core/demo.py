@@ -251,6 +251,15 @@ def seed_support_wall(ctx: SeedContext) -> None:
 SEEDERS.append(seed_support_wall)
 
 
+def seed_support_referrals(ctx: SeedContext) -> None:
+    from pcmd.support.referral_demo import seed_referrals
+
+    seed_referrals(ctx)
+
+
+SEEDERS.append(seed_support_referrals)
+
+
 def seed_indicators(ctx: SeedContext) -> None:
     from pcmd.indicators.demo import seed_indicators as seed
 

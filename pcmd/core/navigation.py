@@ -140,6 +140,19 @@ PAGES += [
     Page("support", "support", "counselling_list", "Đề nghị tư vấn, hỗ trợ",
          "Đề nghị người dân gửi qua trang “Xin tư vấn, hỗ trợ”: đọc, trả lời, theo dõi (bảo mật)", "bi-chat-heart",
          badge="pcmd.support.selectors.new_count"),
+    Page("support", "support", "referral_list", "Giới thiệu dịch vụ",
+         "Giới thiệu, chuyển gửi đến nơi cung cấp dịch vụ; nơi nhận trả lời; phiếu giới thiệu", "bi-send"),
+    Page("support", "support", "referral_overdue", "Giới thiệu quá hạn",
+         "Giới thiệu nơi nhận chưa trả lời kết quả khi đã quá hạn", "bi-alarm",
+         badge="pcmd.support.referral_selectors.overdue_count"),
+    Page("support", "support", "referral_incoming", "Giới thiệu đến đơn vị tôi",
+         "Người được giới thiệu đến cơ quan của bạn: xác nhận tiếp nhận, báo kết quả", "bi-inbox",
+         action="incoming", badge="pcmd.support.referral_selectors.incoming_open_count"),
+    Page("support", "support", "provider_list", "Danh bạ nơi cung cấp dịch vụ",
+         "Trạm y tế, cơ sở điều trị HIV, trợ giúp pháp lý, học nghề, việc làm, vay vốn…", "bi-hospital"),
+    Page("support", "support", "outreach_contact_list", "Tiếp cận cộng đồng (đồng đẳng)",
+         "Lượt tiếp cận của nhóm đồng đẳng, cộng tác viên: số người, tài liệu, bao cao su (không ghi tên)",
+         "bi-people"),
 ]
 # The support wall: which role sees which page is `support.wall.ROLES`.
 _WALL = import_string("pcmd.support.wall.ROLES")

@@ -526,6 +526,9 @@ class Referral(UnitScopedModel):
                                    on_delete=models.SET_NULL, related_name="+")
 
     module = "support"
+    # A provider with a PCMD agency answers in the app: the support seats of that agency take the referral in
+    # through `scoped(…, "incoming")` (they see the referral's own fields, never the file).
+    scope_incoming_agency_field = "provider__agency"
 
     class Meta:
         verbose_name = "giới thiệu dịch vụ"
