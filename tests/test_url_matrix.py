@@ -52,8 +52,8 @@ POST_NEEDS = {
 }
 # Pages a national seat must tell which unit (the seat has none; without it they answer 404): name -> query.
 NATIONAL_QUERY = {
-    "risk_plan_xlsx": lambda unit: {"unit": unit.pk, "year": timezone.localdate().year},
-    "risk_plan_docx": lambda unit: {"unit": unit.pk, "year": timezone.localdate().year},
+    "risk_plan_xlsx": lambda unit: {"unit": unit.code, "year": timezone.localdate().year},
+    "risk_plan_docx": lambda unit: {"unit": unit.code, "year": timezone.localdate().year},
 }
 # Arguments for non-CRUD URLs that take some: name -> function(bach_dang unit) -> args.
 SAMPLE_ARGS: dict = {}
