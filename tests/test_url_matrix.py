@@ -396,3 +396,6 @@ SAMPLE_ARGS["report_detail"] = lambda unit: [_report_sample(unit).pk]
 SAMPLE_ARGS["report_action"] = lambda unit: [_report_sample(unit).pk, "gui"]
 SAMPLE_ARGS["report_docx"] = lambda unit: [_report_sample(unit).pk]
 SAMPLE_ARGS["report_xlsx"] = lambda unit: [_report_sample(unit).pk]
+SAMPLE_ARGS["report_pdf"] = lambda unit: [_report_sample(unit).pk]  # LibreOffice converts once, then cached
+SAMPLE_ARGS["report_attach"] = lambda unit: [_report_sample(unit).pk]
+SAMPLE_ARGS["report_attachment"] = lambda unit: [_report_sample(unit).attachments.order_by("pk").first().pk]

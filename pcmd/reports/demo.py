@@ -40,7 +40,24 @@ def seed_reports(ctx) -> None:
         for section in sections:
             section.text = DEMO_TEXTS[section.key].format(year=year)
         ReportSection.objects.bulk_update(sections, ["text"])
+    if report is not None and not report.attachments.exists():
+        _photo(report)
     _states(year)
+
+
+def _photo(report: Report) -> None:
+    """A photo kept with Bạch Đằng's report (the same small PNG as the outreach demo's)."""
+    from django.core.files.base import ContentFile
+
+    from pcmd.outreach.demo import demo_png
+
+    from .models import ReportAttachment
+
+    photo = ReportAttachment(report=report, kind="photo", original_name="hoi-nghi-tuyen-truyen.png",
+                             caption="Hội nghị tuyên truyền tại tổ dân phố")
+    data = demo_png()
+    photo.size = len(data)
+    photo.file.save(photo.original_name, ContentFile(data), save=True)
 
 
 def _write(report: Report) -> None:

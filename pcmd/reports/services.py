@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from pcmd.core.uploads import IMAGES, check_upload, pdf_problem
 from pcmd.geo.models import AdminUnit, Level
 from pcmd.indicators import engine
 from pcmd.indicators import services as indicator_services
@@ -27,7 +28,19 @@ from pcmd.org.models import Role
 from pcmd.org.permissions import allowed
 
 from . import figures
-from .models import Report, ReportComment, ReportEvent, ReportSection, ReportStatus, ReportType, SectionKind, Step
+from .models import (
+    AttachmentKind,
+    Report,
+    ReportAttachment,
+    ReportComment,
+    ReportEvent,
+    ReportSection,
+    ReportStatus,
+    ReportType,
+    SectionKind,
+    SignatureCheck,
+    Step,
+)
 
 S = ReportStatus
 REVIEWER_ROLES = frozenset({Role.COORDINATOR})
@@ -222,6 +235,71 @@ def report_reopen(*, report: Report, membership, reason: str) -> Report:
     report.save()
     _event(report, Step.REOPENED, membership, reason)
     return report
+
+
+# --- attachments: scans, photos, the signed PDF ---------------------------------------------------------------
+
+MAX_ATTACHMENTS = 20  # files on one report
+ATTACHMENT_KINDS = {AttachmentKind.SCAN: ("pdf", *IMAGES), AttachmentKind.PHOTO: IMAGES,
+                    AttachmentKind.SIGNED: ("pdf",)}
+SIGNED_TOO_EARLY = "Chỉ tải lên bản đã ký sau khi báo cáo đã được gửi (bản ký là bản đã gửi cấp trên)."
+
+
+def check_attacher(report: Report, membership) -> None:
+    """The unit's own staff who may change reports attach files, whatever the report's state (the signed PDF
+    comes back after approval)."""
+    if membership is None or not allowed(membership.role, "reports", "change") \
+            or membership.unit_id != report.unit_id:
+        raise ValidationError(NOT_OWN_UNIT.format(unit=report.unit.name))
+
+
+def may_attach(report: Report, membership) -> bool:
+    try:
+        check_attacher(report, membership)
+    except ValidationError:
+        return False
+    return True
+
+
+def signature_of(data: bytes) -> SignatureCheck:
+    """Whether the PDF carries a digital signature field (/Sig). Its validity is not verified (see SignatureCheck)."""
+    _problem, reader = pdf_problem(data)
+    if reader is None:
+        return SignatureCheck.UNCHECKED
+    try:
+        fields = reader.get_fields() or {}
+    except Exception:  # noqa: BLE001 — a PDF pypdf opens but whose form it cannot walk: say nothing about it
+        return SignatureCheck.UNCHECKED
+    signed = any(f.get("/FT") == "/Sig" and f.get("/V") for f in fields.values())
+    return SignatureCheck.PRESENT if signed else SignatureCheck.NONE
+
+
+@transaction.atomic
+def report_attach(*, report: Report, membership, kind: str, upload, caption: str = "") -> ReportAttachment:
+    """Keep a scan, a photo or the signed PDF with the report: the type read from the file's first bytes, at most
+    10 MB and MAX_ATTACHMENTS files a report; the step is written in the report's history."""
+    _locked(report)
+    check_attacher(report, membership)
+    if kind not in ATTACHMENT_KINDS:
+        raise ValidationError({"kind": "Hãy chọn loại tệp."})
+    if upload is None:
+        raise ValidationError({"file": "Hãy chọn tệp."})
+    if kind == AttachmentKind.SIGNED and report.revision == 0:
+        raise ValidationError({"kind": SIGNED_TOO_EARLY})
+    check_upload(upload, field="file", kinds=ATTACHMENT_KINDS[kind])
+    if report.attachments.count() >= MAX_ATTACHMENTS:
+        raise ValidationError({"file": f"Mỗi báo cáo có tối đa {MAX_ATTACHMENTS} tệp đính kèm."})
+    name = upload.name.replace("\\", "/").rsplit("/", 1)[-1][:120] or "tep"
+    attachment = ReportAttachment(report=report, kind=kind, original_name=name, size=upload.size,
+                                  caption=(caption or "").strip()[:255], revision=report.revision,
+                                  uploaded_by_id=membership.user_id)
+    if kind == AttachmentKind.SIGNED:
+        attachment.signature = signature_of(upload.read())
+        upload.seek(0)
+    attachment.file.save(name, upload, save=False)
+    attachment.save()
+    _event(report, Step.ATTACHED, membership, f"{attachment.get_kind_display()}: {name}")
+    return attachment
 
 
 # --- the calendar --------------------------------------------------------------------------------------------

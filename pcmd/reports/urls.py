@@ -15,4 +15,7 @@ urlpatterns = [
     path("bao-cao/<int:pk>/xu-ly/<slug:action>/", actions.view(Report), name="report_action"),
     path("bao-cao/<int:pk>/word/", views.report_docx, name="report_docx"),
     path("bao-cao/<int:pk>/excel/", views.report_xlsx, name="report_xlsx"),
+    path("bao-cao/<int:pk>/pdf/", views.report_pdf, name="report_pdf"),
+    path("bao-cao/<int:pk>/dinh-kem/", views.report_attach, name="report_attach"),
+    path("bao-cao/tep/<int:pk>/", views.report_attachment, name="report_attachment"),
 ]

@@ -1,7 +1,9 @@
 """Report pages: the unit's reports, one report (sections, figures, history, comments, roll-up), completeness,
 and the Word / Excel exports. Thin: the rules are in `services`, the reads in `selectors` and `figures`."""
 
-from django.http import Http404
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -12,8 +14,8 @@ from pcmd.core.periods import year_from_query
 from pcmd.core.scoping import chosen_unit, get_scoped_or_404, module_view, unit_choices
 from pcmd.geo.models import Level
 
-from . import export, figures, selectors, services
-from .models import Report
+from . import export, figures, pdf, selectors, services
+from .models import AttachmentKind, Report, ReportAttachment
 
 
 def _report(request, pk) -> Report:
@@ -58,6 +60,8 @@ def report_detail(request, pk):
         "events": report.events.select_related("actor", "actor_unit").order_by("at", "pk"),
         "comments": report.comments.select_related("section", "author", "event").order_by("-at", "-pk"),
         "actions": may, "overdue": report.revision == 0 and timezone.localdate() > report.due_date,
+        "attachments": report.attachments.select_related("uploaded_by").order_by("-kind", "-pk"),
+        "may_attach": services.may_attach(report, membership),
     })
 
 
@@ -101,3 +105,48 @@ def report_xlsx(request, pk):
     shown, _frozen = figures.shown(report)
     return xlsx_response(title=f"Báo cáo lần {report.revision}", headers=export.SHEET_HEADERS,
                          rows=export.sheet_rows(report, shown), filename=export.filename(report, "xlsx")[:-5])
+
+
+@module_view("reports", "view")
+def report_pdf(request, pk):
+    """The Word export converted by LibreOffice, to sign; a missing or failing LibreOffice is a message, not a 500."""
+    report = _report(request, pk)
+    shown, _frozen = figures.shown(report)
+    try:
+        data = pdf.cached_pdf(export.report_to_docx(report, shown))
+    except pdf.PdfUnavailable as exc:
+        messages.error(request, str(exc))
+        return HttpResponseRedirect(report.get_absolute_url())
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{export.filename(report, "pdf")}"'
+    return response
+
+
+@module_view("reports", "change")
+def report_attach(request, pk):
+    report = _report(request, pk)
+    errors, kind, caption = {}, request.POST.get("kind", ""), request.POST.get("caption", "")
+    if request.method == "POST":
+        try:
+            attachment = services.report_attach(report=report, membership=request.membership, kind=kind,
+                                                upload=request.FILES.get("file"), caption=caption)
+        except ValidationError as exc:
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {"file": exc.messages}
+        else:
+            messages.success(request, f"Đã đính kèm: {attachment.original_name}.")
+            return HttpResponseRedirect(report.get_absolute_url() + "#attachments")
+    return render(request, "reports/attach.html", {
+        "report": report, "errors": errors, "kind": kind, "caption": caption, "kinds": AttachmentKind.choices,
+        "max_files": services.MAX_ATTACHMENTS, "may_attach": services.may_attach(report, request.membership),
+    }, status=400 if errors else 200)
+
+
+@module_view("reports", "view")
+def report_attachment(request, pk):
+    """Attachments live outside the web root; served only here, to users who see the report."""
+    attachment = get_scoped_or_404(ReportAttachment.objects.all(), request.membership, pk=pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    return FileResponse(handle, filename=attachment.original_name, as_attachment=True)
