@@ -1,9 +1,11 @@
 """Forms of the report steps; the rules they meet are in `services` (the same functions the tests call)."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from pcmd.indicators.catalogue import CATALOGUE
 
+from . import services
 from .models import SectionKind
 from .services import MAX_SECTION, previous_texts
 
@@ -71,3 +73,41 @@ class ReturnForm(forms.Form):
     def figure_comments(self) -> dict[str, str]:
         code = self.cleaned_data.get("chi_so")
         return {code: self.cleaned_data.get("nhanxet_chi_so", "")} if code else {}
+
+
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+
+
+def _date(label, **kwargs):
+    return forms.DateField(label=label, input_formats=DATE_FORMATS,
+                           widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                           error_messages={"required": "Hãy chọn ngày.", "invalid": "Ngày không hợp lệ."}, **kwargs)
+
+
+class AdhocForm(forms.Form):
+    """An ad hoc request: a name, the questions (one a line, each a required section), the window and the deadline.
+    The rules are `services.adhoc_check`, also run by the service."""
+
+    title = forms.CharField(label="Tên báo cáo đột xuất", max_length=200,
+                            error_messages={"required": "Hãy ghi tên báo cáo đột xuất."},
+                            help_text="Ví dụ: Báo cáo nhanh tình hình kiểm tra cơ sở lưu trú dịp nghỉ lễ 2/9")
+    questions = forms.CharField(label="Nội dung cần báo cáo (mỗi dòng một nội dung)", max_length=6000,
+                                widget=forms.Textarea(attrs={"rows": 5}),
+                                error_messages={"required": "Hãy ghi ít nhất một nội dung cần báo cáo."},
+                                help_text="Mỗi nội dung thành một mục bắt buộc của báo cáo (tối đa 10).")
+    window_start = _date("Số liệu từ ngày")
+    window_end = _date("Chốt số liệu ngày")
+    due_date = _date("Hạn gửi")
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        try:
+            data["question_list"] = services.adhoc_check(
+                title=data["title"], questions=data["questions"].splitlines(), window_start=data["window_start"],
+                window_end=data["window_end"], due_date=data["due_date"])
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                self.add_error(field if field in self.fields else None, messages)
+        return data

@@ -176,3 +176,11 @@ def _on_time_by_province(membership, frequency: str, year: int) -> dict[int, int
 
 def frequency_from_query(raw: str | None) -> str:
     return raw if raw in FREQUENCIES else Frequency.SIX_MONTHS
+
+
+def adhoc_progress(membership, types) -> dict[int, dict]:
+    """Per ad hoc request (type): its reports in the seat's scope, how many were sent and approved."""
+    rows = (visible(membership).filter(type__in=types).order_by().values("type")
+            .annotate(total=Count("pk"), sent=Count("pk", filter=Q(revision__gt=0)),
+                      approved=Count("pk", filter=Q(status=S.APPROVED))))
+    return {r["type"]: r for r in rows}

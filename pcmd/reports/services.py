@@ -30,6 +30,7 @@ from pcmd.org.permissions import allowed
 from . import figures
 from .models import (
     AttachmentKind,
+    Frequency,
     Report,
     ReportAttachment,
     ReportComment,
@@ -207,7 +208,10 @@ def report_approve(*, report: Report, membership, note: str = "") -> Report:
     if report.status != S.SUBMITTED:
         raise ValidationError(f"Chỉ phê duyệt được báo cáo đã gửi (đang: “{report.get_status_display()}”).")
     period = figures.period_of(report)
-    if indicator_services.approval_covering(report.unit, period) is None:
+    # Only a periodic report's window is a standard period the entered figures' lock can hold (an ad hoc
+    # window of a few weeks would lock a whole year's code).
+    if report.type.frequency in (Frequency.SIX_MONTHS, Frequency.YEAR) \
+            and indicator_services.approval_covering(report.unit, period) is None:
         report.data_approval = indicator_services.approve(membership=membership, unit=report.unit, period=period,
                                                           note=f"Phê duyệt {report.title}")
     report.status, report.locked = S.APPROVED, True
@@ -302,6 +306,102 @@ def report_attach(*, report: Report, membership, kind: str, upload, caption: str
     return attachment
 
 
+# --- ad hoc requests (báo cáo đột xuất) ------------------------------------------------------------------------
+
+MAX_QUESTIONS = 10
+MAX_QUESTION = 500
+
+
+def check_requester(membership) -> None:
+    """A province's standing office asks its communes, the national one the provinces."""
+    if membership is None or membership.role not in REVIEWER_ROLES or not allowed(membership.role, "reports", "add"):
+        raise ValidationError("Chỉ cơ quan thường trực cấp tỉnh hoặc Trung ương được yêu cầu báo cáo đột xuất.")
+    if membership.unit_id is not None and membership.unit.level != Level.PROVINCE:
+        raise ValidationError("Chỉ cơ quan thường trực cấp tỉnh hoặc Trung ương được yêu cầu báo cáo đột xuất.")
+
+
+def may_request(membership) -> bool:
+    try:
+        check_requester(membership)
+    except ValidationError:
+        return False
+    return True
+
+
+def adhoc_check(*, title: str, questions: list[str], window_start, window_end, due_date,
+                today: datetime.date | None = None) -> list[str]:
+    """The request's rules (the form calls the same); returns the questions kept, one per line, none empty."""
+    today = today or timezone.localdate()
+    errors = {}
+    if not (title or "").strip():
+        errors["title"] = "Hãy ghi tên báo cáo đột xuất."
+    kept = [q.strip() for q in questions if q and q.strip()]
+    if not kept:
+        errors["questions"] = "Hãy ghi ít nhất một nội dung cần báo cáo (mỗi dòng một nội dung)."
+    elif len(kept) > MAX_QUESTIONS:
+        errors["questions"] = f"Tối đa {MAX_QUESTIONS} nội dung; hãy gộp bớt."
+    elif any(len(q) > MAX_QUESTION for q in kept):
+        errors["questions"] = f"Mỗi nội dung tối đa {MAX_QUESTION} ký tự."
+    if window_start and window_end and window_start > window_end:
+        errors["window_start"] = "Ngày bắt đầu lấy số liệu phải trước ngày chốt số liệu."
+    if window_end and window_end >= today:
+        errors["window_end"] = "Ngày chốt số liệu phải trước hôm nay (đơn vị chỉ gửi được khi đã chốt số liệu)."
+    if due_date and due_date <= today:
+        errors["due_date"] = "Hạn gửi phải sau hôm nay."
+    if due_date and window_end and due_date < window_end:
+        errors["due_date"] = "Hạn gửi phải sau ngày chốt số liệu."
+    if errors:
+        raise ValidationError(errors)
+    return kept
+
+
+@transaction.atomic
+def adhoc_request(*, membership, title: str, questions: list[str], window_start: datetime.date,
+                  window_end: datetime.date, due_date: datetime.date) -> tuple[ReportType, int]:
+    """Ask every subordinate unit for a report: one type (each question a required section, then the figures)
+    and one report per unit, seen in the units' lists. Returns (the type, the number of reports)."""
+    check_requester(membership)
+    kept = adhoc_check(title=title, questions=questions, window_start=window_start, window_end=window_end,
+                       due_date=due_date)
+    asker = membership.unit
+    outline = [{"key": f"noi-dung-{n}", "title": f"{n}. {q}", "kind": "narrative", "required": True}
+               for n, q in enumerate(kept, start=1)]
+    outline.append({"key": "so-lieu", "title": "Số liệu trong kỳ (từ sổ theo dõi và chỉ số)", "kind": "figures",
+                    "required": False})
+    report_type = ReportType.objects.create(
+        code=f"dot-xuat-{timezone.now():%Y%m%d%H%M%S%f}", name=title.strip()[:200],
+        level="commune" if asker is not None else "province", frequency=Frequency.AD_HOC,
+        province=asker, start_day=window_start.day, start_month=window_start.month, end_day=window_end.day,
+        end_month=window_end.month, due_day=due_date.day, due_month=due_date.month,
+        recipient=f"Cơ quan thường trực {asker.name}" if asker is not None else "Bộ Y tế",
+        outline=outline, duty_text="Báo cáo đột xuất theo yêu cầu của cấp trên.", requested_unit=asker,
+        requested_by_id=membership.user_id)
+    if asker is not None:
+        units = list(engine.communes_of([asker.pk]))
+    else:
+        units = list(AdminUnit.objects.filter(level=Level.PROVINCE, is_active=True))
+    reports = Report.objects.bulk_create(
+        [Report(unit=u, province_id=u.province_id or u.pk, type=report_type, year=window_end.year,
+                window_start=window_start, window_end=window_end, due_date=due_date) for u in units],
+        batch_size=1000)
+    if not reports[:1] or reports[0].pk is None:  # backends that do not return keys from a bulk insert
+        reports = list(Report.objects.filter(type=report_type))
+    ReportSection.objects.bulk_create([
+        ReportSection(report=r, key=s["key"], order=n, title=s["title"], kind=s["kind"], required=s["required"])
+        for r in reports for n, s in enumerate(outline, start=1)], batch_size=2000)
+    now = timezone.now()
+    ReportEvent.objects.bulk_create([
+        ReportEvent(report=r, step=Step.REQUESTED, at=now, actor_id=membership.user_id,
+                    actor_unit_id=membership.unit_id, reason=title.strip()[:2000]) for r in reports], batch_size=2000)
+    return report_type, len(reports)
+
+
+def adhoc_requests(membership):
+    """The ad hoc requests a seat made (its unit's; the national level's for a national seat), newest first."""
+    return (ReportType.objects.filter(frequency=Frequency.AD_HOC, requested_unit_id=membership.unit_id)
+            .exclude(requested_by=None).order_by("-created_at"))
+
+
 # --- the calendar --------------------------------------------------------------------------------------------
 
 def types_for(province_id: int, types: list[ReportType]) -> list[ReportType]:
@@ -315,7 +415,7 @@ def create_due_reports(year: int, provinces=None) -> int:
     """Each unit's reports for `year` from the active types (idempotent: existing reports are kept).
 
     `provinces`: AdminUnits (default: every active province). Returns the number of reports created."""
-    types = list(ReportType.objects.filter(is_active=True))
+    types = list(ReportType.objects.filter(is_active=True).exclude(frequency=Frequency.AD_HOC))
     if provinces is None:
         provinces = AdminUnit.objects.filter(level=Level.PROVINCE, is_active=True)
     existing = set(Report.objects.filter(year=year).values_list("unit_id", "type_id"))

@@ -14,7 +14,7 @@ from pcmd.core.periods import year_from_query
 from pcmd.core.scoping import chosen_unit, get_scoped_or_404, module_view, unit_choices
 from pcmd.geo.models import Level
 
-from . import export, figures, pdf, selectors, services
+from . import export, figures, forms, pdf, selectors, services
 from .models import AttachmentKind, Report, ReportAttachment
 
 
@@ -36,6 +36,7 @@ def report_list(request):
         "reports": reports, "unit": unit, "year": year, "year_error": year_error, "today": today,
         "years": range(today.year + 1, today.year - 4, -1),
         "units": list(unit_choices(membership, [Level.PROVINCE, Level.COMMUNE]).order_by("level", "name")[:300]),
+        "may_request": services.may_request(membership),
     })
 
 
@@ -150,3 +151,32 @@ def report_attachment(request, pk):
     except FileNotFoundError as exc:
         raise Http404 from exc
     return FileResponse(handle, filename=attachment.original_name, as_attachment=True)
+
+
+@module_view("reports", "add")
+def report_adhoc(request):
+    """Ask the subordinate units for an ad hoc report (báo cáo đột xuất); lists the requests already made."""
+    membership = request.membership
+    form = forms.AdhocForm(request.POST or None)
+    refusal = ""
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            report_type, count = services.adhoc_request(
+                membership=membership, title=data["title"], questions=data["question_list"],
+                window_start=data["window_start"], window_end=data["window_end"], due_date=data["due_date"])
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                refusal = " ".join(exc.messages)
+        else:
+            messages.success(request, f"Đã gửi yêu cầu “{report_type.name}” đến {count} đơn vị.")
+            return HttpResponseRedirect(request.path)
+    requests = list(services.adhoc_requests(membership)[:50])
+    counts = selectors.adhoc_progress(membership, requests)
+    return render(request, "reports/adhoc.html", {
+        "form": form, "refusal": refusal, "may_request": services.may_request(membership),
+        "requests": [(t, counts.get(t.pk, {})) for t in requests],
+    }, status=400 if request.method == "POST" else 200)
