@@ -11,7 +11,7 @@ from django.utils import timezone
 from pcmd.core.scoping import scoped, unit_choices, within
 from pcmd.geo.models import AdminUnit, Level
 
-from .models import Frequency, Report, ReportStatus
+from .models import Frequency, Report, ReportStatus, ReportType
 
 S = ReportStatus
 FREQUENCIES = {"S": "Báo cáo 6 tháng", "Y": "Báo cáo năm"}
@@ -129,6 +129,16 @@ class ProvinceLine:
     returned: int
     on_time: int
     due: int
+    own: Report | None = None  # the province's own report of that frequency and year, to the national level
+    own_state: str = "not_started"
+
+    @property
+    def own_label(self) -> str:
+        return STATES[self.own_state][0]
+
+    @property
+    def own_colour(self) -> str:
+        return STATES[self.own_state][1]
 
     @property
     def missing(self) -> int:
@@ -154,11 +164,14 @@ def country(membership, frequency: str, year: int) -> list[ProvinceLine]:
             ))
     by_province = {r["province"]: r for r in rows}
     on_time = _on_time_by_province(membership, frequency, year)
+    own = {r.unit_id: r for r in visible(membership).filter(year=year, type__level="province",
+                                                             type__frequency=frequency)}
     out = []
     for p in provinces:
         r = by_province.get(p.pk, {})
         out.append(ProvinceLine(p, communes.get(p.pk, 0), r.get("sent", 0), r.get("approved", 0),
-                                r.get("returned", 0), on_time.get(p.pk, 0), r.get("due", 0)))
+                                r.get("returned", 0), on_time.get(p.pk, 0), r.get("due", 0), own.get(p.pk),
+                                state_of(own.get(p.pk), today)))
     return out
 
 
@@ -184,3 +197,8 @@ def adhoc_progress(membership, types) -> dict[int, dict]:
             .annotate(total=Count("pk"), sent=Count("pk", filter=Q(revision__gt=0)),
                       approved=Count("pk", filter=Q(status=S.APPROVED))))
     return {r["type"]: r for r in rows}
+
+
+def general_type(level: str, frequency: str) -> ReportType | None:
+    """The preloaded type of a level and frequency (its window is the country's)."""
+    return ReportType.objects.filter(level=level, frequency=frequency, province=None, is_active=True).first()

@@ -11,6 +11,7 @@ from .models import Report
 urlpatterns = [
     path("bao-cao/", views.report_list, name="report_list"),
     path("bao-cao/tinh-hinh-gui/", views.report_completeness, name="report_completeness"),
+    path("bao-cao/tong-hop-toan-quoc/", views.report_country, name="report_country"),
     path("bao-cao/dot-xuat/", views.report_adhoc, name="report_adhoc"),
     path("bao-cao/<int:pk>/", views.report_detail, name="report_detail"),
     path("bao-cao/<int:pk>/xu-ly/<slug:action>/", actions.view(Report), name="report_action"),

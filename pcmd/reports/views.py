@@ -1,6 +1,8 @@
 """Report pages: the unit's reports, one report (sections, figures, history, comments, roll-up), completeness,
 and the Word / Excel exports. Thin: the rules are in `services`, the reads in `selectors` and `figures`."""
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
@@ -180,3 +182,22 @@ def report_adhoc(request):
         "form": form, "refusal": refusal, "may_request": services.may_request(membership),
         "requests": [(t, counts.get(t.pk, {})) for t in requests],
     }, status=400 if request.method == "POST" else 200)
+
+
+@module_view("reports", "view")
+def report_country(request):
+    """The national report's roll-up: the provinces' approved reports summed beside the engine's own figures,
+    the provinces still missing and their proposals (a province's seat sees its own province only)."""
+    membership = request.membership
+    today = timezone.localdate()
+    year, year_error = year_from_query(request.GET.get("nam"), today.year)
+    frequency = selectors.frequency_from_query(request.GET.get("loai"))
+    provinces = list(unit_choices(membership, [Level.PROVINCE]).order_by("name"))
+    report_type = selectors.general_type("province", frequency)
+    window = report_type.window(year) if report_type else (datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+    result = figures.country_rollup(membership, provinces, frequency, year, window)
+    return render(request, "reports/country.html", {
+        "rollup": result, "provinces": provinces, "year": year, "year_error": year_error, "frequency": frequency,
+        "frequencies": selectors.FREQUENCIES, "frequency_label": selectors.FREQUENCIES[frequency],
+        "years": range(today.year + 1, today.year - 4, -1), "window": window, "report_type": report_type,
+    })
