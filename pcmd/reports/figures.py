@@ -180,9 +180,10 @@ def rollup(report: Report, membership, own: list[dict]) -> Rollup | None:
     if report.unit.level != Level.PROVINCE or report.type.source_type_id is None:
         return None
     communes = list(engine.communes_of([report.unit_id]).order_by("name"))
-    approved = list(scoped(Report.objects.filter(type_id=report.type.source_type_id, year=report.year,
-                                                 status=ReportStatus.APPROVED, unit__in=communes),
-                           membership).select_related("unit").order_by("unit__name"))
+    # The communes' reports of the summed frequency, whichever type (general or the province's own) they follow.
+    summed = Report.objects.filter(type__level="commune", type__frequency=report.type.source_type.frequency,
+                                   year=report.year, status=ReportStatus.APPROVED, unit__in=communes)
+    approved = list(scoped(summed, membership).select_related("unit").order_by("unit__name"))
     done = {r.unit_id for r in approved}
     return Rollup(_rows(own, approved), approved, [c for c in communes if c.pk not in done], _proposals(approved))
 

@@ -111,3 +111,26 @@ class AdhocForm(forms.Form):
             for field, messages in exc.message_dict.items():
                 self.add_error(field if field in self.fields else None, messages)
         return data
+
+
+class TypeForm(forms.Form):
+    """A report type's name, data window, deadline, recipient and outline; the rules are `services.type_update`."""
+
+    name = forms.CharField(label="Tên loại báo cáo", max_length=200)
+    start_day = forms.IntegerField(label="Số liệu từ ngày", min_value=1, max_value=31)
+    start_month = forms.IntegerField(label="tháng", min_value=1, max_value=12)
+    end_day = forms.IntegerField(label="Chốt số liệu ngày", min_value=1, max_value=31)
+    end_month = forms.IntegerField(label="tháng", min_value=1, max_value=12)
+    due_day = forms.IntegerField(label="Hạn gửi ngày", min_value=1, max_value=31)
+    due_month = forms.IntegerField(label="tháng", min_value=1, max_value=12)
+    recipient = forms.CharField(label="Gửi đến", max_length=255)
+    outline_text = forms.CharField(
+        label="Đề cương (mỗi dòng một mục)", max_length=6000, widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=f"Thêm dấu * trước mục bắt buộc; dòng “{services.FIGURES_LINE}” là vị trí bảng số liệu.")
+
+    @classmethod
+    def for_type(cls, report_type, data=None):
+        initial = {name: getattr(report_type, name) for name in
+                   ("name", "start_day", "start_month", "end_day", "end_month", "due_day", "due_month", "recipient")}
+        initial["outline_text"] = services.outline_to_text(report_type.outline)
+        return cls(data, initial=initial)

@@ -201,4 +201,16 @@ def adhoc_progress(membership, types) -> dict[int, dict]:
 
 def general_type(level: str, frequency: str) -> ReportType | None:
     """The preloaded type of a level and frequency (its window is the country's)."""
-    return ReportType.objects.filter(level=level, frequency=frequency, province=None, is_active=True).first()
+    types = ReportType.objects.filter(level=level, frequency=frequency, is_active=True).order_by("pk")
+    return next((t for t in types if t.province_id is None), None)  # a type's province is not a user's scope
+
+
+def types_of(membership) -> list[ReportType]:
+    """The periodic types a seat works with: for a province's (or commune's) seat the general ones and its
+    province's own; for a national seat every type. Ad hoc requests' types are not listed."""
+    types = list(ReportType.objects.exclude(frequency=Frequency.AD_HOC).select_related("province", "source_type")
+                 .order_by("level", "frequency", "pk"))
+    if membership.unit_id is None:
+        return types
+    province_id = membership.unit.province_id or membership.unit_id
+    return [t for t in types if t.province_id in (None, province_id)]

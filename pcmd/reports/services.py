@@ -402,6 +402,138 @@ def adhoc_requests(membership):
             .exclude(requested_by=None).order_by("-created_at"))
 
 
+# --- report types edited by a province (its own copies) or the national level (the general ones) -------------
+
+FIGURES_LINE = "[Bảng số liệu]"
+MAX_OUTLINE = 20
+NOT_TYPE_EDITOR = ("Chỉ cơ quan thường trực cấp tỉnh sửa loại báo cáo riêng của tỉnh mình; loại báo cáo chung do "
+                   "cấp Trung ương quản lý — hãy sao chép để có loại riêng của tỉnh.")
+
+
+def check_type_editor(membership, report_type: ReportType | None = None) -> None:
+    """A province's office edits its province's own types; the national office the general ones; nobody the ad hoc
+    requests' types here. `None`: whether the seat edits any type at all."""
+    if membership is None or membership.role not in REVIEWER_ROLES or not allowed(membership.role, "reports", "change"):
+        raise ValidationError(NOT_TYPE_EDITOR)
+    if membership.unit_id is not None and membership.unit.level != Level.PROVINCE:
+        raise ValidationError(NOT_TYPE_EDITOR)
+    if report_type is not None and (report_type.frequency == Frequency.AD_HOC
+                                    or report_type.province_id != membership.unit_id):
+        raise ValidationError(NOT_TYPE_EDITOR)
+
+
+def may_edit_type(membership, report_type: ReportType | None = None) -> bool:
+    try:
+        check_type_editor(membership, report_type)
+    except ValidationError:
+        return False
+    return True
+
+
+def outline_to_text(outline: list[dict]) -> str:
+    return "\n".join(FIGURES_LINE if s.get("kind") == SectionKind.FIGURES else ("* " if s.get("required") else "")
+                     + s["title"] for s in outline)
+
+
+def outline_from_text(text: str, old: list[dict]) -> list[dict]:
+    """One section a line: "* " before a required one, "[Bảng số liệu]" for the figures table. A title kept from
+    `old` keeps its key (the roll-up reads "de-xuat", last year's texts are offered by key)."""
+    from django.utils.text import slugify
+
+    from pcmd.core.models import fold
+
+    keys = {s["title"]: s["key"] for s in old}
+    outline, used, errors = [], set(), []
+    for raw in (text or "").splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        if line == FIGURES_LINE:
+            key = next((s["key"] for s in old if s.get("kind") == SectionKind.FIGURES), "so-lieu")
+            title = next((s["title"] for s in old if s.get("kind") == SectionKind.FIGURES),
+                         "Số liệu kết quả thực hiện (từ sổ theo dõi và chỉ số)")
+            section = {"key": key, "title": title, "kind": SectionKind.FIGURES.value, "required": False}
+        else:
+            required = line.startswith("*")
+            title = line.lstrip("*").strip()
+            if len(title) > 255:
+                errors.append(f"Tiêu đề mục dài quá 255 ký tự: “{title[:40]}…”.")
+                continue
+            key = keys.get(title) or slugify(fold(title))[:40].strip("-") or "muc"
+            section = {"key": key, "title": title, "kind": SectionKind.NARRATIVE.value, "required": required}
+        base, n = section["key"], 2
+        while section["key"] in used:
+            section["key"] = f"{base[:36]}-{n}"
+            n += 1
+        used.add(section["key"])
+        outline.append(section)
+    if not any(s["kind"] == SectionKind.NARRATIVE for s in outline):
+        errors.append("Đề cương cần ít nhất một mục nội dung viết.")
+    if len(outline) > MAX_OUTLINE:
+        errors.append(f"Đề cương tối đa {MAX_OUTLINE} mục.")
+    if errors:
+        raise ValidationError({"outline_text": errors})
+    return outline
+
+
+def _day_month(day, month, field: str, errors: dict) -> None:
+    try:
+        datetime.date(2025, int(month), int(day))  # a year without 29/2: the date must exist every year
+    except (TypeError, ValueError):
+        errors[field] = "Ngày, tháng không hợp lệ (ngày 29/02 không dùng được vì không có hằng năm)."
+
+
+@transaction.atomic
+def type_copy(*, membership, report_type: ReportType) -> ReportType:
+    """A province's own copy of a general type, which then replaces it for the province's units (from the next
+    reports the calendar makes)."""
+    check_type_editor(membership)
+    if membership.unit_id is None or report_type.province_id is not None or report_type.frequency == Frequency.AD_HOC:
+        raise ValidationError("Chỉ sao chép được loại báo cáo chung về cho một tỉnh.")
+    province = membership.unit
+    same = ReportType.objects.filter(level=report_type.level, frequency=report_type.frequency)
+    if any(t.province_id == province.pk for t in same):  # a type's province, not a user's scope
+        raise ValidationError(f"{province.name} đã có loại báo cáo riêng cùng cấp và kỳ; hãy sửa loại đó.")
+    copy = ReportType.objects.get(pk=report_type.pk)
+    copy.pk = None
+    copy.code = f"{report_type.code}-{province.code}"[:40]
+    copy.name = f"{report_type.name} ({province.name})"[:200]
+    copy.province = province
+    copy.version = 1
+    copy.save()
+    return copy
+
+
+@transaction.atomic
+def type_update(*, membership, report_type: ReportType, data: dict, version: int) -> ReportType:
+    """Change a type's name, window, deadline, recipient and outline (existing reports keep their sections)."""
+    check_type_editor(membership, report_type)
+    errors = {}
+    if not (data.get("name") or "").strip():
+        errors["name"] = "Hãy ghi tên loại báo cáo."
+    if not (data.get("recipient") or "").strip():
+        errors["recipient"] = "Hãy ghi nơi nhận báo cáo."
+    _day_month(data.get("start_day"), data.get("start_month"), "start_day", errors)
+    _day_month(data.get("end_day"), data.get("end_month"), "end_day", errors)
+    _day_month(data.get("due_day"), data.get("due_month"), "due_day", errors)
+    try:
+        outline = outline_from_text(data.get("outline_text", ""), report_type.outline)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    from pcmd.core.services import claim_version
+
+    claim_version(report_type, version)
+    for name in ("start_day", "start_month", "end_day", "end_month", "due_day", "due_month"):
+        setattr(report_type, name, int(data[name]))
+    report_type.name = data["name"].strip()[:200]
+    report_type.recipient = data["recipient"].strip()[:255]
+    report_type.outline = outline
+    report_type.save()
+    return report_type
+
+
 # --- the calendar --------------------------------------------------------------------------------------------
 
 def types_for(province_id: int, types: list[ReportType]) -> list[ReportType]:
@@ -418,7 +550,10 @@ def create_due_reports(year: int, provinces=None) -> int:
     types = list(ReportType.objects.filter(is_active=True).exclude(frequency=Frequency.AD_HOC))
     if provinces is None:
         provinces = AdminUnit.objects.filter(level=Level.PROVINCE, is_active=True)
-    existing = set(Report.objects.filter(year=year).values_list("unit_id", "type_id"))
+    # One report per unit, level and frequency a year: a province's own type made after the general one was used
+    # does not give its units a second report for the same period.
+    existing = set(Report.objects.filter(year=year).exclude(type__frequency=Frequency.AD_HOC)
+                   .values_list("unit_id", "type__level", "type__frequency"))
     new = []
     for province in provinces:
         for report_type in types_for(province.pk, types):
@@ -427,7 +562,7 @@ def create_due_reports(year: int, provinces=None) -> int:
             units = [province] if report_type.level == "province" else list(engine.communes_of([province.pk]))
             new += [Report(unit=unit, province_id=province.pk, type=report_type, year=year, window_start=start,
                            window_end=end, due_date=due)
-                    for unit in units if (unit.pk, report_type.pk) not in existing]
+                    for unit in units if (unit.pk, report_type.level, report_type.frequency) not in existing]
     with transaction.atomic():
         Report.objects.bulk_create(new, batch_size=1000)
         fresh = list(Report.objects.filter(year=year, sections__isnull=True).select_related("type"))

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from pcmd.core.actions import buttons
@@ -17,7 +18,7 @@ from pcmd.core.scoping import chosen_unit, get_scoped_or_404, module_view, unit_
 from pcmd.geo.models import Level
 
 from . import export, figures, forms, pdf, selectors, services
-from .models import AttachmentKind, Report, ReportAttachment
+from .models import AttachmentKind, Report, ReportAttachment, ReportType
 
 
 def _report(request, pk) -> Report:
@@ -201,3 +202,64 @@ def report_country(request):
         "frequencies": selectors.FREQUENCIES, "frequency_label": selectors.FREQUENCIES[frequency],
         "years": range(today.year + 1, today.year - 4, -1), "window": window, "report_type": report_type,
     })
+
+
+def _type(request, pk) -> ReportType:
+    """A type the seat works with (general, or its province's own); 404 for another province's."""
+    found = next((t for t in selectors.types_of(request.membership) if t.pk == pk), None)
+    if found is None:
+        raise Http404
+    return found
+
+
+@module_view("reports", "view")
+def report_types(request):
+    membership = request.membership
+    types = selectors.types_of(membership)
+    province_id = (membership.unit.province_id or membership.unit_id) if membership.unit_id else None
+    own = {(t.level, t.frequency) for t in types if t.province_id is not None and t.province_id == province_id}
+    rows = [(t, services.may_edit_type(membership, t),
+             province_id is not None and t.province_id is None and (t.level, t.frequency) not in own
+             and services.may_edit_type(membership)) for t in types]
+    return render(request, "reports/types.html", {"rows": rows, "replaced": own})
+
+
+@module_view("reports", "change")
+def report_type_edit(request, pk):
+    report_type = _type(request, pk)
+    may = services.may_edit_type(request.membership, report_type)
+    form = forms.TypeForm.for_type(report_type, request.POST or None)
+    version = request.POST.get("version", report_type.version)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.type_update(membership=request.membership, report_type=report_type,
+                                     data=form.cleaned_data, version=int(version or 0))
+            except ValidationError as exc:
+                if hasattr(exc, "error_dict"):
+                    for field, errors in exc.message_dict.items():
+                        form.add_error(field if field in form.fields else None, errors)
+                else:
+                    form.add_error(None, exc.messages)
+            else:
+                messages.success(request, f"Đã lưu loại báo cáo “{report_type.name}”.")
+                return HttpResponseRedirect(reverse("report_types"))
+    return render(request, "reports/type_edit.html", {"report_type": report_type, "form": form, "may": may,
+                                                      "version": version},
+                  status=400 if request.method == "POST" else 200)
+
+
+@module_view("reports", "change")
+def report_type_copy(request, pk):
+    report_type = _type(request, pk)
+    error = ""
+    if request.method == "POST":
+        try:
+            copy = services.type_copy(membership=request.membership, report_type=report_type)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, f"Đã sao chép thành “{copy.name}”; hãy sửa theo quy định của tỉnh.")
+            return HttpResponseRedirect(reverse("report_type_edit", args=[copy.pk]))
+    return render(request, "reports/type_copy.html", {"report_type": report_type, "error": error},
+                  status=400 if error else 200)
