@@ -336,9 +336,11 @@ class ReportNotice(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="Người nhận", on_delete=models.CASCADE,
                              related_name="report_notices")
-    report = models.ForeignKey(Report, verbose_name="Báo cáo", on_delete=models.CASCADE, related_name="notices")
+    report = models.ForeignKey(Report, verbose_name="Báo cáo", null=True, blank=True, on_delete=models.CASCADE,
+                               related_name="notices")  # empty: a summary for the level above
     kind = models.CharField("Loại", max_length=10, choices=ReminderKind.choices)
     text = models.CharField("Nội dung", max_length=500)
+    url = models.CharField("Đường dẫn", max_length=200, blank=True)
     created_at = models.DateTimeField("Thời điểm", auto_now_add=True)
     read_at = models.DateTimeField("Đã đọc lúc", null=True, blank=True)
 
