@@ -104,3 +104,16 @@ def test_a_commune_or_the_police_cannot_ask(bach_dang, hai_phong, member_factory
         response = client.post(reverse("report_adhoc"), form(today))
         assert response.status_code == 400 and 'id="adhoc-error"' in response.content.decode()
     assert not ReportType.objects.filter(frequency="adhoc").exists()
+
+
+def test_the_word_export_of_an_ad_hoc_report_bears_its_name(hai_phong, bach_dang, member_factory, today):
+    from pcmd.reports import export, figures
+
+    office = seat(member_factory("dx.tinh2", hai_phong, Role.COORDINATOR, "so-y-te"))
+    asked, _count = services.adhoc_request(
+        membership=office, title="Báo cáo nhanh dịp lễ", questions=["Tình hình"],
+        window_start=today - datetime.timedelta(days=9), window_end=today - datetime.timedelta(days=2),
+        due_date=today + datetime.timedelta(days=3))
+    report = Report.objects.get(type=asked, unit=bach_dang)
+    assert export.document_title(report).startswith("Báo cáo nhanh dịp lễ (từ ")
+    assert export.report_to_docx(report, figures.live(report))[:2] == b"PK"

@@ -399,5 +399,13 @@ SAMPLE_ARGS["report_xlsx"] = lambda unit: [_report_sample(unit).pk]
 SAMPLE_ARGS["report_pdf"] = lambda unit: [_report_sample(unit).pk]  # LibreOffice converts once, then cached
 SAMPLE_ARGS["report_attach"] = lambda unit: [_report_sample(unit).pk]
 SAMPLE_ARGS["report_attachment"] = lambda unit: [_report_sample(unit).attachments.order_by("pk").first().pk]
-SAMPLE_ARGS["report_type_edit"] = lambda unit: [_report_sample(unit).type_id]  # the general commune type
-SAMPLE_ARGS["report_type_copy"] = lambda unit: [_report_sample(unit).type_id]
+
+
+def _report_type_sample(unit):  # Hải Phòng's own year type (demo): another province does not find it
+    from pcmd.reports.models import ReportType
+
+    return ReportType.objects.get(code=f"tinh-nam-{unit.province.code}")
+
+
+SAMPLE_ARGS["report_type_edit"] = lambda unit: [_report_type_sample(unit).pk]
+SAMPLE_ARGS["report_type_copy"] = lambda unit: [_report_type_sample(unit).pk]

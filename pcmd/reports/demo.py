@@ -43,6 +43,23 @@ def seed_reports(ctx) -> None:
     if report is not None and not report.attachments.exists():
         _photo(report)
     _states(year)
+    _own_type()
+
+
+def _own_type() -> None:
+    """Hải Phòng's own year report to the Ministry, due 20/12 (a copy of the general one, as its office would make
+    on the types page); this year's reports were made before, so it applies from next year."""
+    from pcmd.core.demo import HAI_PHONG
+
+    from .models import ReportType
+
+    city = AdminUnit.objects.get(code=HAI_PHONG)
+    if ReportType.objects.filter(code=f"tinh-nam-{city.code}").exists():
+        return
+    own = ReportType.objects.get(code="tinh-nam")
+    own.pk, own.code, own.province = None, f"tinh-nam-{city.code}", city
+    own.name, own.due_day, own.version = f"{own.name} ({city.name})", 20, 1
+    own.save()
 
 
 def _photo(report: Report) -> None:
