@@ -404,6 +404,21 @@ SAMPLE_ARGS["report_detail"] = lambda unit: [_report_sample(unit).pk]
 SAMPLE_ARGS["report_action"] = lambda unit: [_report_sample(unit).pk, "gui"]
 SAMPLE_ARGS["report_docx"] = lambda unit: [_report_sample(unit).pk]
 SAMPLE_ARGS["report_xlsx"] = lambda unit: [_report_sample(unit).pk]
+SAMPLE_ARGS["report_pdf"] = lambda unit: [_report_sample(unit).pk]  # LibreOffice converts once, then cached
+SAMPLE_ARGS["report_attach"] = lambda unit: [_report_sample(unit).pk]
+SAMPLE_ARGS["report_attachment"] = lambda unit: [_report_sample(unit).attachments.order_by("pk").first().pk]
+
+
+def _report_type_sample(unit):  # Hải Phòng's own year type (demo): another province does not find it
+    from pcmd.reports.models import ReportType
+
+    return ReportType.objects.get(code=f"tinh-nam-{unit.province.code}")
+
+
+SAMPLE_ARGS["report_type_edit"] = lambda unit: [_report_type_sample(unit).pk]
+SAMPLE_ARGS["report_type_copy"] = lambda unit: [_report_type_sample(unit).pk]
+
+
 
 # The support wall: a break-glass opening of a Bạch Đằng file waiting for review, a file to export or to ask an
 # erasure for, and one whose erasure request waits for a supervisor (support/demo_wall.py seeds them).
@@ -429,6 +444,8 @@ SAMPLE_ARGS["client_export"] = lambda unit: [_wall_client(unit, False).pk]
 SAMPLE_ARGS["client_erase_request"] = lambda unit: [_wall_client(unit, False).pk]
 SAMPLE_ARGS["client_erase_confirm"] = lambda unit: [_wall_client(unit, True).pk]
 SAMPLE_ARGS["client_erase_refuse"] = lambda unit: [_wall_client(unit, True).pk]
+
+
 # Support referrals: an open file of Bạch Đằng with a referral waiting for the answer (from the demo).
 def _referral_sample(unit):
     from pcmd.support.models import Referral

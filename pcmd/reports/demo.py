@@ -40,7 +40,41 @@ def seed_reports(ctx) -> None:
         for section in sections:
             section.text = DEMO_TEXTS[section.key].format(year=year)
         ReportSection.objects.bulk_update(sections, ["text"])
+    if report is not None and not report.attachments.exists():
+        _photo(report)
     _states(year)
+    _own_type()
+
+
+def _own_type() -> None:
+    """Hải Phòng's own year report to the Ministry, due 20/12 (a copy of the general one, as its office would make
+    on the types page); this year's reports were made before, so it applies from next year."""
+    from pcmd.core.demo import HAI_PHONG
+
+    from .models import ReportType
+
+    city = AdminUnit.objects.get(code=HAI_PHONG)
+    if ReportType.objects.filter(code=f"tinh-nam-{city.code}").exists():
+        return
+    own = ReportType.objects.get(code="tinh-nam")
+    own.pk, own.code, own.province = None, f"tinh-nam-{city.code}", city
+    own.name, own.due_day, own.version = f"{own.name} ({city.name})", 20, 1
+    own.save()
+
+
+def _photo(report: Report) -> None:
+    """A photo kept with Bạch Đằng's report (the same small PNG as the outreach demo's)."""
+    from django.core.files.base import ContentFile
+
+    from pcmd.outreach.demo import demo_png
+
+    from .models import ReportAttachment
+
+    photo = ReportAttachment(report=report, kind="photo", original_name="hoi-nghi-tuyen-truyen.png",
+                             caption="Hội nghị tuyên truyền tại tổ dân phố")
+    data = demo_png()
+    photo.size = len(data)
+    photo.file.save(photo.original_name, ContentFile(data), save=True)
 
 
 def _write(report: Report) -> None:

@@ -21,6 +21,8 @@ def figure_rows(figures: list[dict]) -> list[list]:
 
 
 def document_title(report: Report) -> str:
+    if report.type.frequency == "adhoc":  # an ad hoc request: its own name
+        return f"{report.type.name} ({report.window_text})"
     period = "6 tháng đầu năm" if report.type.frequency == "S" else "năm"
     return (f"Kết quả thực hiện công tác phòng, chống mại dâm {period} {report.year} "
             f"({report.window_text})")

@@ -145,21 +145,20 @@ class Rollup:
     proposals: list[tuple[str, str]] = field(default_factory=list)  # (commune, its "Đề xuất, kiến nghị")
 
 
-def rollup(report: Report, membership, own: list[dict]) -> Rollup | None:
-    """For a province report: the sum of its communes' approved figures (their snapshots) beside its own."""
-    if report.unit.level != Level.PROVINCE or report.type.source_type_id is None:
-        return None
-    communes = list(engine.communes_of([report.unit_id]).order_by("name"))
-    approved = list(scoped(Report.objects.filter(type_id=report.type.source_type_id, year=report.year,
-                                                 status=ReportStatus.APPROVED, unit__in=communes),
-                           membership).select_related("unit").order_by("unit__name"))
+def _sums(reports) -> dict[str, list]:
+    """code -> [numerator, denominator] summed over the reports' frozen figures."""
     sums: dict[str, list] = {}
-    for commune_report in approved:
-        for f in (commune_report.snapshot or {}).get("figures", []):
+    for frozen in reports:
+        for f in (frozen.snapshot or {}).get("figures", []):
             total = sums.setdefault(f["code"], [0.0, None])
             total[0] += f["numerator"]
             if f["denominator"] is not None:
                 total[1] = (total[1] or 0.0) + f["denominator"]
+    return sums
+
+
+def _rows(own: list[dict], approved: list[Report]) -> list[RollupRow]:
+    sums = _sums(approved)
     rows = []
     for f in own:
         indicator = BY_CODE.get(f["code"])
@@ -168,9 +167,52 @@ def rollup(report: Report, membership, own: list[dict]) -> Rollup | None:
         numerator, denominator = sums.get(f["code"], [0.0, None if indicator.metric == "count" else 0.0])
         text = _text(numerator, denominator, indicator.metric) if approved else "—"
         rows.append(RollupRow(f["code"], f["name"], f["text"], text, bool(approved) and text != f["text"]))
-    done = {r.unit_id for r in approved}
+    return rows
+
+
+def _proposals(approved: list[Report]) -> list[tuple[str, str]]:
     proposals = [(r.unit.name, (r.snapshot or {}).get("sections", {}).get("de-xuat", "").strip()) for r in approved]
-    return Rollup(rows, approved, [c for c in communes if c.pk not in done], [p for p in proposals if p[1]])
+    return [p for p in proposals if p[1]]
+
+
+def rollup(report: Report, membership, own: list[dict]) -> Rollup | None:
+    """For a province report: the sum of its communes' approved figures (their snapshots) beside its own."""
+    if report.unit.level != Level.PROVINCE or report.type.source_type_id is None:
+        return None
+    communes = list(engine.communes_of([report.unit_id]).order_by("name"))
+    # The communes' reports of the summed frequency, whichever type (general or the province's own) they follow.
+    summed = Report.objects.filter(type__level="commune", type__frequency=report.type.source_type.frequency,
+                                   year=report.year, status=ReportStatus.APPROVED, unit__in=communes)
+    approved = list(scoped(summed, membership).select_related("unit").order_by("unit__name"))
+    done = {r.unit_id for r in approved}
+    return Rollup(_rows(own, approved), approved, [c for c in communes if c.pk not in done], _proposals(approved))
+
+
+def country_rollup(membership, provinces: list, frequency: str, year: int, window: tuple[datetime.date, datetime.date],
+                   today: datetime.date | None = None) -> Rollup:
+    """The national report's roll-up: the sum of the provinces' approved province reports (their snapshots) of
+    that frequency and year, beside the engine's own figures over the same provinces and window."""
+    today = today or timezone.localdate()
+    if not provinces:  # a commune's seat sees no province
+        return Rollup([], [], [])
+    approved = list(scoped(Report.objects.filter(type__level="province", type__frequency=frequency, year=year,
+                                                 status=ReportStatus.APPROVED, unit__in=provinces),
+                           membership).select_related("unit").order_by("unit__name"))
+    start, end = window
+    period = Period(start, end, "half" if frequency == Frequency.SIX_MONTHS else "year",
+                    f"{end.year}S{1 if end.month <= 6 else 2}" if frequency == Frequency.SIX_MONTHS else str(end.year))
+    groups = ordered_indicators()
+    codes = [i.code for _label, members in groups for i in members]
+    scope = provinces[0] if len(provinces) == 1 else None
+    _rows_by_unit, totals = engine.unit_breakdown(codes, unit=scope, period=period)
+    own = []
+    for label, members in groups:
+        for indicator in members:
+            value = totals.get(indicator.code) or (engine.Value(0) if indicator.metric == "count" else None)
+            judgement = status.judge(indicator, None, value, period, today)
+            own.append(_row(indicator, value, None, judgement, label))
+    done = {r.unit_id for r in approved}
+    return Rollup(_rows(own, approved), approved, [p for p in provinces if p.pk not in done], _proposals(approved))
 
 
 def chart(figures: list[dict]) -> dict:

@@ -59,6 +59,11 @@ class ReportType(TrackedModel):
                                     help_text="Loại báo cáo cấp dưới được cộng vào báo cáo này.")
     duty_text = models.TextField("Căn cứ (chế độ báo cáo trong kế hoạch)", blank=True)
     is_active = models.BooleanField("Đang áp dụng", default=True)
+    # An ad hoc request (báo cáo đột xuất): who asked (a province's office, or the national level when empty)
+    requested_unit = models.ForeignKey("geo.AdminUnit", verbose_name="Đơn vị yêu cầu", null=True, blank=True,
+                                       on_delete=models.PROTECT, related_name="+", editable=False)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="Người yêu cầu", null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+", editable=False)
 
     class Meta:
         verbose_name = "loại báo cáo"
@@ -194,6 +199,8 @@ class Step(models.TextChoices):
     RETURNED = "returned", "Trả lại để sửa"
     APPROVED = "approved", "Phê duyệt"
     REOPENED = "reopened", "Mở lại báo cáo đã duyệt"
+    ATTACHED = "attached", "Đính kèm tệp"
+    REQUESTED = "requested", "Yêu cầu báo cáo đột xuất"
 
 
 class ReportEvent(models.Model):
@@ -246,3 +253,102 @@ class ReportComment(models.Model):
 
     def get_additional_data(self):
         return {"unit": self.report.unit_id, "province": self.report.province_id}
+
+
+class AttachmentKind(models.TextChoices):
+    SCAN = "scan", "Bản chụp văn bản"
+    PHOTO = "photo", "Ảnh"
+    SIGNED = "signed", "Bản đã ký (PDF)"
+
+
+class SignatureCheck(models.TextChoices):
+    """What is known of a signed PDF's digital signature. Verifying it (PAdES, pyHanko) is not built: pyHanko needs
+    a newer `cryptography` than the project pins, so the page says honestly that it was not checked."""
+
+    UNCHECKED = "", "Chưa kiểm tra chữ ký số"
+    NONE = "none", "Không thấy chữ ký số trong tệp"
+    PRESENT = "present", "Có chữ ký số — chưa kiểm tra tính hợp lệ"
+
+
+def attachment_path(instance, filename: str) -> str:
+    return f"reports/{instance.report.year}/{instance.report_id}/{filename}"
+
+
+class ReportAttachment(TrackedModel):
+    """A file kept with a report: scans of the signed paper, photos, and the signed PDF uploaded back.
+
+    Stored outside the web root and served only by a scoped view (`report_attachment`)."""
+
+    report = models.ForeignKey(Report, verbose_name="Báo cáo", on_delete=models.CASCADE, related_name="attachments")
+    kind = models.CharField("Loại tệp", max_length=10, choices=AttachmentKind.choices)
+    file = models.FileField("Tệp", upload_to=attachment_path, max_length=255)
+    original_name = models.CharField("Tên tệp", max_length=255)
+    size = models.PositiveIntegerField("Dung lượng (byte)", default=0)
+    caption = models.CharField("Ghi chú", max_length=255, blank=True)
+    revision = models.PositiveSmallIntegerField("Thuộc lần gửi", default=0)
+    signature = models.CharField("Chữ ký số", max_length=10, choices=SignatureCheck.choices, blank=True, default="")
+    signer = models.CharField("Người ký (theo chữ ký số)", max_length=255, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="Người tải lên", null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+", editable=False)
+
+    module = "reports"
+    scope_unit_field = "report__unit"
+    scope_province_field = "report__province"
+
+    class Meta:
+        verbose_name = "tệp đính kèm báo cáo"
+        verbose_name_plural = "tệp đính kèm báo cáo"
+        ordering = ["report", "-kind", "pk"]
+
+    def __str__(self):
+        return self.original_name
+
+    def get_additional_data(self):
+        return {"unit": self.report.unit_id, "province": self.report.province_id}
+
+
+class ReminderKind(models.TextChoices):
+    DUE_SOON = "due_soon", "Sắp đến hạn gửi"
+    OVERDUE = "overdue", "Quá hạn gửi (báo cấp trên)"
+
+
+class ReportReminder(models.Model):
+    """One reminder sent for one report, kind and due date: makes the reminder command idempotent."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=10, choices=ReminderKind.choices)
+    due_date = models.DateField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "lần nhắc báo cáo"
+        verbose_name_plural = "các lần nhắc báo cáo"
+        constraints = [models.UniqueConstraint(fields=["report", "kind", "due_date"], name="report_reminder_once")]
+
+    def __str__(self):
+        return f"{self.report_id} {self.kind} {self.due_date}"
+
+
+class ReportNotice(models.Model):
+    """An in-app notice about a report for one user (shown on the reports page until read).
+
+    A stop-gap of the reports app: the general inbox (issue 12) should absorb it with the tips' Notice."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="Người nhận", on_delete=models.CASCADE,
+                             related_name="report_notices")
+    report = models.ForeignKey(Report, verbose_name="Báo cáo", null=True, blank=True, on_delete=models.CASCADE,
+                               related_name="notices")  # empty: a summary for the level above
+    kind = models.CharField("Loại", max_length=10, choices=ReminderKind.choices)
+    text = models.CharField("Nội dung", max_length=500)
+    url = models.CharField("Đường dẫn", max_length=200, blank=True)
+    created_at = models.DateTimeField("Thời điểm", auto_now_add=True)
+    read_at = models.DateTimeField("Đã đọc lúc", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "thông báo về báo cáo"
+        verbose_name_plural = "thông báo về báo cáo"
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self):
+        return self.text

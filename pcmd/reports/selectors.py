@@ -11,7 +11,7 @@ from django.utils import timezone
 from pcmd.core.scoping import scoped, unit_choices, within
 from pcmd.geo.models import AdminUnit, Level
 
-from .models import Frequency, Report, ReportStatus
+from .models import Frequency, Report, ReportStatus, ReportType
 
 S = ReportStatus
 FREQUENCIES = {"S": "Báo cáo 6 tháng", "Y": "Báo cáo năm"}
@@ -129,6 +129,16 @@ class ProvinceLine:
     returned: int
     on_time: int
     due: int
+    own: Report | None = None  # the province's own report of that frequency and year, to the national level
+    own_state: str = "not_started"
+
+    @property
+    def own_label(self) -> str:
+        return STATES[self.own_state][0]
+
+    @property
+    def own_colour(self) -> str:
+        return STATES[self.own_state][1]
 
     @property
     def missing(self) -> int:
@@ -154,11 +164,14 @@ def country(membership, frequency: str, year: int) -> list[ProvinceLine]:
             ))
     by_province = {r["province"]: r for r in rows}
     on_time = _on_time_by_province(membership, frequency, year)
+    own = {r.unit_id: r for r in visible(membership).filter(year=year, type__level="province",
+                                                             type__frequency=frequency)}
     out = []
     for p in provinces:
         r = by_province.get(p.pk, {})
         out.append(ProvinceLine(p, communes.get(p.pk, 0), r.get("sent", 0), r.get("approved", 0),
-                                r.get("returned", 0), on_time.get(p.pk, 0), r.get("due", 0)))
+                                r.get("returned", 0), on_time.get(p.pk, 0), r.get("due", 0), own.get(p.pk),
+                                state_of(own.get(p.pk), today)))
     return out
 
 
@@ -176,3 +189,28 @@ def _on_time_by_province(membership, frequency: str, year: int) -> dict[int, int
 
 def frequency_from_query(raw: str | None) -> str:
     return raw if raw in FREQUENCIES else Frequency.SIX_MONTHS
+
+
+def adhoc_progress(membership, types) -> dict[int, dict]:
+    """Per ad hoc request (type): its reports in the seat's scope, how many were sent and approved."""
+    rows = (visible(membership).filter(type__in=types).order_by().values("type")
+            .annotate(total=Count("pk"), sent=Count("pk", filter=Q(revision__gt=0)),
+                      approved=Count("pk", filter=Q(status=S.APPROVED))))
+    return {r["type"]: r for r in rows}
+
+
+def general_type(level: str, frequency: str) -> ReportType | None:
+    """The preloaded type of a level and frequency (its window is the country's)."""
+    types = ReportType.objects.filter(level=level, frequency=frequency, is_active=True).order_by("pk")
+    return next((t for t in types if t.province_id is None), None)  # a type's province is not a user's scope
+
+
+def types_of(membership) -> list[ReportType]:
+    """The periodic types a seat works with: for a province's (or commune's) seat the general ones and its
+    province's own; for a national seat every type. Ad hoc requests' types are not listed."""
+    types = list(ReportType.objects.exclude(frequency=Frequency.AD_HOC).select_related("province", "source_type")
+                 .order_by("level", "frequency", "pk"))
+    if membership.unit_id is None:
+        return types
+    province_id = membership.unit.province_id or membership.unit_id
+    return [t for t in types if t.province_id in (None, province_id)]
