@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "pcmd.tips",
     "pcmd.outreach",
     "pcmd.support",
+    "pcmd.reports",
     "pcmd.public",
     "pcmd.dashboard",
 ]
@@ -285,6 +286,8 @@ PUBLIC_CHALLENGE_MAX_AGE = int(os.environ.get("PCMD_PUBLIC_CHALLENGE_MAX_AGE", "
 
 PAGE_SIZE = 25
 EXPORT_MAX_ROWS = int(os.environ.get("PCMD_EXPORT_MAX_ROWS", "200000"))
+# Support: how long a supervisor's break-glass opening of a file outside their scope lasts (support/wall.py).
+PCMD_BREAK_GLASS_HOURS = int(os.environ.get("PCMD_BREAK_GLASS_HOURS", "2"))
 
 LOGGING = {
     "version": 1,

@@ -7,6 +7,7 @@ from pcmd.geo import registry as geo_registry
 from pcmd.geo import views as geo_views
 from pcmd.org import registry as org_registry
 from pcmd.org import views as org_views
+from pcmd.support import referral_views as support_referral_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -18,6 +19,7 @@ urlpatterns = [
     path("phan-quyen/", org_views.permission_matrix, name="permission_matrix"),
     path("nhat-ky/", org_views.audit_log, name="audit_log"),
     path("don-vi/", geo_views.unit_search, name="unit_search"),
+    path("don-vi/goi-y/", geo_views.unit_pick, name="unit_pick"),
     path("", include(geo_registry.hamlets.urls())),
     path("", include(org_registry.agencies.urls())),
     path("", include("pcmd.plans.urls")),
@@ -28,7 +30,11 @@ urlpatterns = [
     path("", include("pcmd.tips.urls")),
     path("", include("pcmd.outreach.urls")),
     path("", include("pcmd.support.urls")),
+    path("", include("pcmd.reports.urls")),
     path("", include("pcmd.public.urls")),
+    # the provider's answer to a referral, by the code on the slip (no login)
+    path("gioi-thieu/", support_referral_views.public_referral, name="public_referral"),
+    path("gioi-thieu/<str:token>/", support_referral_views.public_referral_link, name="public_referral_link"),
     path("", include("pcmd.indicators.urls")),
     path("", include("pcmd.dashboard.urls")),
     path("quan-tri/", admin.site.urls),

@@ -16,7 +16,7 @@ from pcmd.org.models import Membership, Role
 
 pytestmark = pytest.mark.django_db
 
-PCT = "SUPPORT_ACCESS"
+PCT = "SUPPORT_ACCESS"  # a sensitive indicator: values of 1–4 are never exported (tests/test_support_figures.py)
 
 
 @pytest.fixture
@@ -48,9 +48,9 @@ def snapshot(units):
 @pytest.mark.parametrize("fmt", ["json", "csv"])
 def test_round_trip_gives_the_same_values(units, coordinator, fmt):
     province, (a, b) = units
-    put(a, "2026Q1", 4, 10, "Hội LHPN, “quý 1”, có dấu phẩy")
+    put(a, "2026Q1", 14, 20, "Hội LHPN, “quý 1”, có dấu phẩy")
     put(a, "2026Q2", 6.5, 10)
-    put(b, "2026Q1", 0, 3)
+    put(b, "2026Q1", 0, 7)
     before = snapshot([a, b])
     rows = dhis2.entered_rows(DataValue.objects.filter(unit__in=[a, b]))
     assert {r["dataElement"] for r in rows} == {f"{PCT}_NUM", f"{PCT}_DEN"} and len(rows) == 6
@@ -68,18 +68,18 @@ def test_round_trip_gives_the_same_values(units, coordinator, fmt):
 
 def test_computed_values_export_and_import_as_entered(units, coordinator):
     province, (a, b) = units
-    put(a, "2026Q3", 3, 4)
-    put(b, "2026Q2", 1, 4)
+    put(a, "2026Q3", 13, 14)
+    put(b, "2026Q2", 11, 14)
     rows = dhis2.computed_rows(codes=[PCT], level="province", units=[province], period=Period.parse("2026"))
     assert rows == [
-        {"dataElement": f"{PCT}_NUM", "period": "2026", "orgUnit": "TD8", "value": "4", "storedBy": "PCMD",
+        {"dataElement": f"{PCT}_NUM", "period": "2026", "orgUnit": "TD8", "value": "24", "storedBy": "PCMD",
          "comment": ""},
-        {"dataElement": f"{PCT}_DEN", "period": "2026", "orgUnit": "TD8", "value": "8", "storedBy": "PCMD",
+        {"dataElement": f"{PCT}_DEN", "period": "2026", "orgUnit": "TD8", "value": "28", "storedBy": "PCMD",
          "comment": ""}]
     summary = dhis2.import_values(dhis2.parse(dhis2.to_csv(rows)), membership=coordinator)
     assert summary.imported == 2
     v = DataValue.objects.get(unit=province, period="2026")
-    assert (v.numerator, v.denominator, v.period_kind) == (4, 8, "year")
+    assert (v.numerator, v.denominator, v.period_kind) == (24, 28, "year")
 
 
 def test_every_bad_row_has_its_reason_and_all_mode_writes_nothing(units, coordinator, outsider):
@@ -143,7 +143,7 @@ def test_bad_files_are_refused():
 
 def test_pages_export_and_import(units, coordinator, client):
     province, (a, _b) = units
-    put(a, "2026Q1", 4, 10)
+    put(a, "2026Q1", 6, 10)
     client.force_login(coordinator.user)
     assert client.get(reverse("dhis2_import")).status_code == 200
     response = client.get(reverse("dhis2_export") + "?nguon=entered&ky=2026&dinh-dang=csv")
@@ -162,7 +162,7 @@ def test_pages_export_and_import(units, coordinator, client):
 
 def test_outsider_gets_nothing(units, outsider, client, tmp_path):
     province, (a, _b) = units
-    put(a, "2026Q1", 4, 10)
+    put(a, "2026Q1", 6, 10)
     client.force_login(outsider)
     mine = client.get(reverse("dhis2_export") + "?nguon=entered&ky=2026")
     assert mine.status_code == 200 and "TD81" not in mine.content.decode()
@@ -172,18 +172,18 @@ def test_outsider_gets_nothing(units, outsider, client, tmp_path):
     upload = SimpleUploadedFile("dv.json", dhis2.to_json(rows).encode(), content_type="application/json")
     page = client.post(reverse("dhis2_import"), {"file": upload, "mode": "valid"})
     assert "ngoài phạm vi" in page.content.decode()
-    assert DataValue.objects.get(unit=a, period="2026Q1").numerator == 4
+    assert DataValue.objects.get(unit=a, period="2026Q1").numerator == 6
 
 
 def test_command_round_trip(units, tmp_path, capsys):
     _province, (a, _b) = units
-    put(a, "2026Q1", 4, 10)
+    put(a, "2026Q1", 6, 10)
     out = tmp_path / "dv.json"
     call_command("dhis2", "export", "--period", "2026", "--unit", "TD8", "--output", str(out))
     DataValue.objects.filter(unit=a).delete()
     call_command("dhis2", "import", str(out))
     assert '"imported": 2' in capsys.readouterr().out
-    assert DataValue.objects.get(unit=a, period="2026Q1").numerator == 4
+    assert DataValue.objects.get(unit=a, period="2026Q1").numerator == 6
 
 
 def test_command_export_as_a_user_keeps_to_their_scope(units, outsider, coordinator, tmp_path):
@@ -192,7 +192,7 @@ def test_command_export_as_a_user_keeps_to_their_scope(units, outsider, coordina
     from django.core.management.base import CommandError
 
     province, (a, _b) = units
-    put(a, "2026Q1", 4, 10)
+    put(a, "2026Q1", 6, 10)
     with pytest.raises(CommandError, match="trong phạm vi"):
         call_command("dhis2", "export", "--period", "2026", "--unit", "TD8", "--as", outsider.username)
     theirs, ours = tmp_path / "theirs.json", tmp_path / "ours.json"

@@ -192,3 +192,24 @@ def test_communes_with_plan_is_the_engines(seat):
     assert expected == 100.0
     assert percent(element(page, 'id="coverage-percent"')) == expected
     assert scorecard_percent(client, "COMMUNES_WITH_PLAN", unit) == expected
+
+
+def test_support_access_is_the_engines(seat):
+    """SUPPORT_ACCESS from the support registry: 5 of 6 eligible consenting clients served (no figure under 5,
+    so the province seat sees it whole too, indicators/suppression.py)."""
+    from pcmd.support.models import Client, Consent, Screening, ServiceRecord
+
+    client, unit = seat
+    commune = AdminUnit.objects.get(code="T811")
+    for n in range(6):
+        person = Client.objects.create(unit=commune, code=f"HT-T811-{n}", uic=f"T811U{n}", sex="F",
+                                       registered_on=D(Y, 2, 1))
+        Consent.objects.create(client=person, purpose="reporting", method="verbal", given_on=D(Y, 2, 1))
+        Screening.objects.create(client=person, screened_on=D(Y, 2, 2), eligible=True)
+        if n:
+            ServiceRecord.objects.create(client=person, unit=commune, kind="health_check", received_on=D(Y, 3, 1))
+    expected = engine_percent("SUPPORT_ACCESS", unit)
+    assert expected == 83.3
+    assert scorecard_percent(client, "SUPPORT_ACCESS", unit) == expected
+    page = client.get(reverse("dashboard_indicator", args=["SUPPORT_ACCESS", unit.pk]), {"ky": str(Y)}).content.decode()
+    assert percent(element(page, 'id="indicator-value"')) == expected

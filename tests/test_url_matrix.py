@@ -52,8 +52,8 @@ POST_NEEDS = {
 }
 # Pages a national seat must tell which unit (the seat has none; without it they answer 404): name -> query.
 NATIONAL_QUERY = {
-    "risk_plan_xlsx": lambda unit: {"unit": unit.pk, "year": timezone.localdate().year},
-    "risk_plan_docx": lambda unit: {"unit": unit.pk, "year": timezone.localdate().year},
+    "risk_plan_xlsx": lambda unit: {"unit": unit.code, "year": timezone.localdate().year},
+    "risk_plan_docx": lambda unit: {"unit": unit.code, "year": timezone.localdate().year},
 }
 # Arguments for non-CRUD URLs that take some: name -> function(bach_dang unit) -> args.
 SAMPLE_ARGS: dict = {}
@@ -148,6 +148,12 @@ def declared(pattern):
     permission = getattr(callback, "permission", None) or getattr(getattr(callback, "view_class", None),
                                                                    "permission", None)
     return permission if permission else PAGES[pattern.name]
+
+
+def role_ok(name, role) -> bool:
+    """A support page for some roles only (`support.wall.role_view` keeps them on the view as `roles`)."""
+    roles = getattr(_patterns()[name].callback, "roles", None)
+    return roles is None or role in roles
 
 
 def crud_sample(crud, unit):
@@ -252,6 +258,8 @@ def post(client, url):
 def post_allowed(name, membership, module, action) -> bool:
     if module is not None and not allowed(membership.role, module, action):
         return False
+    if not role_ok(name, membership.role):
+        return False
     need = POST_NEEDS.get(name)
     return need is None or need(membership)
 
@@ -269,7 +277,7 @@ def test_every_url_for_every_role(role, level, member_factory, verified_login, b
         url = reverse(name, args=args)
         if level == "national" and name in NATIONAL_QUERY:
             url += "?" + urlencode(NATIONAL_QUERY[name](bach_dang))
-        expected = 200 if module is None or allowed(role, module, action) else 403
+        expected = 200 if (module is None or allowed(role, module, action)) and role_ok(name, role) else 403
         got = client.get(url).status_code
         if got != expected:
             wrong.append(f"GET {name}: {got} != {expected}")
@@ -306,7 +314,7 @@ def test_records_of_another_province_are_not_found_for_any_role(role, level, mem
             continue
         url = reverse(name, args=args)
         # Without the module at all the answer is 403 before any lookup; otherwise the record is not there.
-        expected = 404 if module is None or allowed(role, module, action) else 403
+        expected = 404 if (module is None or allowed(role, module, action)) and role_ok(name, role) else 403
         answers = [("GET", client.get(url).status_code)]
         if takes_post(name):
             answers.append(("POST", post(client, url)[0]))
@@ -399,3 +407,74 @@ NOT_WALKED |= {"consent_scan"}
 
 # Dashboards: one indicator of the unit (the unit is in the path, so another province's is 404).
 SAMPLE_ARGS["dashboard_indicator"] = lambda unit: ["TIPS_ON_TIME", unit.pk]
+
+
+# Reports: Bạch Đằng's 6-month report of this year (demo: written, a draft, so "send" is a page).
+def _report_sample(unit):
+    from pcmd.reports.models import Report
+
+    return Report.objects.filter(unit=unit, type__code="xa-6-thang").order_by("-year").first()
+
+
+SAMPLE_ARGS["report_detail"] = lambda unit: [_report_sample(unit).pk]
+SAMPLE_ARGS["report_action"] = lambda unit: [_report_sample(unit).pk, "gui"]
+SAMPLE_ARGS["report_docx"] = lambda unit: [_report_sample(unit).pk]
+SAMPLE_ARGS["report_xlsx"] = lambda unit: [_report_sample(unit).pk]
+SAMPLE_ARGS["report_pdf"] = lambda unit: [_report_sample(unit).pk]  # LibreOffice converts once, then cached
+SAMPLE_ARGS["report_attach"] = lambda unit: [_report_sample(unit).pk]
+SAMPLE_ARGS["report_attachment"] = lambda unit: [_report_sample(unit).attachments.order_by("pk").first().pk]
+
+
+def _report_type_sample(unit):  # Hải Phòng's own year type (demo): another province does not find it
+    from pcmd.reports.models import ReportType
+
+    return ReportType.objects.get(code=f"tinh-nam-{unit.province.code}")
+
+
+SAMPLE_ARGS["report_type_edit"] = lambda unit: [_report_type_sample(unit).pk]
+SAMPLE_ARGS["report_type_copy"] = lambda unit: [_report_type_sample(unit).pk]
+
+
+
+# The support wall: a break-glass opening of a Bạch Đằng file waiting for review, a file to export or to ask an
+# erasure for, and one whose erasure request waits for a supervisor (support/demo_wall.py seeds them).
+
+
+def _wall_grant(unit):
+    from pcmd.support.models import BreakGlass
+
+    return BreakGlass.objects.filter(client__unit__path__startswith=unit.path, reviewed_at__isnull=True,
+                                     acknowledged_at__isnull=True).order_by("pk").first()
+
+
+def _wall_client(unit, pending: bool):
+    from pcmd.support.models import Client
+
+    rows = Client.objects.filter(unit__path__startswith=unit.path, erased_at__isnull=True)
+    asked = rows.filter(erasure_requests__status="requested")
+    return (asked if pending else rows.exclude(pk__in=asked.values("pk"))).order_by("pk").first()
+
+
+SAMPLE_ARGS["break_glass_action"] = lambda unit: [_wall_grant(unit).pk, "ra-soat"]
+SAMPLE_ARGS["client_export"] = lambda unit: [_wall_client(unit, False).pk]
+SAMPLE_ARGS["client_erase_request"] = lambda unit: [_wall_client(unit, False).pk]
+SAMPLE_ARGS["client_erase_confirm"] = lambda unit: [_wall_client(unit, True).pk]
+SAMPLE_ARGS["client_erase_refuse"] = lambda unit: [_wall_client(unit, True).pk]
+
+
+# Support referrals: an open file of Bạch Đằng with a referral waiting for the answer (from the demo).
+def _referral_sample(unit):
+    from pcmd.support.models import Referral
+
+    return Referral.objects.filter(unit__path__startswith=unit.path, status__in=["sent", "received"],
+                                   client__status="open").order_by("pk").first()
+
+
+SAMPLE_ARGS["referral_create"] = lambda unit: [_referral_sample(unit).client_id]
+SAMPLE_ARGS["service_create"] = lambda unit: [_referral_sample(unit).client_id]
+SAMPLE_ARGS["referral_detail"] = lambda unit: [_referral_sample(unit).pk]
+SAMPLE_ARGS["referral_slip_docx"] = lambda unit: [_referral_sample(unit).pk]
+SAMPLE_ARGS["referral_slip_pdf"] = lambda unit: [_referral_sample(unit).pk]
+SAMPLE_ARGS["referral_action"] = lambda unit: [_referral_sample(unit).pk, "ghi-nhan-tra-loi"]
+# the provider's answer page (no login): tests/test_support_referrals.py
+NOT_WALKED |= {"public_referral", "public_referral_link"}

@@ -61,7 +61,10 @@ def seed_reference(ctx: SeedContext) -> None:
 
 
 def seed_users(ctx: SeedContext) -> None:
-    """The named demo logins of the README, one per role and place of the seed plans."""
+    """The named demo logins of the README, one per role and place of the seed plans.
+
+    The support supervisors have fixed names, so adding them did not shift the faker's stream (names of
+    later records stay as they were)."""
     User = get_user_model()
     bd = bach_dang()
     hn, hp, nb = _unit(HA_NOI), _unit(HAI_PHONG), _unit(NINH_BINH)
@@ -79,6 +82,8 @@ def seed_users(ctx: SeedContext) -> None:
         ("bachdang.congan", None, [(bd, _agency(bd, "cong-an-xa"), Role.POLICE_OFFICER)]),
         ("bachdang.doi178", None, [(bd, _agency(bd, "ubnd-xa"), Role.INSPECTOR)]),
         ("bachdang.hotro", None, [(bd, _agency(bd, "tram-y-te"), Role.CASE_WORKER)]),
+        ("bachdang.giamsat", "Đào Thị Minh Thu", [(bd, _agency(bd, "phong-vhxh"), Role.SUPPORT_SUPERVISOR)]),
+        ("haiphong.giamsat", "Lương Thị Quỳnh Anh", [(hp, _agency(hp, "so-y-te"), Role.SUPPORT_SUPERVISOR)]),
     ]
     password = make_password(DEMO_PASSWORD)
     existing = set(User.objects.filter(username__in=[p[0] for p in people]).values_list("username", flat=True))
@@ -237,6 +242,24 @@ def seed_support(ctx: SeedContext) -> None:
 SEEDERS.append(seed_support)
 
 
+def seed_support_wall(ctx: SeedContext) -> None:
+    from pcmd.support.demo_wall import seed_wall
+
+    seed_wall(ctx)
+
+
+SEEDERS.append(seed_support_wall)
+
+
+def seed_support_referrals(ctx: SeedContext) -> None:
+    from pcmd.support.referral_demo import seed_referrals
+
+    seed_referrals(ctx)
+
+
+SEEDERS.append(seed_support_referrals)
+
+
 def seed_indicators(ctx: SeedContext) -> None:
     from pcmd.indicators.demo import seed_indicators as seed
 
@@ -256,3 +279,12 @@ def seed(scale: str = "demo", *, seed_value: int = 2026) -> SeedContext:
         with transaction.atomic():
             seeder(ctx)
     return ctx
+
+
+def seed_reports(ctx: SeedContext) -> None:
+    from pcmd.reports.demo import seed_reports as seed
+
+    seed(ctx)
+
+
+SEEDERS.append(seed_reports)

@@ -18,6 +18,7 @@ GROUPS = {
     "outreach": "Tuyên truyền, tập huấn",
     "support": "Hỗ trợ (bảo mật)",
     "indicators": "Chỉ số, số liệu",
+    "reports": "Báo cáo",
     "reference": "Danh mục",
 }
 
@@ -33,6 +34,7 @@ class Page:
     action: str = "view"  # pages that create something are shown only to roles that may add; "incoming": to
     # the seats that take in transferred records (core.scoping.takes_in)
     badge: str = ""  # dotted path of a function(membership) -> int shown beside the label (e.g. new items)
+    roles: frozenset = frozenset()  # when set, only these roles see the page (a step of the support wall)
 
 
 PAGES = [
@@ -141,6 +143,42 @@ PAGES += [
     Page("support", "support", "client_list", "Hồ sơ trường hợp",
          "Hồ sơ người được hỗ trợ theo mã: đồng ý, đánh giá nhu cầu, kế hoạch, theo dõi, kết thúc (bảo mật)",
          "bi-person-vcard"),
+    Page("support", "support", "referral_list", "Giới thiệu dịch vụ",
+         "Giới thiệu, chuyển gửi đến nơi cung cấp dịch vụ; nơi nhận trả lời; phiếu giới thiệu", "bi-send"),
+    Page("support", "support", "referral_overdue", "Giới thiệu quá hạn",
+         "Giới thiệu nơi nhận chưa trả lời kết quả khi đã quá hạn", "bi-alarm",
+         badge="pcmd.support.referral_selectors.overdue_count"),
+    Page("support", "support", "referral_incoming", "Giới thiệu đến đơn vị tôi",
+         "Người được giới thiệu đến cơ quan của bạn: xác nhận tiếp nhận, báo kết quả", "bi-inbox",
+         action="incoming", badge="pcmd.support.referral_selectors.incoming_open_count"),
+    Page("support", "support", "provider_list", "Danh bạ nơi cung cấp dịch vụ",
+         "Trạm y tế, cơ sở điều trị HIV, trợ giúp pháp lý, học nghề, việc làm, vay vốn…", "bi-hospital"),
+    Page("support", "support", "outreach_contact_list", "Tiếp cận cộng đồng (đồng đẳng)",
+         "Lượt tiếp cận của nhóm đồng đẳng, cộng tác viên: số người, tài liệu, bao cao su (không ghi tên)",
+         "bi-people"),
+]
+# The support wall: which role sees which page is `support.wall.ROLES`.
+_WALL = import_string("pcmd.support.wall.ROLES")
+PAGES += [
+    Page("support", "support", "break_glass_notices", "Hồ sơ được mở khẩn cấp",
+         "Hồ sơ của đơn vị được giám sát hỗ trợ ngoài địa bàn mở (có lý do, có thời hạn): xem và xác nhận đã biết",
+         "bi-unlock", roles=_WALL["acknowledge"], badge="pcmd.support.wall.unacknowledged_count"),
+    Page("support", "support", "break_glass_list", "Mở hồ sơ khẩn cấp",
+         "Mở một hồ sơ ngoài phạm vi khi thật cần (ghi lý do, chỉ đọc, có thời hạn); rà soát các lượt mở",
+         "bi-unlock", roles=_WALL["review"], badge="pcmd.support.wall.unreviewed_count"),
+    Page("support", "support", "access_review", "Rà soát truy cập hồ sơ",
+         "Ai đã mở hồ sơ nào, khi nào, vì sao; khối lượng truy cập bất thường", "bi-eye", roles=_WALL["review"]),
+    Page("support", "support", "erasure_list", "Đề nghị xóa dữ liệu cá nhân",
+         "Đề nghị xóa dữ liệu theo yêu cầu của người được hỗ trợ, chờ giám sát xác nhận", "bi-eraser",
+         roles=_WALL["erase_confirm"], badge="pcmd.support.owndata.pending_count"),
+]
+
+PAGES += [
+    Page("reports", "reports", "report_list", "Báo cáo định kỳ",
+         "Báo cáo 6 tháng, năm của đơn vị: soạn, gửi cấp trên, trả lại, phê duyệt; xuất Word, Excel",
+         "bi-file-earmark-text"),
+    Page("reports", "reports", "report_completeness", "Tình hình gửi báo cáo",
+         "Xã, phường đã gửi, gửi muộn, bị trả lại, chưa gửi; tỷ lệ gửi đúng hạn", "bi-check2-square"),
 ]
 
 
@@ -152,7 +190,7 @@ def menu_for(membership) -> list[dict]:
     for page in PAGES:
         shown = (takes_in(membership, page.module) if page.action == "incoming"
                  else allowed(membership.role, page.module, page.action))
-        if shown:
+        if shown and (not page.roles or membership.role in page.roles):
             groups[page.group]["pages"].append({
                 "url": reverse(page.url_name), "label": page.label, "description": page.description,
                 "icon": page.icon, "can_add": allowed(membership.role, page.module, "add"),

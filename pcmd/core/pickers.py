@@ -13,14 +13,17 @@ Every page that lets a user choose what to look at reads the same three names:
 
 import datetime
 from functools import wraps
+from urllib.parse import urlencode
 
+from django import forms
 from django.http import Http404, HttpResponsePermanentRedirect
+from django.urls import reverse
 from django.utils import timezone
 
-from pcmd.geo.models import Level
+from pcmd.geo.models import AdminUnit, Level
 
 from .periods import MAX_YEAR, MIN_YEAR, Period, PeriodError, recent_periods, year_from_query
-from .scoping import chosen_unit, unit_choices
+from .scoping import PICKER_LEVELS, chosen_unit, unit_choices
 
 UNIT, PERIOD, YEAR = "don-vi", "ky", "nam"
 LEGACY = {"unit": UNIT, "period": PERIOD, "year": YEAR}
@@ -165,3 +168,78 @@ def canonical_params(view=None, **options):
         return wrapped
 
     return decorator(view) if view is not None else decorator
+
+
+# --- The unit field of a form -----------------------------------------------------------------------------------
+
+# More units than this in a field's scope (a national seat is offered 3,321 communes): the field becomes a search
+# box fed by ``geo.views.unit_pick`` instead of a drop-down whose page weighs megabytes. A province offers at most
+# about 170 units, so province and commune seats keep their drop-down.
+PICKER_LIMIT = 200
+
+
+class UnitSearchInput(forms.TextInput):
+    """The search box of a large unit field: the posted value is the unit's code (what a user without JavaScript
+    types); ``static/pcmd/unit-picker.js`` turns it into search-as-you-type on the unit's name. The chosen unit's
+    name is shown under the box, also after a failed save."""
+
+    template_name = "core/widgets/unit_search.html"
+
+    def __init__(self, *, levels, under=None, active=True, attrs=None):
+        super().__init__(attrs={"autocomplete": "off", "spellcheck": "false", **(attrs or {})})
+        self.levels, self.under, self.active = [str(v) for v in levels], under, active
+
+    def query(self) -> str:
+        params = {"cap": ",".join(self.levels)}
+        if self.under is not None:
+            params["trong"] = self.under.code
+        if not self.active:
+            params["ca-cu"] = "1"
+        return urlencode(params)
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        code = context["widget"]["value"] or ""
+        unit = AdminUnit.objects.select_related("province").filter(code=code).first() if code else None
+        context["widget"]["attrs"].update({
+            "data-unit-picker": f"{reverse('unit_pick')}?{self.query()}",
+            "data-label": unit.label if unit is not None else "",
+            "placeholder": "Mã đơn vị, ví dụ 11311",
+        })
+        context["unit"] = unit
+        return context
+
+
+def unit_field(form, name: str = "unit", levels=PICKER_LEVELS, *, under=None, active: bool = True):
+    """Offer `unit_choices(levels, under=…)` in the form's unit field: a drop-down when the scope is small, a
+    search box (the unit's code as value) when it is large. Validation is the field's own: a unit outside these
+    choices is refused with a Vietnamese message. Call it after marking the field disabled, if it is. Returns
+    the field."""
+    field = form.fields[name]
+    field.queryset = unit_choices(form.membership, levels, under=under, active=active).select_related("province")
+    field.label_from_instance = lambda u: u.label
+    if field.disabled:  # the unit cannot change here (a record's, a commune seat's): only the one shown
+        value = form.get_initial_for_field(field, name)
+        field.queryset = field.queryset.filter(pk=getattr(value, "pk", value)) if value else field.queryset.none()
+        return field
+    if field.queryset.count() <= PICKER_LIMIT:
+        return field
+    field.to_field_name = "code"
+    field.widget = UnitSearchInput(levels=levels, under=under, active=active, attrs=field.widget.attrs)
+    field.error_messages["invalid_choice"] = ("Không có đơn vị mã “%(value)s” trong phạm vi của bạn. Hãy gõ tên rồi "
+                                              "chọn trong danh sách gợi ý.")
+    field.help_text = field.help_text or "Gõ tên (không cần dấu) rồi chọn trong danh sách gợi ý."
+    if form.initial.get(name) is not None:  # an edit form's initial is the pk: the box shows the code
+        form.initial[name] = _code(form.initial[name])
+    if field.initial is not None:
+        field.initial = _code(field.initial)
+    return field
+
+
+def _code(value) -> str:
+    """The code of a unit given as an instance or a pk (a form's initial value)."""
+    if isinstance(value, AdminUnit):
+        return value.code
+    if isinstance(value, int) or str(value).isdigit():
+        return AdminUnit.objects.filter(pk=value).values_list("code", flat=True).first() or ""
+    return str(value)

@@ -52,11 +52,17 @@ def takes_in(membership, module: str) -> bool:
 def _incoming(queryset: QuerySet, membership) -> QuerySet:
     """Records another unit transferred TO the membership's unit (or below it), waiting to be taken in.
 
-    A model names the receiving unit in `scope_incoming_field` (tips: `transfer_to`). Taking a record
+    A model names the receiving unit in `scope_incoming_field` (tips: `transfer_to`), or the receiving agency in
+    `scope_incoming_agency_field` (referrals: `provider__agency`, for the seats of that agency). Taking a record
     in is a change, and agency-bound roles never do it (nothing of the receiving unit is assigned to
     their agency yet): the coordinators and police of the receiving unit, its province or the nation do.
     """
     model = queryset.model
+    agency_field = getattr(model, "scope_incoming_agency_field", "")
+    if agency_field:  # sent to an agency (a referral to a provider that has a PCMD agency): its seats take it in
+        if not takes_in(membership, model.module) or not membership.agency_id:
+            return queryset.none()
+        return queryset.filter(**{agency_field: membership.agency_id})
     field = getattr(model, "scope_incoming_field", "")
     if not field or not takes_in(membership, model.module):
         return queryset.none()
@@ -64,6 +70,19 @@ def _incoming(queryset: QuerySet, membership) -> QuerySet:
     if membership.unit_id is None:
         return queryset
     return queryset.filter(**{f"{field}__path__startswith": membership.unit.path})
+
+
+def with_directory_above(queryset: QuerySet, membership, action: str = "view") -> QuerySet:
+    """`scoped()` plus the records kept by the units above the member's unit: a directory a province shares
+    with its communes (support providers), offered in a commune's pickers. Never for writing."""
+    mine = scoped(queryset, membership, action)
+    if membership is None or membership.unit_id is None or not allowed(membership.role, queryset.model.module,
+                                                                           action):
+        return mine
+    path = membership.unit.path
+    above = [path[:i + 1] for i, ch in enumerate(path[:-1]) if ch == "/"]  # "31/" for "31/11311/"
+    field = queryset.model.scope_unit_field
+    return mine | queryset.filter(**{f"{field}__path__in": above})
 
 
 def within(queryset: QuerySet, unit) -> QuerySet:

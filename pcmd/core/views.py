@@ -5,9 +5,13 @@ from django.shortcuts import render
 @login_required
 def home(request):
     """The current membership's unit, role and the modules it may use (from the context processor)."""
+    from pcmd.support.wall import unacknowledged  # and files of the commune opened by break-glass
     from pcmd.tips.notifications import unread_notices  # the home page shows the tip deadline notices
 
-    return render(request, "core/home.html", {"notices": unread_notices(request.user)})
+    return render(request, "core/home.html", {
+        "notices": unread_notices(request.user),
+        "break_glass_notices": unacknowledged(getattr(request, "membership", None)).select_related("user"),
+    })
 
 
 def error_403(request, exception=None):

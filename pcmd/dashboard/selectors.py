@@ -7,6 +7,7 @@ pcmd.indicators.targets / status, forecasts from pcmd.indicators.forecast.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import functools
 from dataclasses import dataclass
@@ -20,8 +21,9 @@ from django.utils.safestring import mark_safe
 from pcmd.core.periods import Period
 from pcmd.core.scoping import unit_choices, within
 from pcmd.geo.models import AdminUnit, Level
-from pcmd.indicators import engine, forecast, status, targets
+from pcmd.indicators import engine, forecast, status, suppression, targets
 from pcmd.indicators.catalogue import CATALOGUE, Indicator
+from pcmd.org.permissions import allowed
 
 # Column groups of the scorecard (headings), by the indicator's data source; catalogue order inside.
 GROUPS = [
@@ -30,7 +32,7 @@ GROUPS = [
     ("Cơ sở, kiểm tra", ("venues", "inspections")),
     ("Tin báo", ("tips",)),
     ("Tụ điểm, vụ án", ("hotspots", "enforcement")),
-    ("Hỗ trợ (số liệu nhập)", ("entered",)),
+    ("Hỗ trợ người bán dâm", ("support", "entered")),
 ]
 BAD = ("cham", "khong_dat")  # statuses a leader must act on (behind, missed)
 
@@ -96,6 +98,17 @@ def home_unit(membership) -> AdminUnit | None:
     if unit is not None and unit.level == Level.DISTRICT:
         raise Http404  # legacy districts (before 7/2025) have no indicators of their own
     return unit
+
+
+def own_commune(membership) -> AdminUnit | None:
+    """The commune whose sensitive figures the seat sees whole (indicators/suppression.py): the commune a
+    support role sits in (a hamlet seat: its commune). None for every other seat — province and national
+    seats, and the commune's own police, coordinators, leaders…, who see support counts as everyone outside
+    the wall does: small ones hidden (a count of 2 in a ward can name someone)."""
+    if membership is None or not allowed(membership.role, "support", "view"):
+        return None
+    home = home_unit(membership)
+    return home if home is not None and home.level == Level.COMMUNE else None
 
 
 def resolve_focus(membership, raw, *, by: str = "code") -> Focus:
@@ -182,10 +195,16 @@ class Cell:
     judgement: object | None
     target: str
     link: str = ""
+    masked: str = ""  # the text of a hidden small figure ("<5") or of its complementary cell
 
     @property
     def text(self) -> str:
-        return display_value(self.value, self.indicator)
+        return self.masked or display_value(self.value, self.indicator)
+
+    def hide(self) -> None:
+        """Hide the figure (indicators/suppression.py): no value, no status, only the mask is left."""
+        self.masked = suppression.label(self.value)
+        self.value, self.judgement = None, None
 
     @property
     def colour(self) -> str:
@@ -204,6 +223,8 @@ class Cell:
         """The cell's markup, built here with plain escaping, since a
         template or format_html per cell is the slowest part of a 100-commune grid."""
         title = f"{self.indicator.name}: {self.status_label}" if self.judgement is not None else self.indicator.name
+        if self.masked:
+            title = f"{self.indicator.name}: {suppression.NOTE}"
         badge = (f' <span class="badge text-bg-{self.colour} status-badge">{_esc(self.status_label)}</span>'
                  if self.badge else "")
         target = f'<div class="small text-muted">CT: {_esc(self.target)}</div>' if self.target else ""
@@ -253,6 +274,10 @@ class Scorecard:
     def indicators(self) -> list[Indicator]:
         return [i for _label, members in self.groups for i in members]
 
+    @property
+    def any_masked(self) -> bool:
+        return any(c.masked for row in [*self.rows, *([self.total] if self.total else [])] for c in row.cells)
+
 
 def _value(values: dict, unit_id: int, indicator: Indicator) -> engine.Value | None:
     value = values.get(unit_id)
@@ -261,7 +286,10 @@ def _value(values: dict, unit_id: int, indicator: Indicator) -> engine.Value | N
     return value
 
 
-def scorecard(focus: Focus, period: Period, today: datetime.date, codes: list[str] | None = None) -> Scorecard:
+def scorecard(focus: Focus, period: Period, today: datetime.date, codes: list[str] | None = None, *,
+              own_commune: AdminUnit | None = None) -> Scorecard:
+    """The focus unit's rows and total; sensitive figures are hidden for a seat outside the commune
+    (`own_commune`: the commune the seat sits in, see own_commune()) by _suppress."""
     groups = ordered_indicators()
     if codes is not None:
         groups = [(label, [i for i in members if i.code in codes]) for label, members in groups]
@@ -301,7 +329,23 @@ def scorecard(focus: Focus, period: Period, today: datetime.date, codes: list[st
             total.cells.append(Cell(
                 indicator, value, status.judge(indicator, target, value, period, today),
                 target_text(target), link=indicator_url(indicator.code, focus.id, period)))
-    return Scorecard(focus, period, groups, rows, total)
+    card = Scorecard(focus, period, groups, rows, total)
+    _suppress(card, own_commune)
+    return card
+
+
+def _suppress(card: Scorecard, own_commune: AdminUnit | None) -> None:
+    """Hide the small sensitive figures of a scorecard (indicators/suppression.py): each column of a table of
+    several units with its complementary cell, the total, and a single commune's row for a seat outside it."""
+    unit = card.focus.unit if card.total is None else None  # a table with a total lists several units
+    for index, indicator in enumerate(card.indicators):
+        if not suppression.applies(indicator, unit=unit, own_commune=own_commune):
+            continue
+        column = {row.unit_id: row.cells[index] for row in card.rows}
+        for unit_id in suppression.hidden({k: c.value for k, c in column.items()}, with_total=card.total is not None):
+            column[unit_id].hide()
+        if card.total is not None and suppression.small(card.total.cells[index].value):
+            card.total.cells[index].hide()
 
 
 def export_headers(card: Scorecard) -> list[str]:
@@ -318,6 +362,7 @@ def export_rows(card: Scorecard) -> list[list]:
         line = [row.name]
         for c in row.cells:
             value = None if c.value is None or c.value.value is None else round(c.value.value, 1)
+            value = c.masked or value  # a hidden figure leaves as its mask, never as a number
             line += [value, c.target, c.status_label]
         out.append(line)
     return out
@@ -400,17 +445,22 @@ class Trend:
     forecast: object | None
     verdict: str
     value_text: str = "—"
+    # Hidden small figures (indicators/suppression.py): {month index: mask}; the series above hold None there.
+    masked_monthly: dict[int, str] = dataclasses.field(default_factory=dict)
+    masked_cumulative: dict[int, str] = dataclasses.field(default_factory=dict)
+
+    @property
+    def any_masked(self) -> bool:
+        return bool(self.masked_monthly or self.masked_cumulative)
 
     @property
     def rows(self) -> list[dict]:
-        return [{"label": label, "monthly": self.monthly[i], "cumulative": self.cumulative[i]}
+        return [{"label": label, "monthly": self.masked_monthly.get(i, self.monthly[i]),
+                 "cumulative": self.masked_cumulative.get(i, self.cumulative[i])}
                 for i, label in enumerate(self.labels)]
 
     def table(self) -> list[list]:
-        rows = []
-        for i, label in enumerate(self.labels):
-            rows.append([label, self.monthly[i], self.cumulative[i], self.target])
-        return rows
+        return [[r["label"], r["monthly"], r["cumulative"], self.target] for r in self.rows]
 
     def chart(self) -> dict:
         data = {"labels": self.labels, "metric": self.indicator.metric, "monthly": self.monthly,
@@ -425,11 +475,13 @@ def _month_end(year: int, month: int) -> datetime.date:
     return (datetime.date(year + month // 12, month % 12 + 1, 1) - datetime.timedelta(days=1))
 
 
-def trend(indicator: Indicator, focus: Focus, year: int, today: datetime.date) -> Trend:
+def trend(indicator: Indicator, focus: Focus, year: int, today: datetime.date, *,
+          own_commune: AdminUnit | None = None) -> Trend:
     ids = None if focus.level == "country" else [focus.id]
     months = [m for m in range(1, 13) if datetime.date(year, m, 1) <= today]
     monthly: list[float | None] = [None] * 12
     cumulative: list[float | None] = [None] * 12
+    so_far: list[engine.Value | None] = [None] * 12  # the cumulative figures, for suppression
     if indicator.metric == "count":
         try:
             series = engine.monthly_series(indicator, level=focus.level, units=ids, year=year)
@@ -440,13 +492,14 @@ def trend(indicator: Indicator, focus: Focus, year: int, today: datetime.date) -
             for m in months:
                 running += series[m - 1]
                 monthly[m - 1], cumulative[m - 1] = series[m - 1], running
+                so_far[m - 1] = engine.Value(running)
     if indicator.metric != "count" or all(v is None for v in cumulative):
         # Year to date at each month end: one grouped query per month.
         for m in months:
             period = Period(datetime.date(year, 1, 1), _month_end(year, m), "year", str(year))
-            values = engine.compute(indicator, level=focus.level, units=ids, period=period)
-            value = _value(values, focus.id, indicator)
+            value = _value(engine.compute(indicator, level=focus.level, units=ids, period=period), focus.id, indicator)
             cumulative[m - 1] = round(value.value, 1) if value and value.value is not None else None
+            so_far[m - 1] = value
     year_period = Period.parse(str(year))
     target = _targets(indicator.code, focus.level, [focus.id], year).get(focus.id)
     values = engine.compute(indicator, level=focus.level, units=ids, period=year_period)
@@ -457,9 +510,33 @@ def trend(indicator: Indicator, focus: Focus, year: int, today: datetime.date) -
         fc = forecast.forecast(indicator.code, level=focus.level, units=ids, year=year, today=today)
         if fc is not None:
             verdict = fc.verdict(target)
-    return Trend(indicator, year, [f"Th{m}" for m in range(1, 13)], monthly, cumulative,
-                 float(target.value) if target is not None and target.value is not None else None,
-                 target_text(target), judgement, fc, verdict, display_value(value, indicator))
+    result = Trend(indicator, year, [f"Th{m}" for m in range(1, 13)], monthly, cumulative,
+                   float(target.value) if target is not None and target.value is not None else None,
+                   target_text(target), judgement, fc, verdict, display_value(value, indicator))
+    if suppression.applies(indicator, unit=focus.unit, own_commune=own_commune):
+        _suppress_trend(result, so_far, value, months)
+    return result
+
+
+def _suppress_trend(trend: Trend, values: list, year_value, months: list[int]) -> None:
+    """Hide the small figures of a trend (indicators/suppression.py) in its table, chart data and export.
+
+    Cumulative values are hidden when small or when they rose by 1–4 since the last one shown; a month's
+    own count is shown only when it and the month before are shown (else it is a difference of the two).
+    The year's figure, which is the last month's, follows it; its status and forecast go with it.
+    """
+    hide = suppression.hidden_series(values)
+    for i in hide:
+        trend.masked_cumulative[i] = suppression.label(values[i])
+        trend.cumulative[i] = None
+    for i, month in enumerate(trend.monthly):
+        if month is not None and (i in hide or (i > 0 and i - 1 in hide)):
+            trend.masked_monthly[i] = suppression.MASK if 0 < month < suppression.THRESHOLD else suppression.HIDDEN
+            trend.monthly[i] = None
+    last = months[-1] - 1 if months else None
+    if suppression.small(year_value) or (last is not None and last in hide):
+        trend.value_text = suppression.label(year_value)
+        trend.judgement, trend.forecast, trend.verdict = None, None, ""
 
 
 # --- Leader's page --------------------------------------------------------------------------------------------
@@ -478,3 +555,42 @@ def overdue_tips(membership, focus: Focus, today: datetime.date) -> int:
     if focus.unit is not None:
         visible = within(visible, focus.unit)
     return tips.overdue(visible, today).count()
+
+
+# --- Services by kind (SUPPORT_SERVICES) ----------------------------------------------------------------------
+
+
+@dataclass
+class KindRow:
+    label: str
+    count: int | None
+    masked: str = ""
+
+    @property
+    def text(self) -> str:
+        return self.masked or fmt(self.count)
+
+
+def kind_table(indicator: Indicator, focus: Focus, period: Period, *, own_commune: AdminUnit | None = None
+               ) -> tuple[list[KindRow], KindRow] | None:
+    """SUPPORT_SERVICES of the focus unit split by kind of service ((rows, total)), None for other indicators;
+    the same rows as the engine's count (computations/support.services_by_kind), small counts hidden."""
+    if indicator.code != "SUPPORT_SERVICES":
+        return None
+    from pcmd.indicators.computations.support import services_by_kind
+    from pcmd.support.models import ServiceKind
+
+    by = "unit" if focus.level == "commune" else "province"
+    counts: dict[str, int] = {}
+    for per_kind in services_by_kind(period, by, None if focus.level == "country" else [focus.id]).values():
+        for kind, n in per_kind.items():
+            counts[kind] = counts.get(kind, 0) + n
+    rows = [KindRow(label, counts.get(kind, 0)) for kind, label in ServiceKind.choices]
+    total = KindRow("Cộng", sum(counts.values()))
+    if suppression.applies(indicator, unit=focus.unit, own_commune=own_commune):
+        values = {i: engine.Value(r.count) for i, r in enumerate(rows)}
+        for i in suppression.hidden(values, with_total=True):
+            rows[i].masked, rows[i].count = suppression.label(values[i]), None
+        if suppression.small(engine.Value(total.count)):
+            total.masked, total.count = suppression.MASK, None
+    return rows, total

@@ -11,6 +11,7 @@ from django.utils import timezone
 from pcmd.core import pickers
 from pcmd.core.exports import xlsx_response
 from pcmd.core.scoping import module_view
+from pcmd.indicators import suppression
 from pcmd.indicators.catalogue import BY_CODE
 
 from . import selectors
@@ -26,7 +27,8 @@ def _context(request):
                             all_label=home.name if home is not None else "Toàn quốc", period=period,
                             errors=[error], today=today)
     ctx = {"focus": focus, "period": period, "period_error": error, "picker": picker, "today": today,
-           "home": home}
+           "home": home, "own_commune": selectors.own_commune(request.membership),
+           "suppression_note": suppression.NOTE}
     return focus, period, today, ctx
 
 
@@ -35,7 +37,7 @@ def _context(request):
 def leader(request):
     """The leader's one page: the unit's indicators as cards, overdue tips, the worst units."""
     focus, period, today, ctx = _context(request)
-    card = selectors.scorecard(focus, period, today)
+    card = selectors.scorecard(focus, period, today, own_commune=ctx["own_commune"])
     summary = card.total or (card.rows[0] if card.rows else None)
     ctx.update(card=card, summary=summary, worst=selectors.worst_rows(card) if card.total else [],
                overdue_tips=selectors.overdue_tips(request.membership, focus, today))
@@ -46,7 +48,7 @@ def leader(request):
 @module_view("dashboard", "view")
 def scorecard(request):
     focus, period, today, ctx = _context(request)
-    card = selectors.scorecard(focus, period, today)
+    card = selectors.scorecard(focus, period, today, own_commune=ctx["own_commune"])
     if request.GET.get("format") == "xlsx":
         return xlsx_response(title=f"Bảng điểm {period.code}", headers=selectors.export_headers(card),
                              rows=selectors.export_rows(card), filename=f"bang-diem-{focus.id}-{period.code}")
@@ -63,7 +65,8 @@ def indicator(request, code, unit_id):
     today = timezone.localdate()
     focus = selectors.resolve_focus(request.membership, unit_id, by="pk")
     period, error = pickers.period_from_request(request, today=today)
-    trend = selectors.trend(indicator, focus, period.start.year, today)
+    own = selectors.own_commune(request.membership)
+    trend = selectors.trend(indicator, focus, period.start.year, today, own_commune=own)
     if request.GET.get("format") == "xlsx":
         value_label = "Tỷ lệ lũy kế (%)" if indicator.metric == "percent" else "Lũy kế"
         return xlsx_response(
@@ -71,13 +74,15 @@ def indicator(request, code, unit_id):
             rows=trend.table(), filename=f"{indicator.code.lower()}-{focus.id}-{trend.year}")
     breakdown = None
     if focus.child_level is not None:
-        breakdown = selectors.scorecard(focus, period, today, codes=[code])
+        breakdown = selectors.scorecard(focus, period, today, codes=[code], own_commune=own)
     return render(request, "dashboard/indicator.html", {
         "indicator": indicator, "focus": focus, "period": period, "period_error": error,
         "picker": pickers.picker(period=period, errors=[error], today=today), "trend": trend,
         "chart": trend.chart(), "trend_colour": selectors.colour(trend.judgement) if trend.judgement else "",
         "breakdown": breakdown, "home": selectors.home_unit(request.membership),
         "scorecard_url": selectors.scorecard_url(focus.unit, period),
+        "kinds": selectors.kind_table(indicator, focus, period, own_commune=own),
+        "suppression_note": suppression.NOTE,
     })
 
 
@@ -91,7 +96,7 @@ def overview(request):
     if focus.level == "country":
         ctx["provinces"] = selectors.Focus(None).children()
         return render(request, "dashboard/overview.html", ctx)
-    card = selectors.scorecard(focus, period, today)
+    card = selectors.scorecard(focus, period, today, own_commune=ctx["own_commune"])
     within_unit = focus.unit if focus.level == "commune" else None
     coverage = derive.plan_coverage(province=focus.province, year=period.start.year, within_unit=within_unit)
     plans = {r.pk: r for r in coverage.rows}

@@ -1,6 +1,7 @@
 from django import forms
 
 from pcmd.core.crud import ScopedModelForm
+from pcmd.core.pickers import unit_field
 from pcmd.geo.models import Level
 from pcmd.hotspots.forms import chosen_unit, date_widget, limit_links
 from pcmd.hotspots.models import Hotspot
@@ -14,16 +15,18 @@ class UnitFieldMixin:
     """Unit choices: provinces and communes in the user's scope, labelled with their province."""
 
     def limit_units(self):
-        field = self.fields["unit"]
-        field.queryset = field.queryset.filter(level__in=[Level.PROVINCE, Level.COMMUNE], is_active=True)
-        field.label_from_instance = lambda u: u.label
         if self.instance.pk:
-            field.disabled = True
+            self.fields["unit"].disabled = True
+        unit_field(self, "unit", [Level.PROVINCE, Level.COMMUNE])
         unit = chosen_unit(self)
         agency_field = self.fields.get("detecting_agency") or self.fields.get("issuing_agency")
         if agency_field is not None and unit is not None:
             # The unit's own agencies and its province's (provincial police often detect or decide).
             agency_field.queryset = agency_field.queryset.filter(unit__in=[unit.pk, unit.province_id])
+        elif agency_field is not None and (self.membership is None or self.membership.unit_id is None):
+            # a national seat: the country's 37,000 agencies once the unit is known
+            agency_field.queryset = agency_field.queryset.none()
+            agency_field.help_text = "Chọn đơn vị và lưu; sau đó sửa bản ghi để chọn cơ quan."
         return unit
 
     def report_rules(self, rules) -> None:

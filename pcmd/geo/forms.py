@@ -1,6 +1,7 @@
 from django import forms
 
 from pcmd.core.crud import ScopedModelForm
+from pcmd.core.pickers import unit_field
 
 from .models import AdminUnit, Level
 from .services import HAMLET_TYPES
@@ -18,7 +19,6 @@ class HamletForm(ScopedModelForm):
         super().__init__(*args, **kwargs)
         parent = self.fields["parent"]
         parent.required = True
-        parent.queryset = parent.queryset.filter(level=Level.COMMUNE).select_related("province")
-        parent.label_from_instance = lambda u: u.label
         if self.instance.pk:  # a hamlet stays in its commune
             parent.disabled = True
+        unit_field(self, "parent", [Level.COMMUNE], active=False)

@@ -1,6 +1,8 @@
 from django import forms
+from django.core.exceptions import ValidationError
 
 from pcmd.core.crud import ScopedModelForm
+from pcmd.core.pickers import unit_field
 from pcmd.core.scoping import unit_choices
 from pcmd.geo.models import AdminUnit, Level
 from pcmd.inspections.models import Visit
@@ -22,9 +24,9 @@ def chosen_unit(form):
     if isinstance(raw, AdminUnit):
         return raw
     if raw:
-        try:
-            return form.fields["unit"].queryset.filter(pk=int(raw)).first()
-        except (TypeError, ValueError):
+        try:  # a pk, or a unit's code when the field is a search box (core.pickers.unit_field)
+            return form.fields["unit"].to_python(raw)
+        except ValidationError:
             return None
     membership = form.membership
     return membership.unit if membership and membership.unit and membership.unit.level == Level.COMMUNE else None
@@ -52,11 +54,10 @@ class HotspotForm(ScopedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = unit_choices(self.membership, [Level.COMMUNE])
-        self.fields["unit"].label_from_instance = lambda u: u.label
-        unit = chosen_unit(self)
         if self.instance.pk:  # a hotspot does not move to another commune
             self.fields["unit"].disabled = True
+        unit_field(self, "unit", [Level.COMMUNE])
+        unit = chosen_unit(self)
         # Hamlets, establishments and visits are offered from the hotspot's commune only (keeps lists short).
         self.fields["hamlet"].queryset = (unit_choices(self.membership, [Level.HAMLET], under=unit, active=False)
                                           if unit else AdminUnit.objects.none())

@@ -18,6 +18,7 @@ SOURCES = {
     "tips": "Sổ tin báo, tố giác",
     "enforcement": "Sổ vụ án",
     "hotspots": "Sổ điểm, tụ điểm",
+    "support": "Sổ hỗ trợ người bán dâm (quản lý trường hợp, tiếp cận cộng đồng)",
     "entered": "Số liệu cơ quan nhập",
 }
 
@@ -47,6 +48,12 @@ class Indicator:
     # False when a province's value is not the sum over its units' rows: reach uses the province's own
     # denominator when it entered one (computations/outreach.py). engine.breakdown re-queries those.
     additive: bool = True
+    # True for figures about people receiving support: a value of 1–4 is shown "<5" wherever it leaves the
+    # commune (indicators/suppression.py, the one place that decides), and complementary cells are hidden too.
+    sensitive: bool = False
+    # True when agencies may still enter figures for units that do not use the registry yet (SUPPORT_ACCESS:
+    # computations/support.py takes, per commune, the registry or the entered figure, never both).
+    enterable: bool = False
 
 
 POLICE = "Công an (tỉnh, xã)"
@@ -172,14 +179,21 @@ CATALOGUE: tuple[Indicator, ...] = (
               agency=CULTURE,
               accumulates=False),
     Indicator("SUPPORT_ACCESS", "Tỷ lệ người bán dâm có nhu cầu được tiếp cận dịch vụ hỗ trợ", "percent",
-              "entered",
+              "support",
               (("nguoi ban dam",), ("ho tro", "hoa nhap"), ("giam hai",), ("dich vu", "ho tro")),
-              definition=("Người bán dâm có nhu cầu và đủ điều kiện được tiếp cận dịch vụ hỗ trợ giảm hại, hòa nhập "
-                          "cộng đồng (số liệu do cơ quan nhập cho đến khi có sổ hỗ trợ)."),
-              numerator="Số người bán dâm có nhu cầu được tiếp cận dịch vụ hỗ trợ",
-              denominator="Số người bán dâm có nhu cầu, đủ điều kiện hỗ trợ",
-              agency="Hội Liên hiệp Phụ nữ",
-              accumulates=False),
+              definition=("Người bán dâm có nhu cầu và đủ điều kiện (lần đánh giá nhu cầu gần nhất đến cuối kỳ kết "
+                          "luận có nhu cầu, đủ điều kiện hỗ trợ) đã nhận ít nhất 01 dịch vụ hỗ trợ hoặc được giới "
+                          "thiệu dịch vụ thành công tính đến cuối kỳ. Chỉ tính hồ sơ còn hiệu lực (không bị gộp, "
+                          "không bị xóa dữ liệu) có đồng ý được tính trong số liệu báo cáo còn hiệu lực vào cuối kỳ "
+                          "(kỳ đang diễn ra: đến hôm nay). Xã, phường đã dùng sổ hỗ trợ (có ít nhất 01 hồ sơ đăng ký "
+                          "đến cuối kỳ) lấy số từ sổ; xã, phường chưa dùng sổ lấy số liệu do cơ quan nhập; cấp tỉnh "
+                          "cộng mỗi xã theo đúng một nguồn, không bao giờ cộng cả hai. Số dưới 5 được ẩn (<5) khi "
+                          "số liệu ra khỏi xã, phường."),
+              numerator=("Số người có nhu cầu, đủ điều kiện đã nhận ít nhất 01 dịch vụ hoặc được giới thiệu dịch vụ "
+                         "thành công đến cuối kỳ"),
+              denominator="Số người có nhu cầu, đủ điều kiện hỗ trợ (theo lần đánh giá gần nhất) đăng ký đến cuối kỳ",
+              agency="Hội Liên hiệp Phụ nữ; Phòng Văn hóa - Xã hội (xã, phường); Sở Y tế (tỉnh)",
+              accumulates=False, sensitive=True, enterable=True),
     Indicator("CASES_TRIED", "Tỷ lệ vụ án mại dâm được truy tố đưa ra xét xử", "percent", "enforcement",
               (("xet xu",), ("truy to",)),
               definition=("Vụ án liên quan đến mại dâm được truy tố trong kỳ đã được đưa ra xét xử tính đến cuối "
@@ -263,6 +277,43 @@ CATALOGUE: tuple[Indicator, ...] = (
               numerator="Số lượt người thuộc nhóm có nguy cơ cao được truyền thông",
               denominator="Tổng số người thuộc nhóm có nguy cơ cao (số đối tượng đã nhập)",
               agency=VHXH, additive=False),
+    # Support (issue 13): computed from the support registry (computations/support.py); sensitive figures.
+    Indicator("SUPPORT_SCREENED", "Số người bán dâm được đánh giá nhu cầu hỗ trợ", "count", "support",
+              definition=("Số người (hồ sơ) được đánh giá nhu cầu hỗ trợ ít nhất 01 lần trong kỳ. Chỉ tính hồ sơ còn "
+                          "hiệu lực có đồng ý được tính trong số liệu báo cáo. Số dưới 5 được ẩn (<5) khi số liệu "
+                          "ra khỏi xã, phường."),
+              numerator="Số người được đánh giá nhu cầu trong kỳ",
+              agency=VHXH, frequency="Tháng, quý, 6 tháng, năm", sensitive=True),
+    Indicator("SUPPORT_REFERRED", "Số người bán dâm được giới thiệu, chuyển gửi dịch vụ", "count", "support",
+              definition=("Số người (hồ sơ) có ít nhất 01 lượt giới thiệu, chuyển gửi đến nơi cung cấp dịch vụ lập "
+                          "trong kỳ (không tính lượt đã hủy). Chỉ tính hồ sơ còn hiệu lực có đồng ý được tính trong "
+                          "số liệu báo cáo. Số dưới 5 được ẩn (<5) khi số liệu ra khỏi xã, phường."),
+              numerator="Số người được giới thiệu, chuyển gửi dịch vụ trong kỳ",
+              agency=VHXH, frequency="Tháng, quý, 6 tháng, năm", sensitive=True),
+    Indicator("SUPPORT_REFERRALS_COMPLETED", "Tỷ lệ lượt giới thiệu dịch vụ thành công", "percent", "support",
+              definition=("Lượt giới thiệu, chuyển gửi lập trong kỳ (không tính lượt đã hủy) mà người được giới thiệu "
+                          "đã được cung cấp dịch vụ tính đến cuối kỳ (vòng giới thiệu khép kín). Chỉ tính hồ sơ còn "
+                          "hiệu lực có đồng ý được tính trong số liệu báo cáo. Tử số hoặc mẫu số dưới 5 thì tỷ lệ "
+                          "được ẩn (<5) khi số liệu ra khỏi xã, phường."),
+              numerator="Số lượt giới thiệu lập trong kỳ đã được cung cấp dịch vụ đến cuối kỳ",
+              denominator="Số lượt giới thiệu lập trong kỳ",
+              agency=VHXH, frequency="Tháng, quý, 6 tháng, năm", accumulates=False, sensitive=True),
+    Indicator("SUPPORT_SERVICES", "Số lượt dịch vụ hỗ trợ người bán dâm đã nhận", "count", "support",
+              definition=("Số lượt dịch vụ hỗ trợ (y tế, xét nghiệm HIV/STI, tư vấn tâm lý, pháp lý, giấy tờ, học "
+                          "nghề, việc làm, vay vốn, sinh kế, nhóm đồng đẳng, chỗ ở…) người được hỗ trợ đã nhận "
+                          "trong kỳ (theo ngày nhận), xem được theo loại dịch vụ. Chỉ tính hồ sơ còn hiệu lực có "
+                          "đồng ý được tính trong số liệu báo cáo. Số dưới 5 được ẩn (<5) khi số liệu ra khỏi xã, "
+                          "phường."),
+              numerator="Số lượt dịch vụ đã nhận trong kỳ",
+              agency=VHXH, frequency="Tháng, quý, 6 tháng, năm", sensitive=True),
+    Indicator("SUPPORT_OUTREACH_REACH", "Số lượt người bán dâm được tiếp cận cộng đồng (đồng đẳng)", "count",
+              "support",
+              definition=("Tổng số người được tiếp cận trong các lượt tiếp cận cộng đồng của nhóm đồng đẳng, cộng tác "
+                          "viên trong kỳ (theo ngày tiếp cận; một người gặp hai lần được tính hai lượt; không ghi "
+                          "tên). Tiếp cận ở thôn, tổ dân phố được tính cho xã, phường của thôn. Số dưới 5 được ẩn "
+                          "(<5) khi số liệu ra khỏi xã, phường."),
+              numerator="Số lượt người được tiếp cận trong kỳ",
+              agency=VHXH, frequency="Tháng, quý, 6 tháng, năm", sensitive=True),
 )
 
 BY_CODE = {indicator.code: indicator for indicator in CATALOGUE}

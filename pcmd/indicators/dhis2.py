@@ -26,7 +26,7 @@ from pcmd.core.periods import Period, PeriodError
 from pcmd.geo.models import AdminUnit, Level
 from pcmd.org.permissions import allowed
 
-from . import engine, services
+from . import engine, services, suppression
 from .catalogue import BY_CODE, Indicator
 from .models import DataValue
 
@@ -88,19 +88,55 @@ def export_units(unit, level: str):
     return engine.communes_of([unit.pk]) if unit.level == Level.PROVINCE else [unit]
 
 
-def computed_rows(*, codes, level: str, units, period: Period) -> list[dict]:
-    """Data values of the engine's results (level "commune" or "province") for `units`."""
+class Rows(list):
+    """Data value rows, and how many were left out because they were small figures about people
+    (indicators/suppression.py): an export leaves the commune, so the sensitive indicators' values of 1–4, and
+    the complementary value of each province's communes (or of the provinces), are never in the file."""
+
+    omitted: int = 0
+
+    @property
+    def note(self) -> str:
+        if not self.omitted:
+            return ""
+        return (f"{self.omitted} giá trị của các chỉ số hỗ trợ không được xuất (số dưới 5 người và ô đủ để suy ra "
+                "số đó), để không nhận diện được người được hỗ trợ.")
+
+
+def _suppressed(indicator: Indicator, values: dict, group_of: dict) -> set:
+    """The keys of `values` an export leaves out: per group (a province's communes, or all the provinces,
+    whose total the dashboards show) the small values and their complementary value."""
+    if not indicator.sensitive:
+        return set()
+    groups: dict = {}
+    for key, value in values.items():
+        groups.setdefault(group_of.get(key), {})[key] = value
+    out = set()
+    for members in groups.values():
+        out |= suppression.hidden(members, with_total=True)
+    return out
+
+
+def computed_rows(*, codes, level: str, units, period: Period) -> Rows:
+    """Data values of the engine's results (level "commune" or "province") for `units`; the small figures of the
+    sensitive indicators are left out (Rows.omitted counts them)."""
     if level not in ("commune", "province"):
         raise ValueError("level must be commune or province")
     unit_list = list(units)
     code_of = {u.pk: u.code for u in unit_list}
+    # Complementary suppression per province for communes; the provinces together for provinces.
+    group_of = {u.pk: (u.province_id if level == "commune" else 0) for u in unit_list}
     results = engine.panel(codes, level=level, units=unit_list, period=period)
-    rows = []
+    rows = Rows()
     for code, values in results.items():
         indicator = BY_CODE[code]
+        hidden = _suppressed(indicator, {k: v for k, v in values.items() if k in code_of}, group_of)
         for unit_id in code_of:
             value = values.get(unit_id)
             if value is None:
+                continue
+            if unit_id in hidden:
+                rows.omitted += len(elements(indicator))
                 continue
             for element, number in _pairs(indicator, value.numerator, value.denominator):
                 rows.append({"dataElement": element, "period": period.code, "orgUnit": code_of[unit_id],
@@ -108,10 +144,21 @@ def computed_rows(*, codes, level: str, units, period: Period) -> list[dict]:
     return rows
 
 
-def entered_rows(queryset) -> list[dict]:
-    """Data values of entered figures (a queryset of DataValue, already scoped)."""
-    rows = []
-    for v in queryset.select_related("unit", "entered_by").order_by("period_start", "indicator", "unit__code"):
+def entered_rows(queryset) -> Rows:
+    """Data values of entered figures (a queryset of DataValue, already scoped); the small figures of the
+    sensitive indicators are left out, per indicator, period and province (Rows.omitted counts them)."""
+    rows = Rows()
+    values = list(queryset.select_related("unit", "entered_by").order_by("period_start", "indicator", "unit__code"))
+    hidden: set[int] = set()
+    for code in {v.indicator for v in values}:
+        indicator = BY_CODE[code]
+        mine = [v for v in values if v.indicator == code]
+        hidden |= _suppressed(indicator, {v.pk: engine.Value(v.numerator, v.denominator) for v in mine},
+                              {v.pk: (v.period, v.province_id) for v in mine})
+    for v in values:
+        if v.pk in hidden:
+            rows.omitted += len(elements(BY_CODE[v.indicator]))
+            continue
         for element, number in _pairs(BY_CODE[v.indicator], v.numerator, v.denominator):
             rows.append({"dataElement": element, "period": v.period, "orgUnit": v.unit.code, "value": number,
                          "storedBy": v.entered_by.get_username() if v.entered_by else "",

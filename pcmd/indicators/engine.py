@@ -260,6 +260,16 @@ def monthly_series(indicator: Indicator | str, *, level: str, units: Iterable | 
     return [counts.get(datetime.date(year, m, 1), 0) for m in range(1, 13)]
 
 
+def definitions_version() -> str:
+    """A short fingerprint of the catalogue's definitions (what each code counts and how it rolls up), stored
+    with every frozen figure (reports) so a reader can tell whether a number was computed by other rules."""
+    import hashlib
+
+    text = "|".join(f"{i.code}:{i.metric}:{i.source}:{i.numerator}:{i.denominator}:{i.rollup}:{i.additive}"
+                    for i in CATALOGUE)
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
 def group_totals(values: dict[int, Value], groups: dict[int, int]) -> dict[int, Value]:
     """Sum unit values into groups ({unit id: group id}); used to check roll-ups."""
     out: dict[int, Value] = defaultdict(lambda: Value(0, None))

@@ -47,3 +47,24 @@ def computation_for(indicator: Indicator):
 
     compute.__doc__ = f"Entered figures of {indicator.code} ({indicator.metric})."
     return compute
+
+
+def latest_by_unit(indicator: Indicator, period: Period, by: str, ids: Collection[int] | None
+                   ) -> dict[int, tuple[int, tuple]]:
+    """{unit id: (province id, (numerator, denominator))}: each unit's entered value for the period (the same
+    selection as computation_for), for units whose `by` ("unit" or "province") is in `ids`; one grouped query.
+
+    For indicators whose source changes per unit (SUPPORT_ACCESS: the registry where a commune uses it,
+    entered figures elsewhere), so a province can add each unit's one chosen source.
+    """
+    rows = _inside(indicator, period)
+    if ids is not None:
+        rows = rows.filter(**{f"{by}__in": ids})
+    if indicator.metric == "count":
+        grouped = rows.order_by().values("unit", "province").annotate(n=Sum("numerator"))
+        return {r["unit"]: (r["province"], (r["n"] or 0, None)) for r in grouped}
+    latest = (_inside(indicator, period).filter(unit=OuterRef("unit"))
+              .order_by("-period_end", "period_start", "-pk").values("pk")[:1])
+    grouped = (rows.filter(pk=Subquery(latest)).order_by().values("unit", "province")
+               .annotate(n=Sum("numerator"), d=Sum("denominator")))
+    return {r["unit"]: (r["province"], (r["n"] or 0, r["d"] or 0)) for r in grouped}

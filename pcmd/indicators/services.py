@@ -31,8 +31,9 @@ MIN_HISTORY = 3  # fewer other periods than this: too little history to call a v
 
 
 def entered_indicators():
-    """The indicators fed by figures agencies enter (until their registry exists)."""
-    return [i for i in CATALOGUE if i.source == "entered"]
+    """The indicators fed by figures agencies enter (until their registry exists, or for the units that do not
+    use it yet: Indicator.enterable)."""
+    return [i for i in CATALOGUE if i.source == "entered" or i.enterable]
 
 
 def can_approve(membership) -> bool:

@@ -218,6 +218,7 @@ def dhis2_export(request):
     else:
         response = HttpResponse(dhis2.to_json(rows), content_type="application/json; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{name}.json"'
+    response["X-PCMD-Suppressed"] = str(rows.omitted)  # small figures about people left out (dhis2.Rows)
     return response
 
 

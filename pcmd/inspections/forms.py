@@ -5,7 +5,8 @@ from django.core.exceptions import ValidationError
 from django.forms import inlineformset_factory
 
 from pcmd.core.crud import ScopedModelForm, add_errors
-from pcmd.core.scoping import membership_choices, unit_choices
+from pcmd.core.pickers import unit_field
+from pcmd.core.scoping import membership_choices
 from pcmd.geo.models import AdminUnit
 from pcmd.venues.models import EstablishmentStatus
 
@@ -18,11 +19,9 @@ NUMBER = {"inputmode": "numeric", "min": "0"}
 
 
 def _units_field(form: ScopedModelForm) -> None:
-    field = form.fields["unit"]
-    field.queryset = unit_choices(form.membership)
-    field.label_from_instance = lambda u: u.label
     if form.instance.pk:  # a team or a round does not move between units
-        field.disabled = True
+        form.fields["unit"].disabled = True
+    unit_field(form, "unit")
 
 
 class TeamForm(ScopedModelForm):
@@ -198,5 +197,5 @@ class RiskPlanForm(forms.Form):
 
     def __init__(self, *args, membership=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = unit_choices(membership)
-        self.fields["unit"].label_from_instance = lambda u: u.label
+        self.membership = membership
+        unit_field(self, "unit")

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
 from pcmd.core.crud import ScopedModelForm
+from pcmd.core.pickers import unit_field
 from pcmd.geo.models import Level
 
 from .models import Agency, AgencyKind
@@ -43,10 +44,7 @@ class AgencyForm(ScopedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = self.fields["unit"].queryset.filter(
-            level__in=[Level.PROVINCE, Level.COMMUNE], is_active=True
-        )
-        self.fields["unit"].label_from_instance = lambda u: u.label
-        self.fields["kind"].queryset = AgencyKind.objects.exclude(level="national")
         if self.instance.pk:  # an agency does not move between units
             self.fields["unit"].disabled = True
+        unit_field(self, "unit", [Level.PROVINCE, Level.COMMUNE])
+        self.fields["kind"].queryset = AgencyKind.objects.exclude(level="national")

@@ -1,6 +1,7 @@
 from django import forms
 
 from pcmd.core.crud import ScopedModelForm
+from pcmd.core.pickers import unit_field
 from pcmd.core.scoping import unit_choices, within
 from pcmd.geo.models import AdminUnit, Level
 from pcmd.org.models import Agency
@@ -43,9 +44,7 @@ class ActivityForm(ScopedModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         m = self.membership
-        self.fields["unit"].queryset = unit_choices(m, [Level.COMMUNE])
         self.fields["unit"].label = "Xã, phường, đặc khu"
-        self.fields["unit"].label_from_instance = lambda u: u.label
         self.fields["kind"].queryset = ActivityKind.objects.filter(is_active=True)
         commune = self.instance.unit if self.instance.unit_id else None
         if m is not None and m.unit is not None and m.unit.level == Level.COMMUNE:
@@ -53,7 +52,8 @@ class ActivityForm(ScopedModelForm):
             self.fields["unit"].initial = m.unit.pk
             self.fields["unit"].required = False
             self.fields["unit"].disabled = True  # a commune user's activities are the commune's
-        elif commune is None and self.data.get("unit"):
+        unit_field(self, "unit", [Level.COMMUNE])
+        if commune is None and self.data.get("unit"):
             commune = self.posted_choice("unit")
         hamlets = AdminUnit.objects.none()
         agencies = Agency.objects.filter(is_active=True)
@@ -62,6 +62,9 @@ class ActivityForm(ScopedModelForm):
             agencies = agencies.filter(unit__in=[commune.pk, commune.province_id])
         elif m is not None and m.unit is not None:  # a province user: hamlets once the commune is chosen
             agencies = within(agencies, m.unit.province)
+        else:  # a national seat: the country's 37,000 agencies are offered once the commune is known
+            agencies = agencies.none()
+            self.fields["agency"].help_text = "Chọn đơn vị và lưu; sau đó sửa bản ghi để chọn cơ quan."
         self.fields["hamlets"].queryset = hamlets.order_by("code")
         self.fields["hamlets"].help_text = ("Đánh dấu các thôn, tổ dân phố được tuyên truyền." if commune is not None
                                             else "Chọn xã, phường rồi lưu; sửa lại để đánh dấu thôn, tổ dân phố.")
@@ -90,10 +93,8 @@ class RegularityRuleForm(ScopedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = self.fields["unit"].queryset.filter(
-            level__in=[Level.PROVINCE, Level.COMMUNE], is_active=True)
+        unit_field(self, "unit", [Level.PROVINCE, Level.COMMUNE])
         self.fields["unit"].label = "Áp dụng cho"
-        self.fields["unit"].label_from_instance = lambda u: u.label
         self.fields["unit"].help_text = ("Quy tắc của tỉnh, thành phố áp dụng cho các xã, phường chưa đặt quy tắc "
                                          "riêng.")
 
@@ -107,9 +108,7 @@ class DenominatorForm(ScopedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        units = self.fields["unit"].queryset.filter(level__in=[Level.PROVINCE, Level.COMMUNE], is_active=True)
-        self.fields["unit"].queryset = units
-        self.fields["unit"].label_from_instance = lambda u: u.label
+        unit_field(self, "unit", [Level.PROVINCE, Level.COMMUNE])
         m = self.membership
         unit = self.instance.unit if self.instance.unit_id else (m.unit if m is not None else None)
         if unit is not None:
@@ -121,15 +120,19 @@ class DenominatorForm(ScopedModelForm):
 
 def _units_and_agencies(form, levels):
     """Unit choices of the given levels; agencies of the seat's commune and province (or province-wide)."""
-    form.fields["unit"].queryset = unit_choices(form.membership, levels)
-    form.fields["unit"].label_from_instance = lambda u: u.label
+    unit_field(form, "unit", levels)
     m = form.membership
     unit = form.instance.unit if form.instance.unit_id else (m.unit if m is not None else None)
+    if unit is None and form.is_bound:  # a national seat: the agencies of the unit it posted
+        unit = form.posted_choice("unit")
     agencies = Agency.objects.filter(is_active=True)
     if unit is not None and unit.level == Level.COMMUNE:
         agencies = agencies.filter(unit__in=[unit.pk, unit.province_id])
     elif unit is not None:
         agencies = within(agencies, unit.province)
+    else:  # a national seat: the country's 37,000 agencies are offered once the unit is known
+        agencies = agencies.none()
+        form.agency_help = "Chọn đơn vị và lưu; sau đó sửa bản ghi để chọn cơ quan."
     return agencies.select_related("unit").order_by("unit__path", "name")
 
 
@@ -141,6 +144,7 @@ class StaffMemberForm(ScopedModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = _units_and_agencies(self, [Level.PROVINCE, Level.COMMUNE])
+        self.fields["agency"].help_text = getattr(self, "agency_help", "")
         self.fields["unit"].help_text = "Cán bộ cấp tỉnh chọn tỉnh, thành phố; cán bộ cấp xã chọn xã, phường."
 
 
@@ -155,6 +159,7 @@ class CourseForm(ScopedModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organiser"].queryset = _units_and_agencies(self, [Level.PROVINCE, Level.COMMUNE])
+        self.fields["organiser"].help_text = getattr(self, "agency_help", "")
         self.fields["unit"].label = "Đơn vị tổ chức"
 
 
@@ -167,14 +172,13 @@ class IntegrationForm(ScopedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = unit_choices(self.membership, [Level.COMMUNE])
         self.fields["unit"].label = "Xã, phường, đặc khu"
-        self.fields["unit"].label_from_instance = lambda u: u.label
         m = self.membership
         if m is not None and m.unit is not None and m.unit.level == Level.COMMUNE:
             self.fields["unit"].initial = m.unit.pk
             self.fields["unit"].required = False
             self.fields["unit"].disabled = True
+        unit_field(self, "unit", [Level.COMMUNE])
 
 
 class CommitmentForm(ScopedModelForm):
@@ -202,10 +206,8 @@ class CommendationForm(ScopedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = self.fields["unit"].queryset.filter(
-            level__in=[Level.PROVINCE, Level.COMMUNE], is_active=True)
+        unit_field(self, "unit", [Level.PROVINCE, Level.COMMUNE])
         self.fields["unit"].label = "Đơn vị đề nghị"
-        self.fields["unit"].label_from_instance = lambda u: u.label
 
 
 class BudgetLineForm(ScopedModelForm):
@@ -216,9 +218,7 @@ class BudgetLineForm(ScopedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = self.fields["unit"].queryset.filter(
-            level__in=[Level.PROVINCE, Level.COMMUNE], is_active=True)
-        self.fields["unit"].label_from_instance = lambda u: u.label
+        unit_field(self, "unit", [Level.PROVINCE, Level.COMMUNE])
         self.fields["task"].queryset = self.fields["task"].queryset.select_related("plan")
         self.fields["task"].label_from_instance = lambda t: f"{t.title[:90]} — {t.plan}"
         self.fields["task"].help_text = "Để trống nếu dự toán cho cả kế hoạch."

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 
 from pcmd.core.crud import ScopedModelForm, add_errors
+from pcmd.core.pickers import unit_field
 from pcmd.geo.models import Level
 from pcmd.org.models import Agency
 
@@ -22,12 +23,10 @@ class PlanForm(ScopedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = self.fields["unit"].queryset.filter(
-            level__in=[Level.PROVINCE, Level.DISTRICT, Level.COMMUNE])
-        self.fields["unit"].label_from_instance = lambda u: u.label
         if self.instance.pk:
             self.fields["parent"].queryset = self.fields["parent"].queryset.exclude(pk=self.instance.pk)
             self.fields["unit"].disabled = True  # a plan stays with the unit that issued it
+        unit_field(self, "unit", [Level.PROVINCE, Level.DISTRICT, Level.COMMUNE], active=False)
 
     def clean_period(self):
         period = self.cleaned_data["period"].strip().replace("–", "-").replace(" ", "")

@@ -47,8 +47,13 @@ def plan_items(plan: Plan) -> PlanItems:
     for target in targets:
         indicator = BY_CODE.get(target.indicator)
         target.indicator_name = indicator.name if indicator else ""
-    return PlanItems(legal_bases=list(plan.legal_bases.all()), targets=targets, tasks=tasks,
-                     duties=list(plan.reporting_duties.all()))
+    from pcmd.reports.links import link_duties  # reports imports plans: a late import keeps the order
+
+    duties = list(plan.reporting_duties.all())
+    links = link_duties(plan, duties)
+    for duty in duties:
+        duty.report_link = links.get(duty.pk)
+    return PlanItems(legal_bases=list(plan.legal_bases.all()), targets=targets, tasks=tasks, duties=duties)
 
 
 def document_lines(plan: Plan) -> list[tuple[int, str]]:

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
@@ -18,17 +18,14 @@ from pcmd.core.models import AccessLog
 from pcmd.core.scoping import module_view
 
 from . import case_forms as forms
-from . import cases, wall
-from .models import CaseStatus, Client, PlanStatus, ReferralStatus, SupportNeed
+from . import cases, referral_selectors, wall
+from .models import CaseStatus, Client, PlanStatus, SupportNeed
 
 # Badge colour of each status (one map per status kind, not ifs in the templates).
 CASE_BADGE = {CaseStatus.OPEN: "text-bg-primary", CaseStatus.CLOSING: "text-bg-warning",
               CaseStatus.CLOSED: "text-bg-secondary"}
 PLAN_BADGE = {PlanStatus.DRAFT: "text-bg-light", PlanStatus.SUBMITTED: "text-bg-warning",
               PlanStatus.APPROVED: "text-bg-success", PlanStatus.RETURNED: "text-bg-danger"}
-REFERRAL_BADGE = {ReferralStatus.SENT: "text-bg-warning", ReferralStatus.RECEIVED: "text-bg-info",
-                  ReferralStatus.COMPLETED: "text-bg-success", ReferralStatus.NOT_SERVED: "text-bg-danger",
-                  ReferralStatus.CANCELLED: "text-bg-secondary"}
 
 
 @never_cache
@@ -88,14 +85,18 @@ def _screenings(client, membership) -> list:
     return rows
 
 
-def _optional_url(name: str, client) -> str:
-    """The address of a page another part of the app may provide (referrals, services), or "" while it does not."""
-    for args in ([client.pk], []):
-        try:
-            return reverse(name, args=args)
-        except NoReverseMatch:
-            continue
-    return ""
+# Steps of the wall declared on the file (wall_actions.py) -> the wall's step that says who runs them.
+WALL_STEPS = {"de-nghi-xoa-du-lieu": "erase_request", "xac-nhan-xoa-du-lieu": "erase_confirm",
+              "tu-choi-xoa-du-lieu": "erase_confirm"}
+
+
+def _mine(membership, slug: str) -> bool:
+    """Whether the file shows this step's button to the seat (its role runs it)."""
+    if slug in cases.STEP_ROLES:
+        return cases.may(membership, slug)
+    if slug in WALL_STEPS:
+        return wall.may(membership, WALL_STEPS[slug])
+    return True
 
 
 @never_cache
@@ -114,22 +115,19 @@ def client_detail(request, pk):
     plan = cases.current_plan(client)
     if plan is not None:
         plan.badge = PLAN_BADGE[PlanStatus(plan.status)]
-    referrals = list(client.referrals.select_related("provider"))
-    for referral in referrals:
-        referral.badge = REFERRAL_BADGE[ReferralStatus(referral.status)]
-    steps = [(a, url) for a, url in actions.buttons(client, membership) if cases.may(membership, a.slug)]
+    steps = [(a, url) for a, url in actions.buttons(client, membership) if _mine(membership, a.slug)]
     return render(request, "support/client_detail.html", {
         "client": client, "shown": wall.masked(client, membership), "badge": CASE_BADGE[CaseStatus(client.status)],
         "consents": consents,
         "screenings": _screenings(client, membership),
         "plan": plan, "goals": plan.goals.all() if plan else [],
         "older_plans": client.plans.exclude(pk=plan.pk) if plan else [],
-        "referrals": referrals, "services": client.services.select_related("provider"),
+        **referral_selectors.client_lists(client),
+        "export_url": reverse("client_export", args=[client.pk]) if wall.may(membership, "export")
+        and wall.visible_clients(membership, "change").filter(pk=client.pk).exists() else "",
         "follow_ups": client.follow_ups.select_related("recorded_by"),
         "events": client.events.select_related("actor"), "steps": steps,
         "merged_from": client.merged_from.all(),
-        "referral_url": _optional_url("referral_create", client) if cases.may(membership, "theo-doi") else "",
-        "service_url": _optional_url("service_create", client) if cases.may(membership, "theo-doi") else "",
     })
 
 

@@ -44,7 +44,19 @@ def require(client, purpose: str, *, provider=None, on=None) -> Consent:
 
 
 def reporting_clients(clients: QuerySet, on=None) -> QuerySet:
-    """The clients of `clients` counted in aggregates: a reporting consent in force on `on` (set-wise)."""
+    """The clients of `clients` counted in aggregates on `on` (set-wise): unmerged files with a reporting consent
+    in force (`counted`)."""
+    return clients.filter(counted(on))
+
+
+def counted(on=None, client: str = "") -> Q:
+    """The condition "counted in aggregates on `on`", for a queryset of clients (`client` "") or of rows that
+    point to a client (`client` "client"): the file was not merged into another (its rows moved to the kept file)
+    and has a reporting consent in force on `on`. An erased file still counts: erasure on the person's request
+    leaves the anonymous counts (owndata.erase keeps the consent rows' purposes and dates). The indicator
+    engine filters every support figure with it."""
     on = on or timezone.localdate()
-    given = Consent.objects.filter(_in_force(on), client=OuterRef("pk"), purpose=ConsentPurpose.REPORTING)
-    return clients.filter(Exists(given))
+    prefix = f"{client}__" if client else ""
+    given = Consent.objects.filter(_in_force(on), client=OuterRef(f"{client}_id" if client else "pk"),
+                                   purpose=ConsentPurpose.REPORTING)
+    return Q(**{f"{prefix}merged_into__isnull": True}) & Q(Exists(given))

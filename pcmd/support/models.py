@@ -526,6 +526,9 @@ class Referral(UnitScopedModel):
                                    on_delete=models.SET_NULL, related_name="+")
 
     module = "support"
+    # A provider with a PCMD agency answers in the app: the support seats of that agency take the referral in
+    # through `scoped(…, "incoming")` (they see the referral's own fields, never the file).
+    scope_incoming_agency_field = "provider__agency"
 
     class Meta:
         verbose_name = "giới thiệu dịch vụ"
@@ -663,6 +666,11 @@ class BreakGlass(models.Model):
                                     on_delete=models.SET_NULL, related_name="+")
     review_note = models.CharField("Kết luận rà soát", max_length=500, blank=True)
 
+    # Scoped through its file (the owning commune's staff acknowledge it, the supervisors above review it).
+    module = "support"
+    scope_unit_field = "client__unit"
+    scope_province_field = "client__province"
+
     class Meta:
         verbose_name = "lượt mở hồ sơ khẩn cấp"
         verbose_name_plural = "mở hồ sơ khẩn cấp"
@@ -670,3 +678,39 @@ class BreakGlass(models.Model):
 
     def __str__(self):
         return f"{self.client_id} {self.user_id} {self.opened_at:%d/%m/%Y %H:%M}"
+
+
+class ErasureStatus(models.TextChoices):
+    REQUESTED = "requested", "Chờ giám sát hỗ trợ xác nhận"
+    DONE = "done", "Đã xóa dữ liệu cá nhân"
+    REFUSED = "refused", "Không xóa"
+
+
+class ErasureRequest(models.Model):
+    """A client's request to erase their data: asked by the case worker, confirmed (or refused) by a support
+    supervisor (`owndata.py`). The reason is the legal ground, not personal data, so it survives the erasure."""
+
+    client = models.ForeignKey(Client, verbose_name="Hồ sơ", on_delete=models.CASCADE,
+                               related_name="erasure_requests")
+    status = models.CharField("Tình trạng", max_length=10, choices=ErasureStatus.choices,
+                              default=ErasureStatus.REQUESTED, editable=False)
+    reason = models.CharField("Căn cứ pháp lý, lý do", max_length=500)
+    requested_at = models.DateTimeField("Đề nghị lúc", default=timezone.now)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="Cán bộ đề nghị", null=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField("Xác nhận lúc", null=True, blank=True, editable=False)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="Giám sát xác nhận", null=True,
+                                   blank=True, on_delete=models.SET_NULL, related_name="+", editable=False)
+    decision_note = models.CharField("Ghi chú khi xác nhận", max_length=500, blank=True, editable=False)
+
+    module = "support"
+    scope_unit_field = "client__unit"
+    scope_province_field = "client__province"
+
+    class Meta:
+        verbose_name = "đề nghị xóa dữ liệu cá nhân"
+        verbose_name_plural = "đề nghị xóa dữ liệu cá nhân"
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self):
+        return f"Đề nghị xóa dữ liệu hồ sơ {self.client_id} ngày {timezone.localtime(self.requested_at):%d/%m/%Y}"

@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from pcmd.core.crud import ScopedModelForm, add_errors
+from pcmd.core.pickers import unit_field
 from pcmd.core.scoping import scoped
 from pcmd.enforcement.models import CriminalCase
 from pcmd.geo.models import AdminUnit, Level
@@ -41,14 +42,13 @@ class TipForm(ScopedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = self.fields["unit"].queryset.filter(level=Level.COMMUNE, is_active=True)
-        self.fields["unit"].label_from_instance = lambda u: u.label
         if self.instance.pk:
             self.fields["unit"].disabled = True  # another unit takes a tip over only by transfer
             self.fields["channel"].disabled = True
             self.initial["channel"] = self.instance.channel
             if self.instance.channel == TipChannel.WEB:
                 self.fields["channel"].choices = TipChannel.choices
+        unit_field(self, "unit", [Level.COMMUNE])
         limit_links(self, chosen_unit(self), [("establishment", Establishment)])
         if not can_see_identity(self.membership):
             # Whoever may not read the reporter's identity never gets it in a form either (DOMAIN.md §7).

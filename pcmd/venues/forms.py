@@ -1,6 +1,7 @@
 from django import forms
 
 from pcmd.core.crud import ScopedModelForm
+from pcmd.core.pickers import unit_field
 from pcmd.core.scoping import agency_bound, unit_choices, within
 from pcmd.geo.models import AdminUnit, Level
 from pcmd.org.models import Agency
@@ -39,23 +40,26 @@ class EstablishmentForm(ScopedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        units = self.fields["unit"].queryset.filter(level=Level.COMMUNE, is_active=True)
-        self.fields["unit"].queryset = units
         self.fields["unit"].label = "Xã, phường, đặc khu"
-        self.fields["unit"].label_from_instance = lambda u: u.label
         self.fields["type"].queryset = EstablishmentType.objects.filter(is_active=True)
         m = self.membership
         if m is not None and m.unit is not None and m.unit.level == Level.COMMUNE:
             self.fields["unit"].initial = m.unit.pk
             self.fields["unit"].required = False
             self.fields["unit"].disabled = True  # a commune user's establishments are the commune's
+        unit_field(self, "unit", [Level.COMMUNE])
         commune = self.instance.unit if self.instance.unit_id else (m.unit if m and m.unit_id else None)
+        if commune is None and self.is_bound:  # a national seat: the agencies of the commune it posted
+            commune = self.posted_choice("unit")
         hamlets = unit_choices(m, [Level.HAMLET], under=commune) if commune is not None else AdminUnit.objects.none()
         agencies = Agency.objects.filter(is_active=True)
         if commune is not None and commune.level == Level.COMMUNE:
             agencies = agencies.filter(unit__in=[commune.pk, commune.province_id])
         elif commune is not None:  # a province user picks the commune first; the service checks the hamlet
             agencies = within(agencies, commune.province)
+        else:  # a national seat: the country's 37,000 agencies are offered once the commune is known
+            agencies = agencies.none()
+            self.fields["managing_agency"].help_text = "Chọn đơn vị và lưu; sau đó sửa bản ghi để chọn cơ quan."
         self.fields["hamlet"].queryset = hamlets.select_related("parent").order_by("code")
         self.fields["hamlet"].label_from_instance = lambda h: f"{h.name} ({h.parent.name})" if commune is None \
             or commune.level != Level.COMMUNE else h.name

@@ -2,6 +2,7 @@
 
 outreach.py: communication, reach, training, integration, commitments.
 registries.py: plans, establishments, inspections, tips, cases, hotspots.
+support.py: the support registry (clients, screenings, referrals, services, outreach contacts).
 """
 
-from . import outreach, registries  # noqa: F401
+from . import outreach, registries, support  # noqa: F401

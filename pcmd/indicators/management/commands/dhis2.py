@@ -73,6 +73,8 @@ class Command(BaseCommand):
             rows = dhis2.computed_rows(codes=[i.code for i in CATALOGUE], level=level,
                                        units=dhis2.export_units(chosen, level), period=period)
         text = dhis2.to_csv(rows) if format == "csv" else dhis2.to_json(rows)
+        if rows.omitted:
+            self.stderr.write(rows.note)
         if output:
             Path(output).write_text(text, encoding="utf-8")
             self.stderr.write(f"Đã ghi {len(rows)} giá trị vào {output}.")

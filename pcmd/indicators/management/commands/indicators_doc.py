@@ -32,6 +32,15 @@ Generated from `pcmd/indicators/catalogue.py` by `pcmd indicators-doc`; do not e
 - **Dự báo (forecast).** Các chỉ số đếm từ sổ có ngày có chuỗi số liệu theo tháng để dự báo cuối năm.
 - **Số liệu nhập (entered).** Chỉ số chưa có sổ nghiệp vụ lấy số liệu do cơ quan nhập (như giá trị dữ liệu
   của DHIS2) cho đến khi có sổ.
+- **Hỗ trợ người bán dâm (SUPPORT_*).** Tính từ sổ hỗ trợ, chỉ đếm hồ sơ còn hiệu lực (không bị gộp, không
+  bị xóa dữ liệu) có đồng ý được tính trong số liệu báo cáo còn hiệu lực vào cuối kỳ. `SUPPORT_ACCESS`: xã,
+  phường đã có hồ sơ đăng ký đến cuối kỳ lấy số từ sổ, xã, phường khác lấy số liệu nhập; cấp trên cộng mỗi
+  đơn vị đúng một nguồn. Computed from the support registry (consented, active files only); SUPPORT_ACCESS
+  takes, per commune, the registry when the commune uses it and the entered figure otherwise, never both.
+- **Ẩn số nhỏ (suppression).** Chỉ số có "Ẩn số dưới 5: Có": giá trị 1–4 (tỷ lệ có tử số hoặc mẫu số 1–4)
+  hiện "<5" ở mọi bảng, trang, tệp Excel, tệp DHIS2 ra khỏi xã, phường (cấp tỉnh, toàn quốc, bảng nhiều đơn vị,
+  người xem không thuộc xã đó); bảng có dòng cộng mà chỉ một ô bị ẩn thì ẩn thêm ô khác nhỏ nhất (ghi "ẩn"),
+  để không suy ra được từ dòng cộng; tệp DHIS2 bỏ hẳn các giá trị này (pcmd/indicators/suppression.py).
 - **Tỷ lệ được truyền thông (REACH_*).** Chỉ tính số người được tiếp cận ở đơn vị đã nhập mẫu số (số đối
   tượng) của năm; đơn vị chưa có mẫu số là "chưa có số liệu", không phải 0%. Tỉnh đã nhập mẫu số của
   chính mình thì dùng mẫu số đó cho cả tỉnh (và mọi người được tiếp cận trong tỉnh), nếu không thì cộng
@@ -69,6 +78,7 @@ def as_markdown() -> str:
             f"- **Tần suất:** {i.frequency}",
             f"- **Lũy kế trong kỳ:** {_yes(i.accumulates)}",
             f"- **Dự báo cuối năm:** {_yes(i.forecast)}",
+            *([f"- **Ẩn số dưới 5:** {_yes(i.sensitive)}"] if i.sensitive else []),
             "",
         ]
     return "\n".join(lines)
