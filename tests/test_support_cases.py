@@ -369,7 +369,7 @@ def as_worker(worker, verified_login):
 
 def test_list_shows_codes_not_names_and_is_logged(client_file, as_worker, worker):
     before = AccessLog.objects.filter(user_id=worker.user_id, action="list").count()
-    response = as_worker.get(reverse("client_list"))
+    response = as_worker.get(reverse("client_list"), {"q": client_file.uic})
     page = response.content.decode()
     assert response.status_code == 200 and client_file.code in page and "LAHUF1995" in page
     assert "Hòa" not in page and "0912" not in page
