@@ -3,7 +3,6 @@
 The session's demo seed (conftest) made the four communes' files at the frozen today.
 """
 
-import re
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ from pcmd.core.demo import SeedContext, seed
 from pcmd.geo.models import AdminUnit, Level
 from pcmd.org.models import Membership, Role
 from pcmd.support import consent, demo, wall
+from pcmd.support import uic as uic_rule
 from pcmd.support.models import (
     CaseEvent,
     CaseEventAction,
@@ -59,7 +59,7 @@ def test_four_communes_of_two_cities_with_their_files(bach_dang):
         assert files.count() == demo.PER_COMMUNE
         codes = sorted(files.values_list("code", flat=True))
         assert codes == [f"HT-{commune.code}-{n:06d}" for n in range(1, demo.PER_COMMUNE + 1)]
-        assert all(re.fullmatch(r"[A-Z]{4}\d{4}[FMK]", u) for u in files.values_list("uic", flat=True))
+        assert all(uic_rule.PATTERN.fullmatch(u) for u in files.values_list("uic", flat=True))
         assert set(Provider.objects.filter(unit=commune).values_list("kind", flat=True)) == {
             k for k, _name in demo.PROVIDERS}
         assert OutreachContact.objects.filter(unit__path__startswith=f"{commune.path}").count() >= 24

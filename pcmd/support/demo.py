@@ -32,7 +32,6 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from pcmd.core.demo import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, HA_NOI, HAI_PHONG, SeedContext, bach_dang
-from pcmd.core.models import fold
 from pcmd.geo.models import AdminUnit, Level
 from pcmd.org.models import Agency, Membership, Role
 from pcmd.tips import receipts
@@ -70,6 +69,7 @@ from .models import (
 )
 from .models import CaseEventAction as E
 from .models import CounsellingStatus as S
+from .uic import derive as derive_uic
 
 A = CounsellingEventAction
 N = SupportNeed
@@ -254,9 +254,8 @@ FORCED_REFERRAL = {0: "overdue", 1: "overdue", 2: ReferralStatus.RECEIVED, 3: "p
 
 
 def uic(mother: str, father: str, birth_year: int, sex: str) -> str:
-    """The UIC convention of HIV programs: two letters of the mother's and of the father's given name, the
-    birth year, the sex ("HOMI1996F"). The demo's own copy of the rule, so the seeder stands alone."""
-    return f"{fold(mother)[:2]}{fold(father)[:2]}".upper() + f"{birth_year}{sex}"
+    """The file's UIC from invented answers, by the registration form's own rule (uic.derive)."""
+    return derive_uic(mother=mother, father=father, sex=sex, birth_year=birth_year)
 
 
 def _at(day: datetime.date, hour: int = 9) -> datetime.datetime:
