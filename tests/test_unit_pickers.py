@@ -97,6 +97,13 @@ def test_enforcement_create_form_searches_units(member_factory, login):
         assert page.count("<option") <= MAX_OPTIONS and "data-unit-picker" in _picker_input(page)
 
 
+def test_national_case_worker_forms_search_units(member_factory, verified_login):
+    worker = verified_login(member_factory("up.hotro", None, Role.CASE_WORKER))
+    for create in ("client_register", "outreach_contact_create"):
+        page = worker.get(reverse(create)).content.decode()
+        assert page.count("<option") <= MAX_OPTIONS and "data-unit-picker" in _picker_input(page), create
+
+
 def test_province_and_commune_seats_keep_their_drop_down(owner, member_factory, hai_phong, login, bach_dang):
     city = login(member_factory("up.city", hai_phong, Role.COORDINATOR))
     form = city.get(reverse("establishment_create")).context["form"]

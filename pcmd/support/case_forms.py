@@ -5,6 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from pcmd.core.pickers import unit_field
 from pcmd.geo.models import Level
 
 from . import cases
@@ -85,8 +86,8 @@ class RegistrationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.intake = intake
         self.membership = membership
-        units = cases.registration_units(membership).order_by("name")
-        self.fields["unit"].queryset = units
+        # The communes of the seat's scope (cases.registration_units): a search box when there are many.
+        unit_field(self, "unit", cases.REGISTRATION_LEVELS)
         own = membership.unit if membership.unit and membership.unit.level == Level.COMMUNE else None
         if intake is not None or own is not None:
             del self.fields["unit"]  # the request's commune, or the worker's own

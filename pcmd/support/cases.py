@@ -128,9 +128,12 @@ def client_uic(*, typed: str = "", mother: str = "", father: str = "", sex: str,
     return uic.derive(mother=mother, father=father, sex=sex, birth_year=birth_year)
 
 
+REGISTRATION_LEVELS = (Level.COMMUNE,)
+
+
 def registration_units(membership) -> QuerySet:
     """The communes where the seat may register a file: its scope's communes (its own commune, for most)."""
-    return unit_choices(membership, levels=[Level.COMMUNE])
+    return unit_choices(membership, levels=REGISTRATION_LEVELS)
 
 
 def phone_key(phone: str) -> str:

@@ -7,7 +7,8 @@ from django import forms
 from django.utils import timezone
 
 from pcmd.core.crud import ScopedModelForm
-from pcmd.core.scoping import unit_choices, with_directory_above, within
+from pcmd.core.pickers import UnitSearchInput, unit_field
+from pcmd.core.scoping import with_directory_above, within
 from pcmd.geo.models import Level
 from pcmd.org.models import Agency
 from pcmd.venues.models import Establishment
@@ -144,10 +145,12 @@ class OutreachContactForm(ScopedModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         m = self.membership
-        self.fields["unit"].queryset = unit_choices(m, [Level.COMMUNE, Level.HAMLET]).select_related("parent")
-        self.fields["unit"].label = "Xã, phường hoặc thôn, tổ dân phố"
-        self.fields["unit"].label_from_instance = lambda u: (f"{u.name} ({u.parent.name})" if u.level == Level.HAMLET
-                                                             else u.name)
+        field = unit_field(self, "unit", [Level.COMMUNE, Level.HAMLET])  # a search box when the scope is large
+        field.label = "Xã, phường hoặc thôn, tổ dân phố"
+        if not isinstance(field.widget, UnitSearchInput):
+            field.queryset = field.queryset.select_related("parent")
+            field.label_from_instance = lambda u: (f"{u.name} ({u.parent.name})" if u.level == Level.HAMLET
+                                                   else u.name)
         if m is not None and m.unit is not None and m.unit.level == Level.COMMUNE and not self.instance.pk:
             self.fields["unit"].initial = m.unit.pk
         # Where it took place, not a venue record to read: the commune's establishments by name only.
