@@ -34,6 +34,8 @@ ALLOWED = {
     ("pcmd/indicators/demo.py", "demo_communes"): "demo seeding",
     ("pcmd/outreach/demo.py", "_other_communes"): "demo seeding",
     ("pcmd/tips/demo.py", "_other_communes"): "demo seeding",
+    ("pcmd/support/demo.py", "_commune"): "demo seeding",
+    ("pcmd/support/demo.py", "seed_volume"): "demo seeding: the province scale fills one province",
     ("pcmd/tips/demo.py", "_bach_dang_extras"): "demo seeding: a neighbouring commune for a transfer",
     ("pcmd/venues/demo.py", "_communes"): "demo seeding",
 }
