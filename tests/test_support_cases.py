@@ -467,6 +467,14 @@ def test_registration_from_a_counselling_request(worker, as_worker, bach_dang):
     assert as_worker.get(reverse("counselling_detail", args=[request.pk])).content.decode().count(url) == 0
 
 
+def test_only_a_case_worker_is_offered_the_registration_from_a_request(supervisor, verified_login, bach_dang):
+    request = CounsellingRequest.objects.filter(unit=bach_dang).order_by("pk").first()
+    page = verified_login(supervisor.user).get(reverse("counselling_detail", args=[request.pk])).content.decode()
+    assert reverse("counselling_action", args=[request.pk, "dang-ky-ho-so"]) not in page
+    with pytest.raises(PermissionDenied):
+        cases.register_client(membership=supervisor, unit=bach_dang, uic_code="MATUF1999", sex="F", intake=request)
+
+
 def test_merged_file_leads_to_the_kept_one(served, worker, supervisor, bach_dang, as_worker):
     duplicate = register(worker, bach_dang, uic_code="ZAZUF1995")
     cases.merge(kept=served, duplicate=duplicate, membership=supervisor)

@@ -1,7 +1,7 @@
 """The steps on a client file, each declared once and run by `core.actions.view` (buttons from the same table).
 
 What each step checks and writes is in `cases.py`; here are its label, the states it runs from, its form and the
-service it calls. Both support roles hold "change" on the module: which role runs a step is `cases.STEP_ROLES`
+service it calls. Both support roles hold "change" on the module: which role runs a step is `roles.STEP_ROLES`
 (the file page shows each seat only its own buttons; the services refuse the other role). A counselling request
 also gets "Đăng ký hồ sơ từ đề nghị này" (the registration form with the request as intake).
 """
@@ -11,7 +11,7 @@ from django.urls import reverse
 from pcmd.core.actions import Action, register
 
 from . import case_forms as forms
-from . import cases
+from . import cases, roles
 from .models import CaseStatus, Client, CounsellingRequest, PlanStatus
 
 S = CaseStatus
@@ -23,7 +23,7 @@ def _detail(client, result=None, request=None) -> str:
 
 
 def _page(client, request, slug) -> dict:
-    refusal = "" if cases.may(request.membership, slug) else cases.ROLE_REFUSAL[cases.STEP_ROLES[slug]]
+    refusal = "" if roles.may(request.membership, slug) else roles.refusal(slug)
     return {"client": client, "role_refusal": refusal, "plan": cases.current_plan(client)}
 
 
@@ -122,7 +122,7 @@ register(
 # Declared on the request with the same permission as its other steps (one view serves them); only case
 # workers register (`cases.register_client` refuses the others, the page says so).
 def _intake_page(counselling, request) -> dict:
-    refusal = "" if request.membership.role in cases.WORKER else cases.ROLE_REFUSAL[cases.WORKER]
+    refusal = "" if roles.may(request.membership, "dang-ky-ho-so") else roles.refusal("dang-ky-ho-so")
     return {"intake": counselling, "role_refusal": refusal}
 
 

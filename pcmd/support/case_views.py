@@ -18,7 +18,7 @@ from pcmd.core.models import AccessLog
 from pcmd.core.scoping import module_view
 
 from . import case_forms as forms
-from . import cases, referral_selectors, wall
+from . import cases, referral_selectors, roles, wall
 from .models import CaseStatus, Client, PlanStatus, SupportNeed
 
 # Badge colour of each status (one map per status kind, not ifs in the templates).
@@ -48,7 +48,7 @@ def client_list(request):
     return render(request, "support/client_list.html", {
         "page": page, "form": form, "querystring": query.urlencode(),
         "may_register": cases.registration_units(request.membership).exists()
-        and request.membership.role in cases.WORKER,
+        and roles.may(request.membership, "dang-ky-ho-so"),
     })
 
 
@@ -85,18 +85,9 @@ def _screenings(client, membership) -> list:
     return rows
 
 
-# Steps of the wall declared on the file (wall_actions.py) -> the wall's step that says who runs them.
-WALL_STEPS = {"de-nghi-xoa-du-lieu": "erase_request", "xac-nhan-xoa-du-lieu": "erase_confirm",
-              "tu-choi-xoa-du-lieu": "erase_confirm"}
-
-
 def _mine(membership, slug: str) -> bool:
-    """Whether the file shows this step's button to the seat (its role runs it)."""
-    if slug in cases.STEP_ROLES:
-        return cases.may(membership, slug)
-    if slug in WALL_STEPS:
-        return wall.may(membership, WALL_STEPS[slug])
-    return True
+    """Whether the file shows this step's button to the seat (its role runs it: roles.STEP_ROLES)."""
+    return roles.shows(membership, slug)
 
 
 @never_cache

@@ -5,7 +5,7 @@ services. Each write:
 - runs in one transaction, re-fetching the file row-locked through `scoped(..., "change")` (`_locked`): a seat
   that lost the file (or a merged / erased file) is refused;
 - checks who may do the step: case workers do the work; support supervisors only approve or return (plans,
-  closures) and merge duplicates; either may reopen a closed file (`STEP_ROLES`);
+  closures) and merge duplicates; either may reopen a closed file (`roles.STEP_ROLES`);
 - checks consent through `consent.require` (nothing is processed for a purpose without a consent in force);
 - leaves one `CaseEvent` (the file's history: the support app is not in the audit log).
 Reads of the list and the file go through `wall` (scope, masking, access log).
@@ -24,11 +24,10 @@ from pcmd.core.models import fold
 from pcmd.core.scoping import scoped, unit_choices
 from pcmd.core.uploads import IMAGES, check_upload
 from pcmd.geo.models import AdminUnit, Level
-from pcmd.org.models import Role
 from pcmd.org.permissions import allowed
 
 from . import consent as consents
-from . import selectors, uic, wall
+from . import roles, selectors, uic, wall
 from .models import (
     CaseEvent,
     CaseEventAction,
@@ -61,30 +60,12 @@ NAME_RATIO = 0.85  # difflib ratio of two folded names above which they may be t
 FIRST_YEAR = 2000  # no file is registered before the program's registries
 OPEN_REFERRALS = (ReferralStatus.SENT, ReferralStatus.RECEIVED)
 
-WORKER = frozenset({Role.CASE_WORKER})
-SUPERVISOR = frozenset({Role.SUPPORT_SUPERVISOR})
-# Action slug (case_actions.py) -> the roles that run it. Both roles hold "change" on the support module; the
-# division of work is here (buttons are filtered by it, the services refuse the other role).
-STEP_ROLES = {
-    "dong-y": WORKER, "rut-dong-y": WORKER, "danh-gia": WORKER, "ke-hoach": WORKER, "trinh-ke-hoach": WORKER,
-    "duyet-ke-hoach": SUPERVISOR, "tra-ke-hoach": SUPERVISOR, "theo-doi": WORKER, "de-nghi-ket-thuc": WORKER,
-    "duyet-ket-thuc": SUPERVISOR, "tra-ket-thuc": SUPERVISOR, "mo-lai": WORKER | SUPERVISOR, "gop": SUPERVISOR,
-}
-ROLE_REFUSAL = {
-    WORKER: "Chỉ cán bộ quản lý trường hợp thực hiện bước này.",
-    SUPERVISOR: "Chỉ cán bộ giám sát hỗ trợ thực hiện bước này.",
-}
-
-
-def may(membership, slug: str) -> bool:
-    """Whether the seat's role runs this step (the permission matrix and the scope are checked elsewhere)."""
-    return membership is not None and membership.role in STEP_ROLES.get(slug, frozenset())
+# Who runs which step: roles.STEP_ROLES (one table for the app; buttons are filtered by it, services refuse).
+may = roles.may
 
 
 def _role(membership, slug: str) -> None:
-    if not may(membership, slug):
-        roles = STEP_ROLES[slug]
-        raise PermissionDenied(ROLE_REFUSAL.get(roles, "Vai trò của bạn không thực hiện được bước này."))
+    roles.require(membership, slug)
 
 
 def _text(text: str, limit: int, *, field: str, required: str = "") -> str:
@@ -209,8 +190,9 @@ def register_client(*, membership, unit, uic_code: str, sex: str, birth_year=Non
                     sex_work_history: str = "", legal_status: str = "", confirmed: bool = False) -> Client:
     """Open a file for a person (case worker). Refused with `PossibleDuplicates` when the commune already has a
     file that may be theirs, unless the worker `confirmed` it is someone else."""
-    if membership is None or membership.role not in WORKER or not allowed(membership.role, "support", "add"):
-        raise PermissionDenied(ROLE_REFUSAL[WORKER])
+    roles.require(membership, "dang-ky-ho-so")
+    if not allowed(membership.role, "support", "add"):
+        raise PermissionDenied(roles.refusal("dang-ky-ho-so"))
     if intake is not None:
         intake = selectors.visible(membership).filter(pk=intake.pk).first()
         if intake is None:

@@ -9,7 +9,7 @@ from pcmd.core import actions
 from pcmd.core.models import AccessLog
 from pcmd.core.scoping import get_scoped_or_404, module_view
 
-from . import forms, selectors, services
+from . import forms, roles, selectors, services
 from .models import CounsellingRequest
 
 
@@ -34,7 +34,7 @@ def counselling_detail(request, pk):
     membership = request.membership
     counselling = get_scoped_or_404(CounsellingRequest.objects.select_related("unit"), membership, pk=pk)
     AccessLog.record(membership=membership, obj=counselling)
-    buttons = actions.buttons(counselling, membership)
+    buttons = [(a, url) for a, url in actions.buttons(counselling, membership) if roles.shows(membership, a.slug)]
     reply = services.STEPS["tra-loi"]
     may_reply = any(action.slug == reply.slug for action, _ in buttons)
     return render(request, "support/counselling_detail.html", {

@@ -30,27 +30,17 @@ from django.utils import timezone
 from pcmd.core.models import AccessLog
 from pcmd.core.scoping import module_view, scoped, unit_choices
 from pcmd.geo.models import Level
-from pcmd.org.models import Role
 from pcmd.org.permissions import SENSITIVITY_READ
 
+from . import roles
 from .models import BreakGlass, CaseEvent, CaseEventAction, Client
 
 REASON_MIN = 20  # a reason shorter than this says nothing ("cần xem", "kiểm tra")
 REASON_MAX = 500
 
-# Who does which step of the wall, inside the support module of the matrix.
-ROLES = {
-    "break_glass": frozenset({Role.SUPPORT_SUPERVISOR}),  # open a file outside one's scope
-    "review": frozenset({Role.SUPPORT_SUPERVISOR}),  # review break-glass openings, access review
-    "acknowledge": frozenset({Role.CASE_WORKER}),  # the owning commune's case workers are told
-    "export": frozenset({Role.CASE_WORKER}),  # a client's own data, given to the client
-    "erase_request": frozenset({Role.CASE_WORKER}),
-    "erase_confirm": frozenset({Role.SUPPORT_SUPERVISOR}),
-}
-
-
-def may(membership, step: str) -> bool:
-    return membership is not None and membership.role in ROLES[step]
+# Who does which step of the wall, inside the support module of the matrix: the app's one table (roles.py).
+ROLES = roles.STEP_ROLES
+may = roles.may
 
 
 def require_role(membership, step: str, message: str = "") -> None:
