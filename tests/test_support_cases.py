@@ -502,3 +502,27 @@ def test_consent_scan_only_for_those_who_read_the_file(client_file, worker, as_w
     client.logout()
     far = verified_login(member_factory("scan.far", ninh_binh_commune, Role.CASE_WORKER))
     assert far.get(url).status_code == 404
+
+
+def test_goals_of_the_approved_plan_are_marked_met_or_dropped(served, worker, supervisor, verified_login):
+    today = timezone.localdate()
+    plan = cases.plan_save(client=served, membership=worker, screening=served.screenings.get(),
+                           goals=[{"need": "job", "description": "Tìm việc làm ổn định", "due_on": today},
+                                  {"need": "loan", "description": "Vay vốn", "due_on": today}])
+    job, loan = plan.goals.order_by("pk")
+    with pytest.raises(ValidationError):  # not approved yet
+        cases.goals_update(client=served, membership=worker, statuses={job.pk: "met"})
+    cases.plan_submit(client=served, membership=worker)
+    cases.plan_decide(client=served, membership=supervisor, approve=True)
+    with pytest.raises(PermissionDenied):  # the supervisor approves; the case worker does the work
+        cases.goals_update(client=served, membership=supervisor, statuses={job.pk: "met"})
+    http = verified_login(worker.user)
+    url = reverse("client_action", args=[served.pk, "muc-tieu"])
+    response = http.post(url, {f"goal_{job.pk}": "met", f"goal_{loan.pk}": "bogus", "note": ""})
+    assert response.status_code == 400 and job.__class__.objects.get(pk=job.pk).status == "open"
+    response = http.post(url, {f"goal_{job.pk}": "met", f"goal_{loan.pk}": "dropped", "note": "Đã có việc."})
+    assert response.status_code == 302
+    assert [g.status for g in plan.goals.order_by("pk")] == ["met", "dropped"]
+    assert any("Cập nhật mục tiêu" in e.note for e in served.events.all())  # notes are encrypted: read back
+    with pytest.raises(ValidationError):  # nothing changed
+        cases.goals_update(client=served, membership=worker, statuses={job.pk: "met"})

@@ -16,6 +16,7 @@ from .models import (
     ConsentMethod,
     ConsentPurpose,
     FollowUpKind,
+    GoalStatus,
     Sex,
     SupportNeed,
 )
@@ -235,6 +236,28 @@ class ReasonForm(forms.Form):
         self.fields["text"].label = label
         self.fields["text"].required = required
         self.fields["text"].error_messages["required"] = f"Vui lòng nhập {label.lower()}."
+
+
+class GoalsForm(forms.Form):
+    """One status choice per goal of the approved plan (a field `goal_<pk>` each), and a note."""
+
+    note = _note("Ghi chú")
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.goals = list(plan.goals.all()) if plan is not None else []
+        fields = {}
+        for goal in self.goals:
+            fields[f"goal_{goal.pk}"] = forms.ChoiceField(
+                label=f"{goal.get_need_display()} — hạn {goal.due_on:%d/%m/%Y}", choices=GoalStatus.choices,
+                initial=goal.status, help_text=goal.description)
+        self.fields = {**fields, "note": self.fields["note"]}
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["statuses"] = {goal.pk: cleaned[f"goal_{goal.pk}"] for goal in self.goals
+                               if f"goal_{goal.pk}" in cleaned}
+        return cleaned
 
 
 class FollowUpForm(forms.Form):

@@ -430,6 +430,32 @@ def plan_decide(*, client: Client, membership, approve: bool, reason: str = "") 
 # ---------------------------------------------------------------- follow-ups, closure, reopening
 
 @transaction.atomic
+def goals_update(*, client: Client, membership, statuses: dict, note: str = "") -> CasePlan:
+    """Mark the approved plan's goals met, dropped or open again ({goal pk: status}); the plan itself stays as
+    approved (a change of goals is a new version through plan_save)."""
+    _role(membership, "muc-tieu")
+    client = _locked(client, membership, statuses=(CaseStatus.OPEN, CaseStatus.CLOSING))
+    plan = _plan_in(client, (PlanStatus.APPROVED,), "đã duyệt")
+    goals = {goal.pk: goal for goal in plan.goals.all()}
+    changed = []
+    for pk, status in (statuses or {}).items():
+        goal = goals.get(pk)
+        if goal is None:
+            raise ValidationError("Mục tiêu không thuộc kế hoạch đang thực hiện của hồ sơ này.")
+        if status not in GoalStatus.values:
+            raise ValidationError(f"Mục tiêu “{goal.get_need_display()}”: vui lòng chọn tình trạng trong danh sách.")
+        if goal.status != status:
+            goal.status = status
+            goal.save(update_fields=["status"])
+            changed.append(f"{goal.get_need_display()}: {goal.get_status_display().lower()}")
+    if not changed:
+        raise ValidationError("Chưa có mục tiêu nào đổi tình trạng.")
+    note = _text(note, NOTE_MAX, field="note")
+    _event(client, E.PLAN, membership, "Cập nhật mục tiêu — " + "; ".join(changed) + (f". {note}" if note else ""))
+    return plan
+
+
+@transaction.atomic
 def follow_up_record(*, client: Client, membership, date=None, kind: str, note: str = "",
                      next_due=None) -> FollowUp:
     _role(membership, "theo-doi")

@@ -17,6 +17,7 @@ STEP_ROLES = {
     # the client file (case_actions.py)
     "dang-ky-ho-so": WORKER,  # a counselling request becomes a file
     "dong-y": WORKER, "rut-dong-y": WORKER, "danh-gia": WORKER, "ke-hoach": WORKER, "trinh-ke-hoach": WORKER,
+    "muc-tieu": WORKER,  # mark the approved plan's goals met or dropped
     "duyet-ke-hoach": SUPERVISOR, "tra-ke-hoach": SUPERVISOR, "theo-doi": WORKER, "de-nghi-ket-thuc": WORKER,
     "duyet-ket-thuc": SUPERVISOR, "tra-ket-thuc": SUPERVISOR, "mo-lai": WORKER | SUPERVISOR, "gop": SUPERVISOR,
     # the wall (wall.py, wall_actions.py)
