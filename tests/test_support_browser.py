@@ -57,8 +57,10 @@ def step(page, label):
 
 def fits(page, width) -> None:
     overflow = page.evaluate("document.documentElement.scrollWidth")
-    wide = page.evaluate(f"""[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > {width})
-        .map(e => e.tagName + '#' + e.id + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)).slice(0, 8)""")
+    wide = page.evaluate(f"""[...document.querySelectorAll('body *')]
+        .filter(e => e.getBoundingClientRect().right > {width})
+        .map(e => e.tagName + '#' + e.id + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))
+        .slice(0, 8)""")
     assert overflow <= width, f"{page.url}: the page is {overflow} px wide on a {width}-px phone: {wide}"
 
 
@@ -131,6 +133,10 @@ def test_support_flow_from_request_to_closed_file(live_server, chromium, member_
     assert page.url == file_url
     assert page.inner_text("#client-name") == NAME
     shot(page, "03-file-registered")
+    page.click("text=Xem đề nghị")  # the request, now taken up, leads back to its file
+    assert page.inner_text("#counselling-status") == "Đang hỗ trợ"
+    page.click(f"#counselling-files >> text=Hồ sơ {client.code}")
+    page.wait_for_url(file_url)
 
     # 3. Consents: every box starts unticked; services, reporting, and a referral to the directory's provider.
     step(page, "Ghi nhận đồng ý")

@@ -97,7 +97,8 @@ def referral_create(request, pk):
             client=client, membership=request.membership, provider=data["provider"], need=data["need"],
             answer_due=data["answer_due"], note=data.get("note", ""))
         remember_code(request, referral.pk, code)
-        messages.success(request, "Đã giới thiệu. Hãy tải phiếu giới thiệu ngay: mã trả lời chỉ in được trong 30 phút tới.")
+        messages.success(request, "Đã giới thiệu. Hãy tải phiếu giới thiệu ngay: mã trả lời chỉ in được "
+                                  "trong 30 phút tới.")
         return HttpResponseRedirect(reverse("referral_detail", args=[referral.pk]))
 
     return _client_form_page(request, pk, form_class=ReferralForm, service=create,
