@@ -211,6 +211,8 @@ def test_support_flow_from_request_to_closed_file(live_server, chromium, member_
     page.wait_for_selector("#slip-code")
     code = re.search(r"Mã trả lời cho nơi nhận: ([0-9A-Z ]+)", page.inner_text("#slip-code")).group(1).strip()
     assert len(code.replace(" ", "")) == 26
+    link = page.inner_text("#slip-link").strip()
+    assert link == f"{base}/gioi-thieu/{code.replace(' ', '')}/"
     shot(page, "07-referral-code")
     referral_url = page.url
     referral = Referral.objects.get(client=client)
@@ -220,7 +222,7 @@ def test_support_flow_from_request_to_closed_file(live_server, chromium, member_
     # 6. The provider, anonymous: the link from the slip (received), then the code typed on /gioi-thieu/ (served).
     outside, out_page, seen = open_context(chromium, PHONE)
     violations += seen
-    out_page.goto(f"{base}/gioi-thieu/{code.replace(' ', '')}/")
+    out_page.goto(link)
     assert out_page.inner_text("#referral-file-code") == client.code
     assert NAME not in out_page.content()
     out_page.check("input[name=outcome][value=received]")

@@ -172,9 +172,12 @@ def _referral(request, pk) -> Referral:
 def referral_detail(request, pk):
     referral = _referral(request, pk)
     AccessLog.record(membership=request.membership, obj=referral)
+    code = remembered_code(request, referral.pk)
     return render(request, "support/referral_detail.html", {
         "object": referral,
-        "code": referrals.grouped(remembered_code(request, referral.pk)) if remembered_code(request, pk) else "",
+        "code": referrals.grouped(code) if code else "",
+        # the slip's link, to send the provider another way (a message) when the slip cannot be handed over
+        "link": slip.base_url(request).rstrip("/") + reverse("public_referral_link", args=[code]) if code else "",
         "badge": selectors.STATUS_BADGE[referral.status],
         "overdue": selectors.is_overdue(referral),
         "services": ServiceRecord.objects.filter(referral=referral).select_related("provider"),
