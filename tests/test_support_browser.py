@@ -102,6 +102,7 @@ def test_support_flow_from_request_to_closed_file(live_server, chromium, member_
     page.click("#counselling-submit")
     page.wait_for_selector("#receipt-code")
     assert len(re.sub(r"\D", "", page.inner_text("#receipt-code"))) == 16
+    assert "trao đổi về đề nghị này" in page.inner_text("main")
     shot(page, "01-receipt")
     public.close()
     request = CounsellingRequest.objects.filter(unit=bd).latest("pk")
