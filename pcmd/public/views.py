@@ -39,11 +39,13 @@ def _province(request):
     return provinces().filter(code=code).first() if code else None
 
 
-def _receipt(request, code: str, heading: str):
-    return render(request, "public/receipt.html", {"code": receipts.grouped(code), "heading": heading})
+def _receipt(request, code: str, heading: str, subject: str):
+    """`subject`: what the code is for, in the page's sentences ("phản ánh này", "đề nghị này")."""
+    return render(request, "public/receipt.html",
+                  {"code": receipts.grouped(code), "heading": heading, "subject": subject})
 
 
-def _two_step_form(request, form_class, submit, template, heading):
+def _two_step_form(request, form_class, submit, template, heading, subject="phản ánh này"):
     """Province first (GET), then the form with that province's communes (POST).
 
     Every post is counted before any work, valid or not: an invalid post costs the server as much as a
@@ -58,7 +60,7 @@ def _two_step_form(request, form_class, submit, template, heading):
             if not ratelimit.allow(request, "submit"):
                 return _limited(request)
             _tip, code = submit(form.cleaned_data)
-            return _receipt(request, code, heading)
+            return _receipt(request, code, heading, subject)
     else:
         form = form_class(province=province)
     province_form = ProvinceForm(request.GET if "tinh" in request.GET else None)
@@ -78,7 +80,7 @@ def counselling(request):
     return _two_step_form(
         request, CounsellingForm, lambda data: services.public_counselling_request(data=data),
         "public/counselling_form.html",
-        "Đã nhận đề nghị của bạn. Cán bộ phụ trách sẽ liên hệ hoặc trả lời tại trang tra cứu.")
+        "Đã nhận đề nghị của bạn. Cán bộ phụ trách sẽ liên hệ hoặc trả lời tại trang tra cứu.", subject="đề nghị này")
 
 
 @public_view
@@ -90,9 +92,9 @@ def receipt_text(request):
     if code is None:
         return HttpResponse("Mã không hợp lệ.", status=400, content_type="text/plain; charset=utf-8")
     url = request.build_absolute_uri(reverse("public_lookup"))
-    text = (f"Mã tra cứu phản ánh, tin báo: {receipts.grouped(code)}\r\n"
+    text = (f"Mã tra cứu: {receipts.grouped(code)}\r\n"
             f"Tra cứu kết quả xử lý tại: {url}\r\n"
-            "Giữ kín mã này: người có mã đọc được trao đổi về phản ánh.\r\n")
+            "Giữ kín mã này: người có mã đọc được trao đổi với cán bộ.\r\n")
     response = HttpResponse(text, content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="ma-tra-cuu.txt"'
     return response

@@ -68,7 +68,7 @@ class RegistrationForm(forms.Form):
                                     error_messages={"invalid": "Năm sinh phải là một số có 4 chữ số.",
                                                     "min_value": "Năm sinh không hợp lệ.",
                                                     "max_value": "Năm sinh không hợp lệ."})
-    unit = forms.ModelChoiceField(label="Xã, phường", queryset=None, required=False,
+    unit = forms.ModelChoiceField(label="Xã, phường", queryset=None, required=False, empty_label="— chọn —",
                                   error_messages={"invalid_choice": "Vui lòng chọn xã, phường trong danh sách."})
     source = forms.ChoiceField(label="Nguồn tiếp nhận", choices=ClientSource.choices)
     registered_on = _date("Ngày đăng ký", initial=timezone.localdate)
@@ -144,6 +144,7 @@ class ConsentForm(forms.Form):
         error_messages={"required": "Vui lòng đánh dấu ít nhất một mục đích người đó đồng ý.",
                         "invalid_choice": "Vui lòng chọn mục đích trong danh sách."})
     provider = forms.ModelChoiceField(label="Nơi nhận (khi đồng ý được giới thiệu)", queryset=None, required=False,
+                                      empty_label="— chọn trong danh bạ —",
                                       error_messages={"invalid_choice": "Vui lòng chọn nơi nhận trong danh bạ."})
     method = forms.ChoiceField(label="Hình thức", choices=ConsentMethod.choices, widget=forms.RadioSelect,
                                error_messages={"required": "Vui lòng chọn hình thức đồng ý."})
@@ -157,7 +158,7 @@ class ConsentForm(forms.Form):
 
 
 class WithdrawForm(forms.Form):
-    consent = forms.ModelChoiceField(label="Sự đồng ý được rút lại", queryset=None,
+    consent = forms.ModelChoiceField(label="Sự đồng ý được rút lại", queryset=None, empty_label="— chọn —",
                                      error_messages={"required": "Vui lòng chọn sự đồng ý được rút lại.",
                                                      "invalid_choice": "Vui lòng chọn trong danh sách."})
     note = _note("Ghi chú khi rút lại", required=True, max_length=cases.REASON_MAX)
@@ -199,7 +200,7 @@ GoalFormSet = forms.formset_factory(GoalForm, extra=0, max_num=20, validate_max=
 class PlanForm(forms.Form):
     """The plan's screening and its goals (a formset); blank goal rows are left out."""
 
-    screening = forms.ModelChoiceField(label="Theo lần đánh giá nhu cầu", queryset=None,
+    screening = forms.ModelChoiceField(label="Theo lần đánh giá nhu cầu", queryset=None, empty_label="— chọn —",
                                        error_messages={"required": "Vui lòng chọn lần đánh giá nhu cầu.",
                                                        "invalid_choice": "Vui lòng chọn trong danh sách."})
 
@@ -275,6 +276,7 @@ class ClosureRequestForm(forms.Form):
 
 class MergeForm(forms.Form):
     duplicate = forms.ModelChoiceField(label="Hồ sơ trùng (sẽ được gộp vào hồ sơ này)", queryset=None,
+                                       empty_label="— chọn —",
                                        error_messages={"required": "Vui lòng chọn hồ sơ trùng.",
                                                        "invalid_choice": "Vui lòng chọn trong danh sách."})
     note = _note("Ghi chú", max_length=cases.REASON_MAX)

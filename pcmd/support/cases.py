@@ -28,6 +28,7 @@ from pcmd.org.permissions import allowed
 
 from . import consent as consents
 from . import roles, selectors, uic, wall
+from . import services as counselling_services
 from .models import (
     CaseEvent,
     CaseEventAction,
@@ -225,6 +226,8 @@ def register_client(*, membership, unit, uic_code: str, sex: str, birth_year=Non
         raise PermissionDenied("Hồ sơ nằm ngoài phạm vi của bạn; chưa có gì được lưu.")
     note = f"Từ đề nghị tư vấn gửi ngày {timezone.localtime(intake.received_at):%d/%m/%Y}." if intake else ""
     _event(client, E.REGISTER, membership, note + (" Đã xác nhận không trùng hồ sơ khác." if confirmed else ""))
+    if intake is not None:
+        counselling_services.counselling_file_opened(counselling=intake, membership=membership, code=client.code)
     return client
 
 

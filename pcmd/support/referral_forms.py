@@ -24,7 +24,7 @@ DATE_ERRORS = {"invalid": "Ngày không hợp lệ (ngày/tháng/năm).", "requi
 def _provider_field(membership, required=True):
     field = forms.ModelChoiceField(
         label="Nơi nhận" if required else "Nơi cung cấp", required=required,
-        queryset=referrals.provider_choices(membership).order_by("name"),
+        queryset=referrals.provider_choices(membership).order_by("name"), empty_label="— chọn trong danh bạ —",
         error_messages={"required": "Vui lòng chọn nơi nhận trong danh bạ.",
                         "invalid_choice": "Nơi nhận không có trong danh bạ của đơn vị."})
     field.label_from_instance = lambda p: f"{p.name} ({p.get_kind_display()})"
@@ -57,6 +57,7 @@ class ServiceForm(forms.Form):
     received_on = forms.DateField(label="Ngày nhận", widget=DATE, error_messages=DATE_ERRORS)
     provider = forms.Field(required=False)
     referral = forms.ModelChoiceField(label="Theo giới thiệu", required=False, queryset=None,
+                                      empty_label="— không theo giới thiệu nào —",
                                       error_messages={"invalid_choice": "Giới thiệu không thuộc hồ sơ này."})
     note = forms.CharField(label="Ghi chú", required=False, max_length=referrals.SHORT_MAX,
                            widget=forms.Textarea(attrs={"rows": 3}))

@@ -97,7 +97,8 @@ def referral_create(request, pk):
             client=client, membership=request.membership, provider=data["provider"], need=data["need"],
             answer_due=data["answer_due"], note=data.get("note", ""))
         remember_code(request, referral.pk, code)
-        messages.success(request, "Đã giới thiệu. Hãy tải phiếu giới thiệu ngay: mã trả lời chỉ in được lần này.")
+        messages.success(request, "Đã giới thiệu. Hãy tải phiếu giới thiệu ngay: mã trả lời chỉ in được "
+                                  "trong 30 phút tới.")
         return HttpResponseRedirect(reverse("referral_detail", args=[referral.pk]))
 
     return _client_form_page(request, pk, form_class=ReferralForm, service=create,
@@ -171,9 +172,12 @@ def _referral(request, pk) -> Referral:
 def referral_detail(request, pk):
     referral = _referral(request, pk)
     AccessLog.record(membership=request.membership, obj=referral)
+    code = remembered_code(request, referral.pk)
     return render(request, "support/referral_detail.html", {
         "object": referral,
-        "code": referrals.grouped(remembered_code(request, referral.pk)) if remembered_code(request, pk) else "",
+        "code": referrals.grouped(code) if code else "",
+        # the slip's link, to send the provider another way (a message) when the slip cannot be handed over
+        "link": slip.base_url(request).rstrip("/") + reverse("public_referral_link", args=[code]) if code else "",
         "badge": selectors.STATUS_BADGE[referral.status],
         "overdue": selectors.is_overdue(referral),
         "services": ServiceRecord.objects.filter(referral=referral).select_related("provider"),

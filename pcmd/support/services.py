@@ -154,3 +154,14 @@ def counselling_step(*, counselling: CounsellingRequest, membership, slug: str, 
     _event(counselling, step.action, actor_id=membership.user_id,
            from_status=before if counselling.status != before else "", note=text)
     return counselling
+
+
+def counselling_file_opened(*, counselling: CounsellingRequest, membership, code: str) -> None:
+    """A case worker registered file `code` from the request: a new request is taken up (in progress) so it
+    leaves the inbox's "new" count; the request's history says which file it became."""
+    counselling = _locked(counselling, membership)
+    before = counselling.status
+    if before == S.NEW:
+        _set_status(counselling, S.IN_PROGRESS)
+    _event(counselling, CounsellingEventAction.START, actor_id=membership.user_id,
+           from_status=before if counselling.status != before else "", note=f"Đã đăng ký hồ sơ {code}.")

@@ -9,7 +9,7 @@ from pcmd.core import actions
 from pcmd.core.models import AccessLog
 from pcmd.core.scoping import get_scoped_or_404, module_view
 
-from . import forms, roles, selectors, services
+from . import forms, roles, selectors, services, wall
 from .models import CounsellingRequest
 
 
@@ -43,4 +43,5 @@ def counselling_detail(request, pk):
         "events": counselling.events.select_related("actor"),
         "steps": [(action, url) for action, url in buttons if action.slug != reply.slug],
         "reply_form": forms.StepForm(step=reply) if may_reply else None,
+        "files": wall.visible_clients(membership).filter(intake=counselling),  # the file(s) it became
     })
