@@ -31,6 +31,11 @@ DEMO_TEXTS = {
 def seed_reports(ctx) -> None:
     from pcmd.core.demo import HA_NOI, HAI_PHONG, bach_dang
 
+    from .catalogue import load_types
+    from .models import ReportType
+
+    # The migration preloads the types; a database emptied since (a browser test's flush) has none.
+    load_types(ReportType)
     year = timezone.localdate().year
     provinces = list(AdminUnit.objects.filter(code__in=[HAI_PHONG, HA_NOI]))
     ctx.summary["báo cáo định kỳ mới"] = create_due_reports(year, provinces)
