@@ -292,3 +292,35 @@ def test_excel_export_states_the_version(report, writer, login, client):
     values = [c for row in sheet.iter_rows(values_only=True) for c in row if c]
     assert any(str(v).startswith("Bản dự thảo") for v in values)
     assert report.unit.level == Level.COMMUNE
+
+
+def _support_row(code, numerator, denominator=None):
+    return {"code": code, "name": code, "metric": "count" if denominator is None else "percent", "group": "",
+            "numerator": float(numerator), "denominator": denominator, "value": float(numerator),
+            "text": str(numerator), "target": "", "status": "", "status_label": "Đạt", "colour": ""}
+
+
+def test_a_reports_small_support_counts_are_hidden_wherever_it_is_shown(report, writer, login, client,
+                                                                         monkeypatch):
+    from openpyxl import load_workbook
+
+    assert figures.public(_support_row("SUPPORT_REFERRED", 3))["text"] == "<5"
+    assert figures.public(_support_row("SUPPORT_ACCESS", 6, 4.0))["numerator"] is None  # a tiny denominator
+    assert figures.public(_support_row("SUPPORT_REFERRED", 7))["text"] == "7"
+    assert figures.public(_support_row("TIPS_RECEIVED", 3))["text"] == "3"  # not about support clients
+    rows = [_support_row("SUPPORT_SERVICES", 3), _support_row("TIPS_RECEIVED", 4)]
+    monkeypatch.setattr(figures, "live", lambda report, today=None: [dict(r) for r in rows])
+    login(writer.user)
+    sheet = load_workbook(io.BytesIO(b"".join(client.get(reverse("report_xlsx", args=[report.pk]))
+                                              .streaming_content))).active
+    services_row = next(r for r in sheet.iter_rows(values_only=True) if "SUPPORT_SERVICES" in r)
+    assert "<5" in services_row and 3 not in services_row and 3.0 not in services_row
+    page = client.get(reverse("report_detail", args=[report.pk])).content.decode()
+    assert "&lt;5" in page
+    submitted(report, writer)  # frozen: the snapshot keeps the number, the pages and exports do not show it
+    assert next(f for f in Report.objects.get(pk=report.pk).snapshot["figures"]
+                if f["code"] == "SUPPORT_SERVICES")["numerator"] == 3
+    response = client.get(reverse("report_docx", args=[report.pk]))
+    doc = Document(io.BytesIO(b"".join(response.streaming_content) if response.streaming else response.content))
+    cells = [c.text for row in doc.tables[1].rows for c in row.cells]
+    assert "<5" in cells

@@ -18,7 +18,7 @@ from pcmd.core.periods import Period
 from pcmd.core.scoping import scoped
 from pcmd.dashboard.selectors import fmt, ordered_indicators
 from pcmd.geo.models import Level
-from pcmd.indicators import engine, status, targets
+from pcmd.indicators import engine, status, suppression, targets
 from pcmd.indicators.catalogue import BY_CODE
 
 from .models import Frequency, Report, ReportStatus
@@ -31,6 +31,24 @@ def period_of(report: Report) -> Period:
     if report.type.frequency == Frequency.SIX_MONTHS:
         return Period(start, end, "half", f"{end.year}S{1 if end.month <= 6 else 2}")
     return Period(start, end, "year", str(end.year))
+
+
+def public(figure: dict) -> dict:
+    """The figure as a report shows or exports it. A report leaves its unit (it is sent up), so a sensitive
+    indicator's small count (support clients, `indicators.suppression`) shows "<5" and carries no number; the
+    snapshot keeps the numbers, which only the roll-up's sums read."""
+    indicator = BY_CODE.get(figure["code"])
+    if not (indicator is not None and suppression.applies(indicator)
+            and suppression.small(engine.Value(figure["numerator"], figure["denominator"]))):
+        return figure
+    return {**figure, "text": suppression.MASK, "value": None, "numerator": None, "denominator": None,
+            "status": "", "status_label": "", "colour": "", "hidden": True}
+
+
+def _masked_sum(indicator, numerator, denominator) -> str:
+    if suppression.applies(indicator) and suppression.small(engine.Value(numerator, denominator)):
+        return suppression.MASK
+    return _text(numerator, denominator, indicator.metric)
 
 
 def _text(numerator, denominator, metric) -> str:
@@ -91,8 +109,8 @@ def snapshot(report: Report, now: datetime.datetime | None = None) -> dict:
 def shown(report: Report) -> tuple[list[dict], bool]:
     """(figures, frozen): the snapshot once the report is submitted or approved, live numbers while it is open."""
     if report.is_frozen:
-        return report.snapshot["figures"], True
-    return live(report), False
+        return [public(f) for f in report.snapshot["figures"]], True
+    return [public(f) for f in live(report)], False
 
 
 @dataclass
@@ -109,10 +127,12 @@ def changes(old: dict | None, new: dict | None, titles: dict[str, str] | None = 
     if not old or not new:
         return [], []
     before = {f["code"]: f for f in old.get("figures", [])}
-    figures = [Change(f["name"], before[f["code"]]["text"] if f["code"] in before else "—", f["text"])
+    figures = [Change(f["name"], public(before[f["code"]])["text"] if f["code"] in before else "—",
+                      public(f)["text"])
                for f in new.get("figures", [])
                if f["code"] not in before or (before[f["code"]]["numerator"], before[f["code"]]["denominator"])
                != (f["numerator"], f["denominator"])]
+    figures = [c for c in figures if c.before != c.after]  # two hidden values say nothing about a change
     old_sections, sections = old.get("sections", {}), []
     for key, text in new.get("sections", {}).items():
         if (old_sections.get(key) or "").strip() != (text or "").strip():
@@ -165,7 +185,7 @@ def _rows(own: list[dict], approved: list[Report]) -> list[RollupRow]:
         if indicator is None:
             continue
         numerator, denominator = sums.get(f["code"], [0.0, None if indicator.metric == "count" else 0.0])
-        text = _text(numerator, denominator, indicator.metric) if approved else "—"
+        text = _masked_sum(indicator, numerator, denominator) if approved else "—"
         rows.append(RollupRow(f["code"], f["name"], f["text"], text, bool(approved) and text != f["text"]))
     return rows
 
@@ -210,7 +230,7 @@ def country_rollup(membership, provinces: list, frequency: str, year: int, windo
         for indicator in members:
             value = totals.get(indicator.code) or (engine.Value(0) if indicator.metric == "count" else None)
             judgement = status.judge(indicator, None, value, period, today)
-            own.append(_row(indicator, value, None, judgement, label))
+            own.append(public(_row(indicator, value, None, judgement, label)))
     done = {r.unit_id for r in approved}
     return Rollup(_rows(own, approved), approved, [p for p in provinces if p.pk not in done], _proposals(approved))
 
