@@ -184,10 +184,7 @@ def _run(action: Action, obj, form, request):
 
 
 def _posted_version(request) -> int:
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError as exc:
-        raise ValidationError("Thiếu phiên bản của bản ghi; hãy tải lại trang rồi làm lại.") from exc
+    return services.posted_version(request.POST)
 
 
 def view(model: type[models.Model] | None = None, *, slug: str | None = None,

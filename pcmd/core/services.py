@@ -15,6 +15,14 @@ class EditConflict(ValidationError):
         )
 
 
+def posted_version(data) -> int:
+    """The record version a form posted back (`version`), or a Vietnamese ValidationError for anything else."""
+    try:
+        return int(data.get("version", ""))
+    except (TypeError, ValueError) as exc:
+        raise ValidationError("Thiếu phiên bản của bản ghi; hãy tải lại trang rồi làm lại.") from exc
+
+
 def claim_version(instance: models.Model, expected_version: int) -> None:
     """Optimistic lock: bump the version only if nobody saved since `expected_version`.
 

@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from pcmd.core import services as core_services
 from pcmd.core.actions import buttons
 from pcmd.core.documents import docx_response
 from pcmd.core.exports import xlsx_response
@@ -238,7 +239,7 @@ def report_type_edit(request, pk):
         if form.is_valid():
             try:
                 services.type_update(membership=request.membership, report_type=report_type,
-                                     data=form.cleaned_data, version=int(version or 0))
+                                     data=form.cleaned_data, version=core_services.posted_version(request.POST))
             except ValidationError as exc:
                 if hasattr(exc, "error_dict"):
                     for field, errors in exc.message_dict.items():
