@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseNotAllowed
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from pcmd.core.crud import add_errors
@@ -39,11 +39,31 @@ def _province(request):
     return provinces().filter(code=code).first() if code else None
 
 
-def _receipt(request, code: str, heading: str):
-    return render(request, "public/receipt.html", {"code": receipts.grouped(code), "heading": heading})
+# The receipt code waits in the session between the post and the page that shows it (POST-redirect-GET):
+# a refresh or the back button then neither re-sends the form nor shows the code again.
+RECEIPT_SESSION_KEY = "public_receipt"
+HEADINGS = {
+    "tip": "Đã nhận phản ánh, tin báo của bạn. Cảm ơn bạn đã cung cấp thông tin.",
+    "counselling": "Đã nhận đề nghị của bạn. Cán bộ phụ trách sẽ liên hệ hoặc trả lời tại trang tra cứu.",
+}
 
 
-def _two_step_form(request, form_class, submit, template, heading):
+def _receipt(request, code: str, kind: str):
+    request.session[RECEIPT_SESSION_KEY] = {"code": code, "kind": kind}
+    return redirect("public_receipt")
+
+
+@public_view
+def receipt(request):
+    """Shows the code once; afterwards says it was shown and how to follow the tip up."""
+    kept = request.session.pop(RECEIPT_SESSION_KEY, None)
+    if not kept or kept.get("kind") not in HEADINGS:
+        return render(request, "public/receipt_shown.html")
+    return render(request, "public/receipt.html", {"code": receipts.grouped(kept["code"]),
+                                                   "heading": HEADINGS[kept["kind"]]})
+
+
+def _two_step_form(request, form_class, submit, template, kind):
     """Province first (GET), then the form with that province's communes (POST).
 
     Every post is counted before any work, valid or not: an invalid post costs the server as much as a
@@ -58,7 +78,7 @@ def _two_step_form(request, form_class, submit, template, heading):
             if not ratelimit.allow(request, "submit"):
                 return _limited(request)
             _tip, code = submit(form.cleaned_data)
-            return _receipt(request, code, heading)
+            return _receipt(request, code, kind)
     else:
         form = form_class(province=province)
     province_form = ProvinceForm(request.GET if "tinh" in request.GET else None)
@@ -70,15 +90,14 @@ def _two_step_form(request, form_class, submit, template, heading):
 def tip_submit(request):
     return _two_step_form(
         request, TipForm, lambda data: services.public_tip_submit(data=data, files=data["files"]),
-        "public/tip_form.html", "Đã nhận phản ánh, tin báo của bạn. Cảm ơn bạn đã cung cấp thông tin.")
+        "public/tip_form.html", "tip")
 
 
 @public_view
 def counselling(request):
     return _two_step_form(
         request, CounsellingForm, lambda data: services.public_counselling_request(data=data),
-        "public/counselling_form.html",
-        "Đã nhận đề nghị của bạn. Cán bộ phụ trách sẽ liên hệ hoặc trả lời tại trang tra cứu.")
+        "public/counselling_form.html", "counselling")
 
 
 @public_view
