@@ -54,7 +54,8 @@ def ask(client, commune, **extra) -> str:
     """Send a counselling request for `commune` as a citizen; returns the receipt code (16 digits)."""
     data = {"tinh": commune.province.code, "commune": commune.pk, "needs": ["health", "job"], "message": MESSAGE,
             "contact": CONTACT, **extra}
-    response = client.post(COUNSELLING, {**data, **solve(form_page(client, COUNSELLING, commune.province.code))})
+    response = client.post(COUNSELLING, {**data, **solve(form_page(client, COUNSELLING, commune.province.code))},
+                           follow=True)
     return receipt_of(response).replace(" ", "")
 
 

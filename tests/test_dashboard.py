@@ -203,3 +203,25 @@ def test_dashboard_is_first_in_the_menu(owner, login):
     menu = menu_for(Membership.objects.get(user=owner))
     assert menu[0]["label"] == "Bảng điều hành"
     assert menu[0]["pages"][0]["url"] == reverse("dashboard")
+
+
+def test_commitment_and_integration_cells_drill_into_their_commune(board, member_factory, login):
+    """Issue 12, defect 6: the drill-down of these two cells keeps the commune (`?don-vi=<code>`)."""
+    from pcmd.outreach.models import Commitment, Integration
+
+    p, c1, c2 = board
+    card = selectors.scorecard(selectors.Focus(p), engine.Period.parse(PERIOD), datetime.date(Y + 1, 1, 15),
+                               codes=["COMMITMENTS_SIGNED", "COMMUNES_INTEGRATING"])
+    client = login(member_factory("db.province", p, Role.COORDINATOR))
+    for unit, mark in ((c1, "A"), (c2, "B")):
+        place = Establishment.objects.filter(unit=unit).first()
+        Commitment.objects.create(establishment=place, date=datetime.date(Y, 2, 1), signed_by=f"Người ký {mark}")
+        Integration.objects.create(unit=unit, year=Y, document_number=f"0{mark}/KH", document_title="Lồng ghép",
+                                   document_date=datetime.date(Y, 1, 5))
+    for code, shown, hidden in (("COMMITMENTS_SIGNED", "Người ký A", "Người ký B"),
+                                ("COMMUNES_INTEGRATING", "0A/KH", "0B/KH")):
+        cells, _ = _cells(card, code)
+        link = cells[c1.pk].link
+        assert f"don-vi={c1.code}" in link, link
+        page = client.get(link).content.decode()
+        assert shown in page and hidden not in page

@@ -70,7 +70,7 @@ def tip_data(bach_dang, **extra):
 
 def submit(client, bach_dang, **extra):
     html = form_page(client)
-    return client.post(URL, {**tip_data(bach_dang, **extra), **solve(html)})
+    return client.post(URL, {**tip_data(bach_dang, **extra), **solve(html)}, follow=True)
 
 
 def receipt_of(response) -> str:
@@ -150,7 +150,7 @@ def test_officers_of_the_commune_are_notified(public, bach_dang, owner, outsider
 def test_the_same_form_cannot_be_sent_twice(public, bach_dang):
     html = form_page(public)
     data = {**tip_data(bach_dang), **solve(html)}
-    receipt_of(public.post(URL, data))
+    receipt_of(public.post(URL, data, follow=True))
     count = Tip.objects.count()
     again = public.post(URL, data).content.decode()
     assert "Biểu mẫu này đã được gửi" in again and 'id="receipt-code"' not in again
@@ -412,7 +412,7 @@ def test_counselling_request_reaches_the_commune_confidentially(public, bach_dan
     tips = Tip.objects.count()
     response = public.post(url, {"tinh": "31", "commune": bach_dang.pk, "needs": ["health", "job"],
                                  "message": "Tôi muốn được xét nghiệm và học nghề.", "contact": "Zalo 0987 000 111",
-                                 **solve(form_page(public, url))})
+                                 **solve(form_page(public, url))}, follow=True)
     code = receipt_of(response)
     item = CounsellingRequest.objects.get(receipt_lookup=lookup_key(code.replace(" ", "")))
     assert item.unit == bach_dang and item.needs == ["health", "job"] and Tip.objects.count() == tips
@@ -429,3 +429,18 @@ def test_receipt_codes():
     assert receipts.normalise(" 1234-5678.9012 3456 ") == "1234567890123456"
     assert receipts.normalise("１２３４５６７８９０１２３４５６") is None  # full-width digits
     assert receipts.normalise("123456789012345") is None and receipts.find("") is None
+
+
+@pytest.mark.parametrize("url_name", ["public_tip", "public_counselling"])
+def test_the_receipt_page_survives_a_refresh_without_a_second_send(public, bach_dang, url_name):
+    """Issue 12, defect 2: POST-redirect-GET; the code is shown once, a refresh says how to look it up."""
+    url = reverse(url_name)
+    data = ({"tinh": "31", "commune": bach_dang.pk, "needs": ["health"], "message": "Tôi cần tư vấn."}
+            if url_name == "public_counselling" else tip_data(bach_dang))
+    response = public.post(url, {**data, **solve(form_page(public, url))})
+    assert response.status_code == 302 and response["Location"] == reverse("public_receipt")
+    shown = public.get(reverse("public_receipt"))
+    assert re.fullmatch(r"\d{4} \d{4} \d{4} \d{4}", receipt_of(shown)) and "no-store" in shown["Cache-Control"]
+    again = public.get(reverse("public_receipt")).content.decode()
+    assert 'id="receipt-code"' not in again and 'id="receipt-shown"' in again
+    assert "đã được hiển thị một lần" in again and reverse("public_lookup") in again

@@ -41,7 +41,8 @@ PAGES = {
 # Pages that are not for signed-in work: checked elsewhere (test_auth) or not pages at all.
 NOT_WALKED = {"login", "logout", "otp_verify", "membership_switch"}
 # public pages: tests/test_public*.py (no login; they never show scoped records)
-NOT_WALKED |= {"public_tip", "public_lookup", "public_receipt_text", "public_counselling"}
+NOT_WALKED |= {"public_tip", "public_lookup", "public_receipt_text", "public_counselling",
+               "public_receipt"}
 # Views whose POST needs more than the permission they declare for GET: name -> rule on the membership.
 POST_NEEDS = {
     "dhis2_import": lambda m: allowed(m.role, "indicators", "add"),  # the page reads; an upload adds figures

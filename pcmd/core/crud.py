@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -164,6 +165,8 @@ def cell(obj, name: str):
         value = display() if callable(display) else getattr(value, part, None)
         if value is None:
             return ""
+    if isinstance(value, AbstractBaseUser):  # "Người nhập": the person's name, not the login name
+        return value.get_full_name() or value.get_username()
     return value() if callable(value) else value
 
 

@@ -159,3 +159,16 @@ def year_from_query(raw: str | None, default: int, *, first: int = MIN_YEAR, las
         return int(text), ""
     shown = text if len(text) <= 20 else f"{text[:20]}…"
     return default, f"Năm “{shown}” không hợp lệ: năm phải từ {first} đến {last}. Đang hiển thị năm {default}."
+
+
+def label_of(code: str) -> str:
+    """The Vietnamese label of a stored period code ("2026Q4" -> "Quý IV năm 2026"); an unreadable code as is."""
+    try:
+        return Period.parse(code).label
+    except PeriodError:
+        return code
+
+
+def lower_first(label: str) -> str:
+    """A label inside a sentence: "Quý III năm 2026" -> "quý III năm 2026" (str.lower() would give "quý iii")."""
+    return label[:1].lower() + label[1:]

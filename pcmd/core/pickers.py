@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from pcmd.geo.models import AdminUnit, Level
 
-from .periods import MAX_YEAR, MIN_YEAR, Period, PeriodError, recent_periods, year_from_query
+from .periods import MAX_YEAR, MIN_YEAR, Period, PeriodError, lower_first, recent_periods, year_from_query
 from .scoping import PICKER_LEVELS, chosen_unit, unit_choices
 
 UNIT, PERIOD, YEAR = "don-vi", "ky", "nam"
@@ -53,7 +53,7 @@ def period_from_request(request, default_kind: str = "year", *, today: datetime.
     try:
         return Period.parse(code), ""
     except PeriodError as exc:
-        return default, f"{exc} Đang hiển thị {default.label.lower()}."
+        return default, f"{exc} Đang hiển thị {lower_first(default.label)}."
 
 
 def year_from_request(request, default: int | None = None, *, first: int = MIN_YEAR, last: int = MAX_YEAR

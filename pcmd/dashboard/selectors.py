@@ -418,8 +418,8 @@ RECORDS = {
     "STAFF_TRAINED_COMMUNE": lambda u, p: _with("training_overview", nam=p.start.year, **{"don-vi": u.code}),
     **{code: (lambda u, p: _with("outreach_overview", nam=p.start.year, **{"don-vi": u.code}))
        for code in ("REACH_RESIDENTS", "REACH_OFFICIALS", "REACH_HIGH_RISK")},
-    "COMMITMENTS_SIGNED": lambda u, p: _with("commitment_list"),
-    "COMMUNES_INTEGRATING": lambda u, p: _with("integration_list"),
+    "COMMITMENTS_SIGNED": lambda u, p: _with("commitment_list", **{"don-vi": u.code}),
+    "COMMUNES_INTEGRATING": lambda u, p: _with("integration_list", **{"don-vi": u.code}),
 }
 
 

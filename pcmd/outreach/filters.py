@@ -1,10 +1,22 @@
 import django_filters
 
 from pcmd.core.filters import ScopedFilterSet, YearFilter
+from pcmd.core.pickers import UNIT
 from pcmd.core.scoping import unit_choices
 from pcmd.geo.models import AdminUnit, Level
 
-from .models import Activity, ActivityKind, Audience, Course, Denominator, StaffCategory, StaffMember, TrainingLevel
+from .models import (
+    Activity,
+    ActivityKind,
+    Audience,
+    Commitment,
+    Course,
+    Denominator,
+    Integration,
+    StaffCategory,
+    StaffMember,
+    TrainingLevel,
+)
 
 
 class ActivityFilter(ScopedFilterSet):
@@ -64,3 +76,33 @@ class CourseFilter(ScopedFilterSet):
     class Meta:
         model = Course
         fields = ["year", "level"]
+
+
+class CommuneCodeFilterSet(ScopedFilterSet):
+    """A list the scorecard drills into with `?don-vi=<code>` (core.pickers): the commune's records only."""
+
+    unit_field = "unit"
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        membership = getattr(request, "membership", None)
+        unit = getattr(membership, "unit", None)
+        if unit is not None and unit.level == Level.COMMUNE:
+            return  # a commune seat sees its own commune's records only anyway
+        self.filters[UNIT] = django_filters.ModelChoiceFilter(
+            label="Xã, phường", empty_label="Tất cả xã, phường", field_name=self.unit_field, to_field_name="code",
+            queryset=unit_choices(membership, [Level.COMMUNE]).order_by("name"))
+
+
+class IntegrationFilter(CommuneCodeFilterSet):
+    class Meta:
+        model = Integration
+        fields = []
+
+
+class CommitmentFilter(CommuneCodeFilterSet):
+    unit_field = "establishment__unit"
+
+    class Meta:
+        model = Commitment
+        fields = []

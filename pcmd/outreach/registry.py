@@ -3,7 +3,7 @@
 from pcmd.core import crud
 
 from . import services
-from .filters import ActivityFilter, CourseFilter, DenominatorFilter, StaffFilter
+from .filters import ActivityFilter, CommitmentFilter, CourseFilter, DenominatorFilter, IntegrationFilter, StaffFilter
 from .forms import (
     ActivityForm,
     BudgetLineForm,
@@ -119,6 +119,7 @@ integrations = crud.register(crud.Crud(
     slug="tuyen-truyen/long-ghep",
     name="integration",
     form_class=IntegrationForm,
+    filterset_class=IntegrationFilter,
     select_related=("unit",),
     list_fields=["year", "unit", "programs_display", "document_number", "document_date"],
     detail_fields=["year", "unit", "programs_display", "document_number", "document_date", "document_title", "notes",
@@ -136,6 +137,7 @@ commitments = crud.register(crud.Crud(
     slug="cam-ket",
     name="commitment",
     form_class=CommitmentForm,
+    filterset_class=CommitmentFilter,
     select_related=("establishment", "establishment__unit"),
     list_fields=["date", "establishment", "establishment__unit", "signed_by", "valid_until"],
     detail_fields=["establishment", "establishment__address", "establishment__unit", "date", "signed_by",

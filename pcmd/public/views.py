@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseNotAllowed
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from pcmd.core.crud import add_errors
@@ -39,13 +39,33 @@ def _province(request):
     return provinces().filter(code=code).first() if code else None
 
 
-def _receipt(request, code: str, heading: str, subject: str):
-    """`subject`: what the code is for, in the page's sentences ("phản ánh này", "đề nghị này")."""
-    return render(request, "public/receipt.html",
-                  {"code": receipts.grouped(code), "heading": heading, "subject": subject})
+# The receipt code waits in the session between the post and the page that shows it (POST-redirect-GET):
+# a refresh or the back button then neither re-sends the form nor shows the code again.
+RECEIPT_SESSION_KEY = "public_receipt"
+HEADINGS = {
+    "tip": "Đã nhận phản ánh, tin báo của bạn. Cảm ơn bạn đã cung cấp thông tin.",
+    "counselling": "Đã nhận đề nghị của bạn. Cán bộ phụ trách sẽ liên hệ hoặc trả lời tại trang tra cứu.",
+}
+SUBJECTS = {"tip": "phản ánh này", "counselling": "đề nghị này"}  # what the code is for, in the page's sentences
 
 
-def _two_step_form(request, form_class, submit, template, heading, subject="phản ánh này"):
+def _receipt(request, code: str, kind: str):
+    request.session[RECEIPT_SESSION_KEY] = {"code": code, "kind": kind}
+    return redirect("public_receipt")
+
+
+@public_view
+def receipt(request):
+    """Shows the code once; afterwards says it was shown and how to follow the tip up."""
+    kept = request.session.pop(RECEIPT_SESSION_KEY, None)
+    if not kept or kept.get("kind") not in HEADINGS:
+        return render(request, "public/receipt_shown.html")
+    return render(request, "public/receipt.html", {"code": receipts.grouped(kept["code"]),
+                                                   "heading": HEADINGS[kept["kind"]],
+                                                   "subject": SUBJECTS[kept["kind"]]})
+
+
+def _two_step_form(request, form_class, submit, template, kind):
     """Province first (GET), then the form with that province's communes (POST).
 
     Every post is counted before any work, valid or not: an invalid post costs the server as much as a
@@ -60,7 +80,7 @@ def _two_step_form(request, form_class, submit, template, heading, subject="ph�
             if not ratelimit.allow(request, "submit"):
                 return _limited(request)
             _tip, code = submit(form.cleaned_data)
-            return _receipt(request, code, heading, subject)
+            return _receipt(request, code, kind)
     else:
         form = form_class(province=province)
     province_form = ProvinceForm(request.GET if "tinh" in request.GET else None)
@@ -72,15 +92,14 @@ def _two_step_form(request, form_class, submit, template, heading, subject="ph�
 def tip_submit(request):
     return _two_step_form(
         request, TipForm, lambda data: services.public_tip_submit(data=data, files=data["files"]),
-        "public/tip_form.html", "Đã nhận phản ánh, tin báo của bạn. Cảm ơn bạn đã cung cấp thông tin.")
+        "public/tip_form.html", "tip")
 
 
 @public_view
 def counselling(request):
     return _two_step_form(
         request, CounsellingForm, lambda data: services.public_counselling_request(data=data),
-        "public/counselling_form.html",
-        "Đã nhận đề nghị của bạn. Cán bộ phụ trách sẽ liên hệ hoặc trả lời tại trang tra cứu.", subject="đề nghị này")
+        "public/counselling_form.html", "counselling")
 
 
 @public_view

@@ -1,9 +1,10 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
 
 from pcmd.core.crud import ScopedModelForm, add_errors
 from pcmd.core.pickers import unit_field
-from pcmd.core.scoping import scoped
+from pcmd.core.scoping import scoped, within
 from pcmd.enforcement.models import CriminalCase
 from pcmd.geo.models import AdminUnit, Level
 from pcmd.hotspots.forms import chosen_unit, date_widget, limit_links
@@ -101,6 +102,10 @@ class ExtendForm(ReasonForm):
     field_order = ["new_due_date", "approver", "reason"]
 
 
+# A select lists at most this many linked records (the most recent); validation still takes any of the commune's.
+LINK_CHOICES_SHOWN = 200
+
+
 class HandleForm(ReasonForm):
     outcome = forms.ChoiceField(label="Kết quả", choices=[c for c in TipOutcome.choices
                                                           if c[0] != TipOutcome.DUPLICATE])
@@ -109,12 +114,28 @@ class HandleForm(ReasonForm):
     hotspot = forms.ModelChoiceField(label="Điểm, tụ điểm", queryset=Hotspot.objects.none(), required=False)
     field_order = ["outcome", "visit", "criminal_case", "hotspot", "reason"]
 
+    # field, model, link to the establishment, newest first
+    LINKS = (("visit", Visit, "establishment", "-date"),
+             ("criminal_case", CriminalCase, "establishments", "-detected_on"),
+             ("hotspot", Hotspot, "establishments", "-first_identified"))
+
     def __init__(self, *args, tip, membership, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, model, order in (("visit", Visit, "-date"), ("criminal_case", CriminalCase, "-pk"),
-                                   ("hotspot", Hotspot, "name")):
-            self.fields[name].queryset = scoped(model.objects.filter(unit_id=tip.unit_id), membership,
-                                                "view").order_by(order)[:200]
+        for name, model, link, order in self.LINKS:
+            field = self.fields[name]
+            # Validation takes the whole set (a sliced queryset refuses every choice); only the select is cut.
+            field.queryset = within(scoped(model.objects.all(), membership, "view"), tip.unit)
+            shown = field.queryset.select_related("establishment") if model is Visit else field.queryset
+            if tip.establishment_id:  # the records of the tip's establishment first
+                shown = shown.annotate(of_establishment=Exists(
+                    model.objects.filter(pk=OuterRef("pk"), **{link: tip.establishment_id}))
+                ).order_by("-of_establishment", order, "-pk")
+            else:
+                shown = shown.order_by(order, "-pk")
+            field.widget.choices = [("", field.empty_label)] + [
+                (obj.pk, field.label_from_instance(obj)) for obj in shown[:LINK_CHOICES_SHOWN]]
+            if field.queryset.count() > LINK_CHOICES_SHOWN:
+                field.help_text = f"Danh sách hiện {LINK_CHOICES_SHOWN} bản ghi gần nhất của xã, phường."
         self.fields["reason"].label = "Kết quả xử lý"
 
 

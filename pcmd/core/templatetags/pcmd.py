@@ -27,6 +27,27 @@ def display(value):
 
 
 @register.filter
+def person(user):
+    """A user as people know them: the full name; the login name only when no name was entered."""
+    return user.get_full_name() or user.get_username()
+
+
+@register.filter
+def period_label(code):
+    """A stored period code as words: "2026Q4" -> "Quý IV năm 2026"."""
+    from pcmd.core.periods import label_of
+
+    return label_of(str(code)) if code else ""
+
+
+@register.filter
+def lowerfirst(text):
+    from pcmd.core.periods import lower_first
+
+    return lower_first(str(text))
+
+
+@register.filter
 def bs(field):
     """Render a form field with Bootstrap's classes (and is-invalid when it has errors)."""
     widget = field.field.widget
