@@ -58,7 +58,8 @@ def files(*pairs):
 
 def post_tip(client, bach_dang, files=(), **headers):
     html = form_page(client)
-    return client.post(URL, {**tip_data(bach_dang), **solve(html), "files": list(files)}, **headers)
+    # A good post redirects to the receipt page (POST-redirect-GET): followed, so it reads as the receipt.
+    return client.post(URL, {**tip_data(bach_dang), **solve(html), "files": list(files)}, follow=True, **headers)
 
 
 # ------------------------------------------------------------------------ 5: public uploads and the rate limit
