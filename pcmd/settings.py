@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
@@ -95,6 +96,7 @@ INSTALLED_APPS = [
     "pcmd.reports",
     "pcmd.public",
     "pcmd.dashboard",
+    "pcmd.ops",
 ]
 
 MIDDLEWARE = [
@@ -162,7 +164,7 @@ else:
 # Job queue (pcmd/celery.py): Celery on Redis when a broker is set; without one, jobs run inline.
 CELERY_BROKER_URL = os.environ.get("PCMD_BROKER_URL", "") or REDIS_URL
 CELERY_TASK_ALWAYS_EAGER = env_bool("PCMD_JOBS_INLINE", not CELERY_BROKER_URL)
-CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_EAGER_PROPAGATES = False  # inline: a failing job is retried, then recorded, not raised
 CELERY_TASK_ACKS_LATE = True  # a job whose worker dies is delivered again (jobs are written to run once)
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -170,6 +172,16 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("PCMD_JOB_VISIBILITY_S", "3600"))}
+CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
+# What `pcmd scheduler` (celery beat) queues, in Vietnam time; each entry runs a management command as a job.
+CELERY_BEAT_SCHEDULE = {
+    "tip-deadlines": {"task": "pcmd.ops.run_command", "args": ["notify_tip_deadlines"],
+                      "schedule": crontab(hour=6, minute=0)},
+    "report-calendar": {"task": "pcmd.ops.run_command", "args": ["report_calendar"],
+                        "schedule": crontab(hour=5, minute=30)},
+    "report-reminders": {"task": "pcmd.ops.run_command", "args": ["report_reminders"],
+                         "schedule": crontab(hour=7, minute=0)},
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
