@@ -31,11 +31,14 @@ class Job(Task):
 
     def __call__(self, *args, **kwargs):
         run = self._run_row(args, kwargs)
-        if run.state == JobState.DONE:
-            return None  # delivered again after it finished (a worker died before acknowledging it)
-        JobRun.objects.filter(pk=run.pk).update(state=JobState.RUNNING, attempts=F("attempts") + 1,
-                                                started_at=timezone.now())
+        # Seen at once on the admin's page (autocommit), unless another delivery already finished it.
+        JobRun.objects.filter(pk=run.pk).exclude(state=JobState.DONE).update(
+            state=JobState.RUNNING, attempts=F("attempts") + 1, started_at=timezone.now())
         with transaction.atomic():
+            # The row lock makes a second delivery of the same job (Redis hands a message out again when its
+            # visibility timeout passes) wait for the first, then find it done.
+            if JobRun.objects.select_for_update().get(pk=run.pk).state == JobState.DONE:
+                return None
             result = super().__call__(*args, **kwargs)
             JobRun.objects.filter(pk=run.pk).update(state=JobState.DONE, finished_at=timezone.now(), error="")
         return result
