@@ -3,14 +3,15 @@ process, its own data directory) shows the same figures and the same rows; a wro
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
+import tarfile
 import uuid
 from pathlib import Path
 
 import psycopg
 import pytest
-from django.core.management import call_command
 from django.db import connection
 
 from pcmd.core import crypto
@@ -21,13 +22,15 @@ pytestmark = pytest.mark.django_db
 PCMD = [sys.executable, "-m", "pcmd.cli"]
 
 
+def _server(db) -> str:
+    return f"postgresql://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+
+
 @pytest.fixture
 def fresh_database(tmp_path):
-    """(DATABASE_URL, cleanup) of an empty database of the same engine as the tests'."""
+    """The DATABASE_URL of an empty database of the same engine as the tests'."""
     if connection.vendor == "postgresql":
-        db = connection.settings_dict
-        name = f"pcmd_restore_{uuid.uuid4().hex[:8]}"
-        server = f"postgresql://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+        server, name = _server(connection.settings_dict), f"pcmd_restore_{uuid.uuid4().hex[:8]}"
         with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
         yield f"{server}/{name}"
@@ -37,22 +40,47 @@ def fresh_database(tmp_path):
         yield f"sqlite:///{tmp_path / 'restored.sqlite3'}"
 
 
+@pytest.fixture
+def demo_database(tmp_path):
+    """The DATABASE_URL of the tests' demo database as another process sees it: PostgreSQL's test database
+    itself (its committed demo data); SQLite's is in this process's memory, so it is copied to a file first."""
+    if connection.vendor == "postgresql":
+        return f"{_server(connection.settings_dict)}/{connection.settings_dict['NAME']}"
+    path = tmp_path / "demo.sqlite3"
+    copy = sqlite3.connect(path)
+    copy.executescript("\n".join(line for line in connection.connection.iterdump()
+                                 if line not in ("BEGIN TRANSACTION;", "COMMIT;")))
+    copy.commit()
+    copy.close()
+    return f"sqlite:///{path}"
+
+
 def run(args, database_url, data_dir, keys):
     env = {**os.environ, "DATABASE_URL": database_url, "PCMD_DATA_DIR": str(data_dir), "PCMD_FIELD_KEYS": keys,
            "DJANGO_SETTINGS_MODULE": "pcmd.settings", "PCMD_HTTPS": "0"}
-    return subprocess.run([*PCMD, *args], env=env, capture_output=True, text=True, timeout=600)
+    env.pop("MEDIA_ROOT", None)
+    return subprocess.run([*PCMD, *args], env=env, capture_output=True, text=True, timeout=900)
 
 
-def test_backup_restored_into_a_fresh_database_shows_the_same_figures(tmp_path, fresh_database, settings):
-    settings.MEDIA_ROOT = tmp_path / "media-source"
-    (settings.MEDIA_ROOT / "tips").mkdir(parents=True)
-    (settings.MEDIA_ROOT / "tips" / "anh.jpg").write_bytes(b"\xff\xd8 a photo")
-    call_command("backup", output=str(tmp_path / "backups"))
+def make_backup(tmp_path, demo_database, keys) -> Path:
+    source = tmp_path / "source-data"
+    (source / "media" / "tips").mkdir(parents=True)
+    (source / "media" / "tips" / "anh.jpg").write_bytes(b"\xff\xd8 a photo")
+    made = run(["backup", "--output", str(tmp_path / "backups")], demo_database, source, keys)
+    assert made.returncode == 0, made.stderr
     [archive] = list((tmp_path / "backups").glob("pcmd-*.tar.gz"))
+    return archive
+
+
+def test_backup_restored_into_a_fresh_database_shows_the_same_figures(tmp_path, demo_database, fresh_database):
+    keys = ",".join(crypto._keys())
+    archive = make_backup(tmp_path, demo_database, keys)
     manifest = backup.read_manifest(archive)
     assert manifest["field_keys"] == backup.key_fingerprints()
-    keys = ",".join(crypto._keys())
-    assert keys not in archive.read_bytes().decode("latin-1")  # fingerprints only, never the keys
+    assert manifest["tables"]["geo_adminunit"] > 3000 and manifest["tables"]["tips_tip"] > 0
+    assert keys.encode() not in archive.read_bytes()  # fingerprints only, never the keys (compressed: see below)
+    with tarfile.open(archive) as tar:
+        assert all(keys.encode() not in tar.extractfile(m).read() for m in tar.getmembers() if m.isfile())
 
     data_dir = tmp_path / "restored-data"
     restored = run(["restore", str(archive)], fresh_database, data_dir, keys)
@@ -60,7 +88,7 @@ def test_backup_restored_into_a_fresh_database_shows_the_same_figures(tmp_path, 
     assert (data_dir / "media" / "tips" / "anh.jpg").read_bytes() == b"\xff\xd8 a photo"
     figures = run(["figures-fingerprint"], fresh_database, data_dir, keys)
     assert figures.returncode == 0, figures.stderr
-    here = all_figures()
+    here = all_figures()  # the tests' own database, in this process
     assert any(v for values in here.values() for v in values.values())  # the demo has figures to compare
     assert json.loads(figures.stdout) == json.loads(json.dumps(here))
 
@@ -68,11 +96,10 @@ def test_backup_restored_into_a_fresh_database_shows_the_same_figures(tmp_path, 
     assert again.returncode != 0 and "đã có dữ liệu" in again.stderr
 
 
-def test_restore_refuses_other_field_keys(tmp_path, fresh_database):
+def test_restore_refuses_other_field_keys(tmp_path, demo_database, fresh_database):
     from cryptography.fernet import Fernet
 
-    call_command("backup", output=str(tmp_path / "backups"))
-    [archive] = list(Path(tmp_path / "backups").glob("pcmd-*.tar.gz"))
+    archive = make_backup(tmp_path, demo_database, ",".join(crypto._keys()))
     result = run(["restore", str(archive)], fresh_database, tmp_path / "d", Fernet.generate_key().decode())
     assert result.returncode != 0 and "Khóa mã hóa" in result.stderr
 

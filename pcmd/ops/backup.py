@@ -83,10 +83,12 @@ def backup(output_dir: Path) -> Path:
             if result.returncode:
                 raise BackupError(f"pg_dump không chạy được: {result.stderr.strip()[:500]}")
         else:
-            connection.ensure_connection()
+            # Its own connection: the online backup reads committed pages while the application writes on.
+            source = sqlite3.connect(str(connection.settings_dict["NAME"]), uri=True)
             dest = sqlite3.connect(work / "database.sqlite3")
-            connection.connection.backup(dest)
+            source.backup(dest)
             dest.close()
+            source.close()
         manifest = {
             "format": FORMAT, "created": timezone.now().isoformat(), "engine": connection.vendor,
             "migrations": _last_migrations(), "tables": table_counts(), "field_keys": key_fingerprints(),
