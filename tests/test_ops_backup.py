@@ -1,6 +1,7 @@
 """`pcmd backup` / `pcmd restore`: a backup of the demo database restored into a fresh database (another
 process, its own data directory) shows the same figures and the same rows; a wrong key is refused."""
 
+import datetime
 import json
 import os
 import sqlite3
@@ -9,6 +10,7 @@ import sys
 import tarfile
 import uuid
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import psycopg
 import pytest
@@ -17,9 +19,14 @@ from django.db import connection
 from pcmd.core import crypto
 from pcmd.ops import backup
 from pcmd.ops.figures import all_figures
+from tests.conftest import TODAY
 
 pytestmark = pytest.mark.django_db
-PCMD = [sys.executable, "-m", "pcmd.cli"]
+# The other processes live on the tests' frozen day too (figures depend on today: deadlines, "this year").
+PCMD = [sys.executable, "-c", "import datetime, sys, time_machine; from zoneinfo import ZoneInfo; "
+        "time_machine.travel(datetime.datetime.fromisoformat(sys.argv.pop(1)), tick=True).start(); "
+        "from pcmd.cli import main; sys.argv[0] = 'pcmd'; main()",
+        datetime.datetime.combine(TODAY, datetime.time(9), tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")).isoformat()]
 
 
 def _server(db) -> str:
@@ -40,19 +47,20 @@ def fresh_database(tmp_path):
         yield f"sqlite:///{tmp_path / 'restored.sqlite3'}"
 
 
-@pytest.fixture
-def demo_database(tmp_path):
+@pytest.fixture(scope="session")
+def demo_database(django_db_setup, django_db_blocker, tmp_path_factory):
     """The DATABASE_URL of the tests' demo database as another process sees it: PostgreSQL's test database
-    itself (its committed demo data); SQLite's is in this process's memory, so it is copied to a file first."""
-    if connection.vendor == "postgresql":
-        return f"{_server(connection.settings_dict)}/{connection.settings_dict['NAME']}"
-    path = tmp_path / "demo.sqlite3"
-    copy = sqlite3.connect(path)
-    copy.executescript("\n".join(line for line in connection.connection.iterdump()
-                                 if line not in ("BEGIN TRANSACTION;", "COMMIT;")))
-    copy.commit()
-    copy.close()
-    return f"sqlite:///{path}"
+    itself (its committed demo data); SQLite's lives in this process's memory, so it is copied to a file, once,
+    before any test opens a transaction on it (session scope)."""
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            return f"{_server(connection.settings_dict)}/{connection.settings_dict['NAME']}"
+        path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+        connection.ensure_connection()
+        copy = sqlite3.connect(path)
+        connection.connection.backup(copy)
+        copy.close()
+        return f"sqlite:///{path}"
 
 
 def run(args, database_url, data_dir, keys):
