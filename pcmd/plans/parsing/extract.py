@@ -93,20 +93,29 @@ def _docx_text(data: bytes) -> str:
     except Exception as exc:  # python-docx raises several kinds for damaged packages
         raise PlanFileError(BROKEN_DOCX) from exc
 
+    from .numbering import Numbering
+
+    numbering = Numbering(document)
     lines: list[str] = []
+
+    def text_of(paragraph) -> str:
+        label = numbering.label(paragraph._p)
+        text = paragraph.text
+        return f"{label} {text}" if label and text.strip() else text
 
     def walk(parent) -> None:
         for block in parent.iter_inner_content():
             if isinstance(block, Paragraph):
-                lines.append(block.text)
+                lines.append(text_of(block))
             elif isinstance(block, Table):
-                rows = _table_rows(block)
+                rows = _table_grid(block, text_of)
                 if rows and _is_task_table(rows[0]):
                     # an assignment table (STT | Nội dung | Chủ trì | Phối hợp | Thời gian): one line per row,
-                    # cells separated by " | ", which the parser maps to task columns
-                    lines.extend(" | ".join(" ".join(cell.text.split()) for cell in row) for row in rows)
+                    # cells separated by " | ", one per grid column (a merged group row keeps its empty cells),
+                    # which the parser maps to task columns
+                    lines.extend(" | ".join(row) for row in rows)
                     continue
-                for row in rows:
+                for row in _table_rows(block):
                     for cell in row:
                         walk(cell)
 
@@ -179,8 +188,32 @@ def _table_rows(table) -> list[list]:
     return rows
 
 
+def _table_grid(table, text_of) -> list[list[str]]:
+    """The table's rows as one string per grid column: a cell spanning columns gives its text once then empty
+    cells, a cell merged with the one above repeats the text above (the lead agency of a group of rows)."""
+    from docx.table import _Cell
+
+    width = max((tr.grid_before + sum(tc.grid_span for tc in tr.tc_lst) for tr in table._tbl.tr_lst), default=0)
+    rows, above = [], [""] * width
+    for tr in table._tbl.tr_lst:
+        row = [""] * width
+        offset = tr.grid_before
+        for tc in tr.tc_lst:
+            if offset >= width:
+                break
+            if tc.vMerge == "continue":
+                row[offset] = above[offset]
+            else:
+                cell = _Cell(tc, table)
+                row[offset] = " ".join(" ".join(text_of(p) for p in cell.paragraphs).split())
+            offset += tc.grid_span
+        rows.append(row)
+        above = row
+    return rows
+
+
 def _is_task_table(header: list) -> bool:
-    words = " ".join(cell.text for cell in header).lower()
+    words = " ".join(cell if isinstance(cell, str) else cell.text for cell in header).lower()
     return len(header) >= 3 and ("chủ trì" in words or ("nội dung" in words and "thời gian" in words))
 
 

@@ -30,6 +30,7 @@ from pcmd.indicators import catalogue
 
 from . import PlanFileError
 from .extract import normalise
+from .timing import due_date, timing_in
 
 
 def fold(text: str) -> str:
@@ -241,6 +242,9 @@ def _genre_line(paras: list[Para]) -> int | None:
     return None
 
 
+RE_RULE = re.compile(r"^[-_=–—.*~\s]{3,}$")
+
+
 def _title(paras: list[Para], genre: int) -> tuple[str, int, int, int]:
     """The title lines after KẾ HOẠCH: (title, first line, last line, index of the next paragraph)."""
     head = paras[genre]
@@ -251,6 +255,11 @@ def _title(paras: list[Para], genre: int) -> tuple[str, int, int, int]:
         para = paras[index]
         body = para.body
         folded = fold(body)
+        if RE_RULE.match(body):  # the typed rule under the title ("-----", "_____")
+            index += 1
+            if parts:
+                break
+            continue
         legal = re.match(r"^(thuc hien|trien khai|can cu)\s+(" + "|".join(fold(t) for t in DOC_TYPES) + r")\b.{0,80}"
                          r"(\bso\b|\d+/)", folded) is not None
         preamble = (folded.startswith(("can cu", "(")) or body.endswith(":") or legal
@@ -780,6 +789,30 @@ def _table_row(para: Para, columns: dict[str, int] | None, tasks: list[dict]) ->
     return columns
 
 
+RE_SENTENCE_LEAD = re.compile(
+    r"(?:^|(?<=[.;:]\s))(?:(?:Giao|Đề\s+nghị|Yêu\s+cầu)\s+)?(?P<who>[^.;:]{3,120}?)\s+(?:(?:là\s+cơ\s+quan\s+)?chủ\s+trì|"
+    r"là\s+cơ\s+quan\s+thường\s+trực|thường\s+trực|(?:tổ\s+chức\s+)?thực\s+hiện|triển\s+khai\s+thực\s+hiện)\b")
+DUTY_VERB = re.compile(r"\b(?:tăng\s+cường|đẩy\s+mạnh|nâng\s+cao|xây\s+dựng|triển\s+khai|tổ\s+chức|kiểm\s+tra|"
+                       r"rà\s+soát|tuyên\s+truyền|phối\s+hợp|tham\s+mưu|hướng\s+dẫn|quản\s+lý|theo\s+dõi|hỗ\s+trợ|đăng\s+tải|"
+                       r"phát|lập|quan\s+tâm|đưa)\b", re.IGNORECASE)
+
+
+def lead_in(text: str) -> list[str]:
+    """The lead agency a task's own sentence names: "Công an phường chủ trì, phối hợp với …", "Giao Văn phòng …
+    thực hiện", "Phòng Kinh tế thực hiện thường xuyên"."""
+    for m in RE_SENTENCE_LEAD.finditer(text):
+        who = m["who"].strip(" ,")
+        who = re.sub(r"^(?:Giao|Đề\s+nghị|Yêu\s+cầu)\s+", "", who, flags=re.IGNORECASE)
+        if not _starts_agency(who) or len(who.split()) > 14 or fold(who).startswith(("cac co quan", "to chuc ")):
+            continue
+        if DUTY_VERB.search(who):
+            continue
+        names = [n for n in split_agencies(who) if fold(n) not in GENERIC_AGENCIES]
+        if names:
+            return names
+    return []
+
+
 def extract_tasks(paras: list[Para]) -> list[dict]:
     tasks: list[dict] = []
     pending: list[dict] = []  # items written since the last "Cơ quan chủ trì / phối hợp" lines
@@ -843,9 +876,7 @@ def extract_tasks(paras: list[Para]) -> list[dict]:
         heading = next((p for p in reversed(para.heading_path) if p.level < 9), None)
         lead = list(agency_block[1]) if agency_block else []
         if not lead:
-            m = re.match(r"^(?:Giao|Đề\s+nghị)\s+(?P<who>.+?)\s+(?:chủ\s+trì|là\s+cơ\s+quan|thường\s+trực)", para.body)
-            if m and _starts_agency(m["who"]):
-                lead = split_agencies(m["who"])
+            lead = lead_in(para.body)
         task = {
             "ref": ref,
             "title": _title_of(para.body),
@@ -853,7 +884,7 @@ def extract_tasks(paras: list[Para]) -> list[dict]:
             "heading": heading.body if heading else None,
             "lead": lead,
             "partners": partners_in(para.body, lead) if agency_block or lead else [],
-            "timing": None,
+            "timing": timing_in(para.body),
             "lines": [para.start, para.end],
             "section": path,
             "_level": para.level,
@@ -864,7 +895,18 @@ def extract_tasks(paras: list[Para]) -> list[dict]:
         pending.append(task)
     for task in tasks:
         task.pop("_level", None)
+        if not task["timing"]:
+            task["timing"] = None
     return tasks
+
+
+def add_due_dates(tasks: list[dict], period: str | None) -> None:
+    """Each task's due date from its timing; a day and month without a year take the plan's year (an annual
+    plan only: in a plan for 2026-2030 "trước ngày 30/6" names no year)."""
+    year = int(period) if period and period.isdigit() else None
+    for task in tasks:
+        due = due_date(task.get("timing"), year)
+        task["due_date"] = due.isoformat() if due else None
 
 
 # ---------------------------------------------------------------------------------------- reporting
@@ -1006,10 +1048,15 @@ def parse_plan(text: str) -> dict:
     preamble = paras[body_index:first_part]
     structure(paras[body_index:])
     body = paras[body_index:]
+    if appendix is not None:
+        for para in body:  # "PHỤ LỤC", its title and "(Kèm theo …)" are neither targets nor tasks
+            if para.start > appendix and para.kind != "row":
+                para.category = ""
     issuer = _issuer_from_header(lines, paras[genre].start) or _issuer_from_text(
         " ".join(p.body for p in preamble), title)
     period = _period(title) or _period(" ".join(p.body for p in preamble)[:300])
     tasks = extract_tasks(body)
+    add_due_dates(tasks, period)
     result = {
         "number": number,
         "title": title,
