@@ -3,8 +3,9 @@
 A paragraph's list membership is its own `w:numPr` or its style's (following `basedOn`); the number is
 computed from `numbering.xml`: the instance (`w:num`, with `lvlOverride/startOverride`) points to an abstract
 definition whose levels give the start value, the format (decimal, upper/lower Roman, letters, bullet…) and
-the text ("%1.", "%2.%3.", "%4)"). Counters run per instance and level, in document order; a level restarts
-when a level above it advances (unless `lvlRestart` says otherwise).
+the text ("%1.", "%2.%3.", "%4)"). Counters run per abstract list and level, in document order (instances of
+one abstract list continue each other, as in Word); an instance with `startOverride` restarts its level the first
+time it is used; a level restarts when a level above it advances (unless `lvlRestart` says otherwise).
 """
 
 from dataclasses import dataclass
@@ -95,6 +96,8 @@ class Numbering:
         self.styles: dict[str, tuple[str | None, int | None]] = {}
         self.based_on: dict[str, str] = {}
         self.counters: dict[str, list[int | None]] = {}
+        self.abstract_of: dict[str, str | None] = {}
+        self.overridden: dict[str, set[int]] = {}  # levels a w:num restarts (startOverride) when first used
         try:
             numbering = document.part.numbering_part.element
         except (NotImplementedError, KeyError, AttributeError):
@@ -111,7 +114,10 @@ class Numbering:
                     start = _val(override, "startOverride")
                     if start is not None:
                         levels.setdefault(ilvl, Level()).start = _int(start, 1)
-                self.nums[num.get(_W + "numId")] = levels
+                num_id = num.get(_W + "numId")
+                self.nums[num_id] = levels
+                self.abstract_of[num_id] = _val(num, "abstractNumId")
+                self.overridden[num_id] = {_int(o.get(_W + "ilvl"), 0) for o in num.findall(_W + "lvlOverride")}
         try:
             styles = document.styles.element
         except (AttributeError, KeyError):
@@ -159,7 +165,13 @@ class Numbering:
         level = levels.get(ilvl)
         if level is None:
             return ""
-        counters = self.counters.setdefault(num_id, [None] * MAX_LEVELS)
+        # Instances of one abstract list share its counters (Word continues "a), b)" across them); an instance
+        # with a startOverride restarts the level the first time it is used.
+        counters = self.counters.setdefault(self.abstract_of.get(num_id) or num_id, [None] * MAX_LEVELS)
+        restart = self.overridden.get(num_id)
+        if restart and ilvl in restart:
+            restart.discard(ilvl)
+            counters[ilvl] = None
         counters[ilvl] = level.start if counters[ilvl] is None else counters[ilvl] + 1
         for deeper in range(ilvl + 1, MAX_LEVELS):
             below = levels.get(deeper)

@@ -89,7 +89,7 @@ def _is_caps(text: str) -> bool:
 SENTENCE_START = re.compile(r"^(?:Căn\s+cứ|Thực\s+hiện|Trên\s+đây|N[ơo]i\s+nhận|Để\s|Nhằm\s|\(\s*Ban\s+hành)")
 
 
-def _continues(current: Para, line: str, adjacent: bool) -> bool:
+def _continues(current: Para, line: str, adjacent: bool, last_length: int = 0) -> bool:
     kind, _, _ = _classify(line)
     first = line[:1]
     if current.kind == "row":
@@ -106,18 +106,23 @@ def _continues(current: Para, line: str, adjacent: bool) -> bool:
             and len(current.body) > 50 and not _is_caps(current.body) and not _is_caps(line)
             and not SENTENCE_START.match(line)):
         return True
+    if (adjacent and current.kind in ("number", "letter") and last_length >= 60
+            and not current.body.endswith(TERMINAL) and not _is_caps(current.body) and not _is_caps(line)
+            and not SENTENCE_START.match(line)):
+        return True  # a numbered item wrapped by a PDF or an OCR line break ("… Phòng" / "Văn hóa - Xã hội …")
     return False
 
 
 def paragraphs(lines: list[str]) -> list[Para]:
     paras: list[Para] = []
     current: Para | None = None
-    last_line = 0
+    last_line = last_length = 0
     for number, raw in enumerate(lines, start=1):
         line = " ".join(raw.split())
         if not line:
             continue
-        if current is not None and _continues(current, line, adjacent=number == last_line + 1):
+        if current is not None and _continues(current, line, adjacent=number == last_line + 1,
+                                              last_length=last_length):
             joiner = "" if current.body.endswith("-") and line[:1].islower() else " "
             current.body = f"{current.body}{joiner}{line}"
             current.end = number
@@ -126,6 +131,7 @@ def paragraphs(lines: list[str]) -> list[Para]:
             current = Para(number, number, kind, label, body)
             paras.append(current)
         last_line = number
+        last_length = len(line)
     return paras
 
 
