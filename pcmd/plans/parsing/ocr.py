@@ -5,6 +5,7 @@ Bounded: at most `PLAN_OCR_MAX_PAGES` pages (settings, default 20), images over 
 40 million) are refused, and every program run has a timeout (`PLAN_OCR_TIMEOUT`, default 120 s per page).
 """
 
+import re
 import shutil
 import subprocess
 import tempfile
@@ -25,35 +26,101 @@ def available() -> bool:
     return bool(shutil.which("tesseract"))
 
 
-def _tesseract_tsv(image: Path) -> list[tuple[str, float]]:
-    """(text, mean word confidence 0–100) of each line Tesseract reads on one image."""
+def _tesseract_words(image: Path) -> list[dict]:
+    """The words Tesseract reads on one image, with their boxes (pixels) and confidence (0–100)."""
     try:
-        result = subprocess.run(["tesseract", str(image), "stdout", "-l", "vie", "--psm", "4", "tsv"],
+        result = subprocess.run(["tesseract", str(image), "stdout", "-l", "vie", "--psm", "3", "tsv"],
                                 capture_output=True, timeout=_setting("PLAN_OCR_TIMEOUT", 120), check=True)
     except subprocess.TimeoutExpired as exc:
         raise PlanFileError("Đọc chữ từ ảnh (OCR) quá lâu; hãy tải lên bản Word hoặc PDF có lớp chữ.") from exc
     except (subprocess.CalledProcessError, OSError) as exc:
         raise PlanFileError("Không đọc được chữ từ ảnh (OCR): tệp ảnh bị hỏng hoặc không đúng định dạng.") from exc
-    lines: dict[tuple, list[tuple[str, float]]] = {}
-    order: list[tuple] = []
+    words = []
     for row in result.stdout.decode("utf-8", "replace").splitlines()[1:]:
         cols = row.split("\t")
         if len(cols) < 12 or cols[0] != "5" or not cols[11].strip():
             continue
-        key = (int(cols[1]), int(cols[2]), int(cols[3]), int(cols[4]))  # page, block, paragraph, line
-        if key not in lines:
-            lines[key] = []
-            order.append(key)
-        lines[key].append((cols[11], float(cols[10])))
-    out = []
-    previous = None
-    for key in order:
-        if previous is not None and key[:3] != previous[:3]:
-            out.append(("", 100.0))  # a new paragraph block: a blank line
-        words = lines[key]
-        out.append((" ".join(w for w, _ in words), round(sum(c for _, c in words) / len(words), 1)))
-        previous = key
-    return out
+        if re.fullmatch(r"[|\[\]{}()!lI]?[|\[\]]|[|]", cols[11].strip()):
+            continue  # a table rule read as a character
+        left, top, width, height = (int(c) for c in cols[6:10])
+        words.append({"text": cols[11].strip(), "x0": left, "x1": left + width, "top": top, "bottom": top + height,
+                      "size": height, "conf": max(float(cols[10]), 0.0)})
+    return words
+
+
+def _page(image: Path, state: dict) -> list[tuple[str, float | None]]:
+    """Lines (text, confidence) of one page image, in reading order (the layout rules of a PDF's text layer)."""
+    from PIL import Image
+
+    from .pdf import layout_lines
+
+    with Image.open(image) as img:
+        width = img.width
+    words = _tesseract_words(image)
+    if words:
+        # Tesseract's word heights vary with the marks; the line's median height stands for the font size
+        heights = sorted(w["bottom"] - w["top"] for w in words)
+        typical = heights[len(heights) // 2]
+        for word in words:
+            word["size"] = typical
+    else:
+        typical = 30
+    tables = header_tables(words, typical / 2)
+    return [(str(line), getattr(line, "conf", None))
+            for line in layout_lines(words, width, tables, state, tolerance=typical / 2)]
+
+
+ROW_LABEL = re.compile(r"^(?:\d{1,3}|[IVX]{1,5}|[A-Z])\.?$")
+
+
+def header_tables(words: list[dict], tolerance: float) -> list[tuple[tuple, list[list[str]]]]:
+    """Task tables on a scanned page, found by their header (STT | Nội dung | … chủ trì | …): the header's
+    column gaps give the columns; a line with a number (or a Roman numeral) in the first column starts a row;
+    a Roman-numbered row is a group row (its text in the content column)."""
+    from .parser import fold
+    from .pdf import _lines, _segments
+
+    lines = _lines(words, tolerance)
+    for index, line in enumerate(lines):
+        segments = _segments(line)
+        head = fold(" ".join(w["text"] for w in line + (lines[index + 1] if index + 1 < len(lines) else [])))
+        if len(segments) < 3 or "chu tri" not in head or not ("noi dung" in head or "nhiem vu" in head):
+            continue
+        starts = [seg[0]["x0"] for seg in segments]
+        bounds = [(segments[k - 1][-1]["x1"] + segments[k][0]["x0"]) / 2 for k in range(1, len(segments))]
+
+        def column(word, bounds=bounds) -> int:
+            centre = (word["x0"] + word["x1"]) / 2
+            return sum(centre > b for b in bounds)
+
+        header = [[w["text"] for w in seg] for seg in segments]
+        rows: list[list[list[str]]] = []
+        bottom = max(w["bottom"] for w in line)
+        for following in lines[index + 1:]:
+            if following[0]["top"] - bottom > 3 * following[0]["size"]:
+                break
+            cells: list[list[str]] = [[] for _ in starts]
+            for word in following:
+                cells[column(word)].append(word["text"])
+            first = " ".join(cells[0])
+            if ROW_LABEL.match(first):
+                rows.append(cells)
+            elif rows:
+                for k, cell in enumerate(cells):
+                    rows[-1][k].extend(cell)
+            else:
+                for k, cell in enumerate(cells):
+                    header[k].extend(cell)
+            bottom = max(w["bottom"] for w in following)
+        grid = [[" ".join(c) for c in header]]
+        for row in rows:
+            texts = [" ".join(c) for c in row]
+            if re.fullmatch(r"[IVX]{1,5}\.?", texts[0]) and len(texts) > 1:
+                texts = [texts[0], " ".join(t for t in texts[1:] if t)] + [""] * (len(texts) - 2)
+            grid.append(texts)
+        box = (min(w["x0"] for w in line) - 5, line[0]["top"] - 2, max(w["x1"] for w in words) + 5, bottom + 2)
+        return [(box, grid)]
+    return []
 
 
 def _check_pixels(image: Path) -> None:
@@ -96,11 +163,15 @@ def ocr_pdf(data: bytes, pages: int) -> list[tuple[str, float]]:
             raise PlanFileError("Chuyển bản quét thành ảnh quá lâu; hãy tải lên tệp nhỏ hơn.") from exc
         except (subprocess.CalledProcessError, OSError) as exc:
             raise PlanFileError("Không đọc được các trang của bản quét PDF.") from exc
-        lines: list[tuple[str, float]] = []
+        lines: list[tuple[str, float | None]] = []
+        state: dict = {}
         for image in sorted(Path(tmp).glob("page-*.png")):
             _check_pixels(image)
-            lines.extend(_tesseract_tsv(image))
-            lines.append(("", 100.0))
+            lines.extend(_page(image, state))
+            lines.append(("", None))
+        if state.get("carry"):
+            left, right = state.pop("carry")
+            lines.extend((str(t), getattr(t, "conf", None)) for t in left + right)
         return lines
 
 
@@ -111,4 +182,9 @@ def ocr_image(data: bytes, suffix: str) -> list[tuple[str, float]]:
         image = Path(tmp) / f"page{suffix}"
         image.write_bytes(data)
         _check_pixels(image)
-        return _tesseract_tsv(image)
+        state: dict = {}
+        lines = _page(image, state)
+        if state.get("carry"):
+            left, right = state.pop("carry")
+            lines.extend((str(t), getattr(t, "conf", None)) for t in left + right)
+        return lines

@@ -50,13 +50,17 @@ def _grid(table) -> list[list[str]]:
     return out
 
 
-def _lines(words: list[dict]) -> list[list[dict]]:
+def _lines(words: list[dict], tolerance: float = LINE_TOLERANCE) -> list[list[dict]]:
+    """Words grouped into lines by their vertical centre (a scan's words differ in height with their marks)."""
     lines: list[list[dict]] = []
-    for word in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
-        if lines and abs(lines[-1][0]["top"] - word["top"]) <= LINE_TOLERANCE:
+    centre = None
+    for word in sorted(words, key=lambda w: ((w["top"] + w["bottom"]) / 2, w["x0"])):
+        middle = (word["top"] + word["bottom"]) / 2
+        if lines and abs(middle - centre) <= tolerance:
             lines[-1].append(word)
         else:
             lines.append([word])
+            centre = middle
     return [sorted(line, key=lambda w: w["x0"]) for line in lines]
 
 
@@ -71,14 +75,23 @@ def _segments(line: list[dict]) -> list[list[dict]]:
     return segments
 
 
-def _text(words: list[dict]) -> str:
-    return " ".join(w["text"] for w in words)
+class Line(str):
+    """A line of text that remembers the mean confidence of its OCR words (None for a text layer)."""
+
+    conf: float | None = None
+
+
+def _text(words: list[dict]) -> Line:
+    line = Line(" ".join(w["text"] for w in words))
+    confs = [w["conf"] for w in words if w.get("conf") is not None]
+    line.conf = round(sum(confs) / len(confs), 1) if confs else None
+    return line
 
 
 def page_lines(page, state: dict) -> list[str]:
-    """The page's lines in reading order (`state` carries an open task table over to the next page)."""
-    items: list[tuple[float, list[str]]] = []  # (top, lines)
-    boxes = []
+    """The page's lines in reading order (`state` carries an open task table or two-column block over to the
+    next page)."""
+    tables: list[tuple[tuple, list[list[str]]]] = []
     for table in page.find_tables():
         grid = _grid(table)
         if not grid:
@@ -86,18 +99,27 @@ def page_lines(page, state: dict) -> list[str]:
         continues = state.get("columns") == len(grid[0]) and table.bbox[1] < page.height * 0.25
         if _is_task_header(grid[0]) or continues:
             state["columns"] = len(grid[0])
-            boxes.append(table.bbox)
-            items.append((table.bbox[1], [" | ".join(row) for row in grid]))
+            tables.append((table.bbox, grid))
         else:
             state.pop("columns", None)
-    x_mid = page.width / 2
+    words = page.extract_words(extra_attrs=["size"], keep_blank_chars=False)
+    return layout_lines(words, page.width, tables, state)
+
+
+def layout_lines(words: list[dict], width: float, tables: list, state: dict,
+                 tolerance: float = LINE_TOLERANCE) -> list[str]:
+    """Lines in reading order from positioned words (x0, x1, top, bottom, text, size): the text of a PDF page
+    or the words Tesseract read on a scanned one. `tables` are (bbox, grid) task tables written as rows."""
+    items: list[tuple[float, list[str]]] = [(bbox[1], [" | ".join(row) for row in grid]) for bbox, grid in tables]
+    boxes = [bbox for bbox, _ in tables]
+    x_mid = width / 2
 
     def inside(word) -> bool:
         return any(b[0] - 1 <= word["x0"] and word["x1"] <= b[2] + 1 and b[1] - 1 <= word["top"] and
                    word["bottom"] <= b[3] + 1 for b in boxes)
 
-    words = [w for w in page.extract_words(extra_attrs=["size"], keep_blank_chars=False) if not inside(w)]
-    lines = _lines(words)
+    words = [w for w in words if not inside(w)]
+    lines = _lines(words, tolerance)
     # drop a page number standing alone at the top or bottom
     for index in (0, -1):
         if lines and PAGE_NUMBER.match(_text(lines[index])) and len(lines) > 1:
@@ -143,7 +165,7 @@ def page_lines(page, state: dict) -> list[str]:
         flush()
         size = line[0].get("size") or 12
         text = _text(line)
-        items.append((top, ([""] if gap > 0.9 * size else []) + [text]))
+        items.append((top, ([Line("")] if gap > 0.9 * size else []) + [text]))
     if block and lines and block[-1][1][-1][-1] is lines[-1][-1]:
         # the page ends inside the block (the closing block often runs over a page): continue it on the next
         left, right = columns()
