@@ -147,10 +147,14 @@ CATEGORY_RULES = (
 )
 
 
-def _category(heading: str) -> str:
+def _category(heading: str, specific_goals: bool = False) -> str:
+    """The kind of content a heading announces. With `specific_goals` (a text without any "chỉ tiêu" heading,
+    such as a program decision or a commune plan) "Mục tiêu cụ thể" announces the targets."""
     folded = fold(heading)
     if len(folded) > 140:
         return ""
+    if specific_goals and "muc tieu cu the" in folded:
+        return "targets"
     has_targets = "chi tieu" in folded
     has_tasks = "nhiem vu" in folded or "giai phap" in folded
     for category, keys in CATEGORY_RULES:
@@ -173,7 +177,7 @@ def _level(para: Para) -> int:
     return 9
 
 
-def structure(paras: list[Para]) -> None:
+def structure(paras: list[Para], specific_goals: bool = False) -> None:
     """Set level, heading path and section category of every paragraph."""
     stack: list[Para] = []
     for para in paras:
@@ -187,7 +191,7 @@ def structure(paras: list[Para]) -> None:
             para.heading_path = list(stack)
         para.category = ""
         for heading in reversed(para.heading_path + ([para] if para.level < 9 else [])):
-            category = _category(heading.body)
+            category = _category(heading.body, specific_goals)
             if category:
                 para.category = category
                 break
@@ -248,13 +252,52 @@ def _genre_line(paras: list[Para]) -> int | None:
     return None
 
 
+DOC_NAMES = {
+    "plan": RE_GENRE,
+    "decision": re.compile(r"^\s*QUY[ẾE]T\s+Đ[ỊI]NH\b\s*:?", re.IGNORECASE),
+    "program": re.compile(r"^\s*CH[ƯU][ƠO]NG\s+TR[ÌI]NH\b", re.IGNORECASE),
+    "guidance": re.compile(r"^\s*H[ƯU][ỚO]NG\s+D[ẪA]N\b", re.IGNORECASE),
+    "notice": re.compile(r"^\s*TH[ÔO]NG\s+B[ÁA]O\b", re.IGNORECASE),
+    "report": re.compile(r"^\s*B[ÁA]O\s+C[ÁA]O\b", re.IGNORECASE),
+}
+DOC_KIND_NAMES = {"plan": "kế hoạch", "decision": "quyết định", "program": "chương trình", "guidance": "hướng dẫn",
+                  "notice": "thông báo, tin bài", "dispatch": "công văn", "report": "báo cáo"}
+RE_AUTHORITY = re.compile(r"^(?:THỦ\s+TƯỚNG|BỘ\s+TRƯỞNG|CHỦ\s+TỊCH|GIÁM\s+ĐỐC|ỦY\s+BAN\s+NHÂN\s+DÂN)\b")
+RE_SIGNOFF = re.compile(r"^(?:Căn\s+cứ|Xét\s+đề\s+nghị|Điều\s+\d+\.\s+(?:Quyết\s+định|Các|Chánh)|Nơi\s+nhận)",
+                        re.IGNORECASE)
+
+
+def _other_genre(paras: list[Para]) -> tuple[int, str]:
+    """A text that is not a plan: (index of the paragraph its title starts at, its kind). The kind is named by
+    a line in capitals (QUYẾT ĐỊNH, CHƯƠNG TRÌNH, HƯỚNG DẪN, THÔNG BÁO, BÁO CÁO); a dispatch (công văn) has a
+    "V/v …" subject line instead; anything else (an article on a portal or in a newspaper) is a notice whose
+    headline is its first paragraph. A decision that approves a program keeps the name "decision"."""
+    for index, para in enumerate(paras[:80]):
+        if para.kind != "plain":
+            continue
+        body = para.body.strip()
+        if re.match(r"^V/v\b", body):
+            return index, "dispatch"
+        for kind, pattern in DOC_NAMES.items():
+            if kind != "plan" and pattern.match(body) and _is_caps(body[:12]) and len(fold(body)) < 200:
+                return index, kind
+        if re.match(r"^Kính\s+gửi\b", body):
+            return index, "dispatch"
+    first = next((i for i, p in enumerate(paras) if len(p.body) > 20), 0)
+    return first, "notice"
+
+
 RE_RULE = re.compile(r"^[-_=–—.*~\s]{3,}$")
 
 
-def _title(paras: list[Para], genre: int) -> tuple[str, int, int, int]:
-    """The title lines after KẾ HOẠCH: (title, first line, last line, index of the next paragraph)."""
+def _title(paras: list[Para], genre: int, name: re.Pattern = RE_GENRE) -> tuple[str, int, int, int]:
+    """The title lines after KẾ HOẠCH (or the name of another kind of document): (title, first line, last line,
+    index of the next paragraph)."""
     head = paras[genre]
-    rest = re.sub(r"^\s*K[ẾE]\s*HO[ẠA]CH\s*:?\s*", "", head.body, flags=re.IGNORECASE)
+    if head.kind != "plain" or not name.match(head.body):  # a dispatch's "V/v …" line, a news headline
+        title = re.sub(r"^V/v\s*:?\s*", "", head.body).strip(" :")
+        return title, head.start, head.end, genre + 1
+    rest = name.sub("", head.body, count=1).strip(" :")
     parts, start, end = ([rest], head.start, head.end) if rest else ([], None, None)
     index = genre + 1
     while index < len(paras):
@@ -284,6 +327,8 @@ def _title(paras: list[Para], genre: int) -> tuple[str, int, int, int]:
         index += 1
         if len(" ".join(parts)) > 400:
             break
+    if len(parts) > 1 and RE_AUTHORITY.match(parts[-1]):
+        parts.pop()  # "THỦ TƯỚNG CHÍNH PHỦ" above a decision's legal basis is its authority, not its title
     title = " ".join(parts).strip(" :")
     return title, start or head.start, end or head.end, index
 
@@ -1033,10 +1078,18 @@ def parse_plan(text: str) -> dict:
         raise PlanFileError("Văn bản trống, không có nội dung kế hoạch.")
     genre = _genre_line(paras)
     structured = sum(1 for p in paras if p.kind in ("roman", "number"))
-    if genre is None or structured < 3:
+    doc_kind, genre_named = "plan", True
+    if genre is None:
+        genre, doc_kind = _other_genre(paras)
+        genre_named = paras[genre].kind != "plain" or any(p.match(paras[genre].body) for p in DOC_NAMES.values()) \
+            or paras[genre].body.startswith(("V/v", "Kính gửi"))
+        if doc_kind == "report":
+            raise PlanFileError("Văn bản này là một báo cáo, không phải là một kế hoạch hay văn bản đặt chỉ tiêu. "
+                                "Hãy kiểm tra lại tệp đã chọn.")
+    elif structured < 3:
         raise PlanFileError("Văn bản này không phải là một kế hoạch: không thấy tiêu đề “KẾ HOẠCH” ở đầu văn bản "
                             "cùng các phần, mục đánh số (I., II., 1., 2.…). Hãy kiểm tra lại tệp đã chọn.")
-    title, title_start, title_end, body_index = _title(paras, genre)
+    title, title_start, title_end, body_index = _title(paras, genre, DOC_NAMES.get(doc_kind, RE_GENRE))
     header_paras = paras[:genre]
     number = place = date_iso = None
     for para in header_paras:
@@ -1054,6 +1107,13 @@ def parse_plan(text: str) -> dict:
     preamble = paras[body_index:first_part]
     structure(paras[body_index:])
     body = paras[body_index:]
+    if not any(p.category in ("targets", "mixed") for p in body):
+        structure(body, specific_goals=True)  # no "CHỈ TIÊU" part: the specific goals are the targets
+    if doc_kind != "plan":
+        # a reference text: every sentence that commits to a figure is a target, wherever it stands
+        for para in body:
+            if not para.category and not RE_SIGNOFF.match(para.body):
+                para.category = "other"
     if appendix is not None:
         for para in body:  # "PHỤ LỤC", its title and "(Kèm theo …)" are neither targets nor tasks
             if para.start > appendix and para.kind != "row":
@@ -1076,12 +1136,18 @@ def parse_plan(text: str) -> dict:
         "targets": extract_targets(body),
         "tasks": tasks,
         "reporting": extract_reporting(body, tasks),
+        "doc_kind": doc_kind,
         "signer_name": signer_name,
         "signer_title": signer_title,
         "recipients": "\n".join(recipients),
         "recipients_list": recipients,
     }
     if not result["targets"] and not result["tasks"]:
+        if doc_kind != "plan":
+            named = f" ({DOC_KIND_NAMES[doc_kind]})" if genre_named else ""
+            raise PlanFileError(f"Văn bản này{named} không phải là một kế hoạch và không nêu chỉ tiêu hay nhiệm vụ "
+                                "nào có thể nhập (câu có con số cam kết như “phấn đấu 100%…”, hoặc nhiệm vụ có cơ "
+                                "quan chủ trì). Hãy kiểm tra lại tệp đã chọn.")
         raise PlanFileError("Không tìm thấy chỉ tiêu hay nhiệm vụ nào trong văn bản; có lẽ đây không phải là "
                             "một kế hoạch. Hãy kiểm tra lại tệp đã chọn.")
     return result
