@@ -66,8 +66,16 @@ def _page(image: Path, state: dict) -> list[tuple[str, float | None]]:
     else:
         typical = 30
     tables = header_tables(words, typical / 2)
-    return [(str(line), getattr(line, "conf", None))
+    return [(_clean(str(line)), getattr(line, "conf", None))
             for line in layout_lines(words, width, tables, state, tolerance=typical / 2)]
+
+
+RE_OCR_DASH = re.compile(r"^[:;.,~_=—–•·]+\s+(?=\S)")
+
+
+def _clean(line: str) -> str:
+    """A bullet dash that Tesseract read as ":", ".", "~"… at the start of a line is a dash."""
+    return RE_OCR_DASH.sub("- ", line)
 
 
 ROW_LABEL = re.compile(r"^(?:\d{1,3}|[IVX]{1,5}|[A-Z])\.?$")
