@@ -59,6 +59,32 @@ def applies_to_communes(target: Target) -> bool:
     return not PROVINCE_SCOPE.search(scope)
 
 
+# A target whose population is a body of the province or city ("100% Sở, ban, ngành…"), not a commune's.
+PROVINCE_BODY = re.compile(
+    r"^(?:[Cc]ác\s+)?(?:Sở\b|[Bb]an,\s*ngành|[Bb]an\s+ngành|[Cc]ông\s+an\s+(?:tỉnh|[Tt]hành\s+phố)|Tòa\s+án|"
+    r"Viện\s+[Kk]iểm\s+sát|Bộ\s+[Cc]hỉ\s+huy|[Cc]ấp\s+(?:tỉnh|[Tt]hành\s+phố)|Đội\s+[Kk]iểm\s+tra\s+liên\s+ngành|"
+    r"Tổ\s+công\s+tác\s+liên\s+ngành)")  # on the text as written: "Sở" is a department, "số" a number
+# A count for each commune ("mỗi xã", "/xã", "mỗi phường") is a commune's; any other count is the province's total.
+PER_COMMUNE = re.compile(r"\b(?:moi|tung)\s+(?:xa|phuong|don vi|dac khu)\b|/\s*(?:xa|phuong)\b")
+# "60% đội ngũ này": the share refers back to the province's sentence, a figure over the whole province
+REFERS_BACK = re.compile(r"\b(?:doi ngu|so|luc luong|nhom|doi tuong) nay\b")
+
+
+def province_only(target: Target) -> str | None:
+    """Why `target` stays out of a commune's plan (shown in the derive preview), or None when it applies."""
+    if not applies_to_communes(target):
+        return f"chỉ tiêu {target.scope}"
+    population = fold(target.population) or fold(target.text)
+    if PROVINCE_BODY.search((target.population or target.text).strip()):
+        return "đối tượng là cơ quan cấp tỉnh, thành phố (Sở, ban, ngành…), không phải của xã, phường"
+    if REFERS_BACK.search(population):
+        return "tỷ lệ tính chung trên toàn tỉnh, thành phố (“… này” nhắc lại đối tượng của câu gốc)"
+    if (target.metric == Metric.COUNT and target.value and not PER_COMMUNE.search(population)
+            and not PER_COMMUNE.search(fold(target.text))):
+        return "số lượng tính cho toàn tỉnh, thành phố, không chia được cho từng xã, phường"
+    return None
+
+
 def _number(value) -> str:
     if value is None:
         return ""
@@ -102,8 +128,9 @@ class DerivePreview:
 
 
 def _copy(preview: DerivePreview, target: Target, year: int, text: str) -> None:
-    if not applies_to_communes(target):
-        preview.skipped_targets.append((target, f"chỉ tiêu {target.scope}"))
+    reason = province_only(target)
+    if reason:
+        preview.skipped_targets.append((target, reason))
         return
     try:  # the same rules as the review form (a parent edited before they existed may break them)
         target_check({name: getattr(target, name) for name in TARGET_FIELDS})
@@ -169,7 +196,7 @@ def derive_preview(*, parent: Plan, unit: AdminUnit, year: int) -> DerivePreview
     split_by_level: set[str] = set()  # sentences whose figures are for different levels ("80% … Thành phố và 60% …")
     for target in parent_targets:
         groups.setdefault(_trajectory_key(target), []).append(target)
-        if not applies_to_communes(target):
+        if province_only(target):  # the sentence's other figures are written alone ("100% vụ án …")
             split_by_level.add(target.text)
     for targets in groups.values():
         if len({t.year for t in targets if t.year}) > 1:  # a trajectory: the value of `year` only
@@ -223,7 +250,8 @@ def plan_derive(*, parent: Plan, unit: AdminUnit, year: int, user, membership=No
     LegalBasis.objects.create(plan=plan, order=1, text=preview.basis, number=parent.number, date=parent.issue_date,
                               issuer=parent.issuer[:255], title=parent.title)
     Target.objects.bulk_create([
-        Target(plan=plan, order=n, section=c.source.section, text=c.text, metric=c.source.metric,
+        # the ward's own numbering (1, 2, …), not the section of the province's plan it came from
+        Target(plan=plan, order=n, section=str(n), text=c.text, metric=c.source.metric,
                comparator=c.source.comparator, value=c.source.value, value_max=c.source.value_max, year=c.year,
                population=c.source.population, scope=c.source.scope, indicator=c.source.indicator,
                derived_from=c.source)
