@@ -364,3 +364,43 @@ def test_a_count_for_each_commune_reaches_the_commune(city_plan, bach_dang):
     preview = derive_preview(parent=city_plan, unit=bach_dang, year=2026)
     assert any(c.source.value == 2 for c in preview.targets)
     assert any(t.value == 5300 and "toàn tỉnh" in reason for t, reason in preview.skipped_targets)
+
+
+def test_a_province_derives_its_plan_from_a_national_program_decision(hai_phong, bach_dang, settings, tmp_path):
+    """National -> province: the program decision, imported by the province as a reference text, is the parent."""
+    from pathlib import Path
+
+    from pcmd.plans.services import plan_import
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    source = Path(__file__).parent / "fixtures" / "heldout" / "qd-chuong-trinh-2026-2030.txt"
+    program = plan_import(unit=hai_phong, file_name=source.name, data=source.read_bytes())
+    assert program.doc_kind == "decision" and program.period == "2026-2030"
+    Target.objects.create(plan=program, order=50, metric=Metric.COUNT, comparator=Comparator.GTE,
+                          value=Decimal(1000), text="Triệt phá ít nhất 1.000 đường dây.", population="đường dây")
+    Task.objects.create(plan=program, order=50, ref="III.3", title="Xây dựng kế hoạch của địa phương",
+                        lead_names=["Ủy ban nhân dân các tỉnh, thành phố"])
+    with pytest.raises(ValidationError):
+        derive_preview(parent=program, unit=bach_dang, year=2026)  # a commune derives from its province's plan
+    preview = derive_preview(parent=program, unit=hai_phong, year=2026)
+    assert len(preview.targets) == 7  # every share of the program
+    assert any(t.value == 1000 and "cả nước" in reason for t, reason in preview.skipped_targets)
+    assert [t.title for t in preview.tasks] == ["Xây dựng kế hoạch của địa phương"]
+    assert preview.basis.startswith("Thực hiện Quyết định số 9999/QĐ-TTg ngày 15/03/2026")
+    plan = plan_derive(parent=program, unit=hai_phong, year=2026, user=None)
+    assert plan.unit == hai_phong and plan.parent == program and plan.doc_kind == "plan"
+    assert plan.targets.count() == 7 and plan.tasks.count() == 1
+
+
+def test_the_unit_picker_offers_the_province_itself_for_a_national_program(hai_phong, member_factory, settings,
+                                                                           tmp_path):
+    from pathlib import Path
+
+    from pcmd.plans.derive import derive_units
+    from pcmd.plans.services import plan_import
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    source = Path(__file__).parent / "fixtures" / "heldout" / "qd-chuong-trinh-2026-2030.txt"
+    program = plan_import(unit=hai_phong, file_name=source.name, data=source.read_bytes())
+    member = member_factory("hp.coord", hai_phong, Role.COORDINATOR, "so-y-te")
+    assert list(derive_units(member.memberships.get(), program)) == [hai_phong]
