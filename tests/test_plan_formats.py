@@ -218,3 +218,33 @@ def test_a_photo_of_a_page_is_read_by_ocr_and_marked_for_review(owner, login, sy
     page = client.get(reverse("plan_review", args=[plan.pk])).content.decode()
     assert "Đọc bằng OCR — cần rà soát" in page
     assert "Độ tin cậy OCR" in page
+
+
+def test_a_target_table_in_word_gives_one_target_per_row_and_a_trajectory_per_year_row():
+    import io
+
+    from docx import Document
+
+    document = Document()
+    for line in ("KẾ HOẠCH", "Phòng, chống mại dâm năm 2026", "I. MỤC ĐÍCH", "1. Mục đích", "Nâng cao nhận thức.",
+                 "II. CHỈ TIÊU"):
+        document.add_paragraph(line)
+    for header, rows in ((["STT", "Chỉ tiêu", "Đơn vị tính", "Kế hoạch năm 2026"],
+                          [["1", "Xã, phường tổ chức tuyên truyền về phòng, chống mại dâm", "%", "100"],
+                           ["2", "Buổi tuyên truyền tại cộng đồng", "buổi", "12"]]),
+                         (["Chỉ tiêu", "Năm 2026", "Năm 2027"], [["Tỷ lệ xã, phường không có tụ điểm", "60%", "70%"]])):
+        table = document.add_table(rows=1, cols=len(header))
+        for cell, text in zip(table.rows[0].cells, header, strict=True):
+            cell.text = text
+        for row in rows:
+            for cell, text in zip(table.add_row().cells, row, strict=True):
+                cell.text = text
+    for line in ("III. NHIỆM VỤ", "1. Tuyên truyền. Phòng Văn hóa - Xã hội chủ trì.", "IV. TỔ CHỨC THỰC HIỆN"):
+        document.add_paragraph(line)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    result = parse_plan(extract_text("bang-chi-tieu.docx", buffer.getvalue()))
+    assert [(t["metric"], t["value"], t["year"]) for t in result["targets"]] == [
+        ("percent", 100, None), ("count", 12, None), ("percent", 60, 2026), ("percent", 70, 2027)]
+    assert result["targets"][0]["population"].startswith("xã, phường")
+    assert result["targets"][2]["population"] == "xã, phường không có tụ điểm"

@@ -153,6 +153,9 @@ def _docx_text(data: bytes) -> str:
                 lines.append(text_of(block))
             elif isinstance(block, Table):
                 rows = _table_grid(block, text_of)
+                if rows and _is_target_table(rows[0]):
+                    lines.extend(target_table_lines(rows))
+                    continue
                 if rows and _is_task_table(rows[0]):
                     # an assignment table (STT | Nội dung | Chủ trì | Phối hợp | Thời gian): one line per row,
                     # cells separated by " | ", one per grid column (a merged group row keeps its empty cells),
@@ -254,6 +257,56 @@ def _table_grid(table, text_of) -> list[list[str]]:
         rows.append(row)
         above = row
     return rows
+
+
+def _fold(text: str) -> str:
+    from unidecode import unidecode
+
+    return " ".join(unidecode(text or "").lower().split())
+
+
+def _is_target_table(header: list[str]) -> bool:
+    """A table of targets: a "Chỉ tiêu" column and no agency column (STT | Chỉ tiêu | Đơn vị tính | Năm 2026 …)."""
+    folded = [_fold(cell) for cell in header]
+    return (len(header) >= 2 and any(cell.startswith(("chi tieu", "noi dung chi tieu", "ten chi tieu"))
+                                     for cell in folded)
+            and not any("chu tri" in cell for cell in folded))
+
+
+def target_table_lines(rows: list[list[str]]) -> list[str]:
+    """Each row of a target table as the sentence it stands for: "- 100% <chỉ tiêu>", or with year columns
+    "- <chỉ tiêu>: Năm 2026: 60%; Năm 2027: 70%" (a trajectory). The header row is kept as a heading line
+    ending with ":" (never a target)."""
+    header = [_fold(cell) for cell in rows[0]]
+    text_col = next(i for i, cell in enumerate(header) if cell.startswith(("chi tieu", "noi dung", "ten chi tieu")))
+    unit_col = next((i for i, cell in enumerate(header) if cell.startswith("don vi")), None)
+    skip = {text_col, unit_col} | {i for i, cell in enumerate(header) if cell in ("stt", "tt", "so tt", "ghi chu")}
+    value_cols = [i for i in range(len(header)) if i not in skip]
+    out = [f"Bảng chỉ tiêu ({', '.join(cell for cell in rows[0] if cell)}):"]  # a heading line, not a target
+    for row in rows[1:]:
+        text = row[text_col].strip() if text_col < len(row) else ""
+        unit = row[unit_col].strip() if unit_col is not None and unit_col < len(row) else ""
+        values = [(rows[0][i], row[i].strip()) for i in value_cols if i < len(row) and row[i].strip()]
+        if not text:
+            continue
+        if not values:
+            out.append(f"{text}")  # a group row or a qualitative target
+            continue
+
+        def figure(value: str, unit: str = unit) -> str:
+            if unit == "%" and not value.endswith("%"):
+                return f"{value}%"
+            return f"{value} {unit}".strip() if unit and unit != "%" and not value.endswith(unit) else value
+
+        if len(values) == 1:
+            value = figure(values[0][1])
+            words = text
+            if unit and unit != "%" and _fold(words).startswith(_fold(unit) + " "):
+                words = words[len(unit):].strip()  # "12 buổi" + "Buổi tuyên truyền…" -> "12 buổi tuyên truyền…"
+            out.append(f"- {value} {words[:1].lower() + words[1:]}.")
+        else:
+            out.append(f"- {text}: " + "; ".join(f"{name.strip()}: {figure(value)}" for name, value in values) + ".")
+    return out
 
 
 def _is_task_table(header: list) -> bool:

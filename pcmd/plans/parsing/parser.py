@@ -656,8 +656,11 @@ def extract_targets(paras: list[Para]) -> list[dict]:
             base = previous[-1] if previous and not RE_TRAJECTORY.search(previous[-1]["text"]) else None
             if base is not None and len(previous) == 1:
                 targets.remove(base)
-            if base is None:
-                base = {"text": "", "comparator": None, "population": "", "scope": None, "indicator": None,
+            if base is None:  # "Tỷ lệ xã, phường không có tụ điểm: Năm 2026: 60%; …" names its population first
+                lead_in = re.sub(r"^(?:tỷ\s+lệ|phấn\s+đấu)\s+", "", body[:trajectory[0].start()].strip(" -:;,("),
+                                 flags=re.IGNORECASE)
+                base = {"text": "", "comparator": None, "population": lead_in[:300], "scope": None,
+                        "indicator": catalogue.match(fold(lead_in), "percent") if lead_in else None,
                         "lines": [para.start, para.end], "section": section, "metric": "percent"}
             for m in trajectory:
                 value = _clean_value(_number(m["a"]))
