@@ -318,3 +318,89 @@ def test_in_chromium_preview_create_then_coverage_chart(live_server, member_fact
         page.wait_for_function("Chart.getChart(document.querySelector('canvas[data-coverage]')) !== undefined")
         page.screenshot(path=str(SHOTS / "plan-coverage.png"), full_page=True)
         browser.close()
+
+
+@pytest.fixture
+def hanoi_seed_plan(hai_phong, settings, tmp_path):
+    """The Hà Nội seed read by the importer, as the plan of a city (issue 12, defect 5)."""
+    from pathlib import Path
+
+    from pcmd.plans.services import plan_import
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    seed = Path(settings.PCMD_SEEDS_DIR) / "city-ha-noi-2026-2030.txt"
+    plan = plan_import(unit=hai_phong, file_name=seed.name, data=seed.read_bytes())
+    plan.status = PlanStatus.ISSUED
+    plan.save()
+    return plan
+
+
+def test_province_only_targets_stay_out_of_a_ward_plan_with_the_reason(hanoi_seed_plan, bach_dang, owner):
+    preview = derive_preview(parent=hanoi_seed_plan, unit=bach_dang, year=2026)
+    skipped = {target.text[:40]: reason for target, reason in preview.skipped_targets}
+    copied = [c.text for c in preview.targets]
+    body = next(r for t, r in skipped.items() if t.startswith("100% Sở, ban, ngành"))
+    assert "cơ quan cấp tỉnh" in body
+    cases = next(r for t, r in skipped.items() if t.startswith("Phát hiện, khám phá, xử lý hình sự"))
+    assert "toàn tỉnh, thành phố" in cases
+    assert any("đội ngũ này" in target.text and "“… này”" in reason for target, reason in preview.skipped_targets)
+    assert not any(text.startswith("100% Sở, ban, ngành") or "80-100 vụ án" in text or "đội ngũ này" in text
+                   for text in copied)
+    assert any(c.source.value == 60 and c.source.year == 2026 for c in preview.targets), (
+        [(c.source.value, c.source.year, c.text[:50]) for c in preview.targets],
+        [(t.value, t.year, r) for t, r in preview.skipped_targets])  # the trajectory stays
+    plan = plan_derive(parent=hanoi_seed_plan, unit=bach_dang, year=2026, user=owner)
+    assert list(plan.targets.order_by("order").values_list("section", flat=True)) == [
+        str(n) for n in range(1, plan.targets.count() + 1)]  # the ward's own numbering
+
+
+def test_a_count_for_each_commune_reaches_the_commune(city_plan, bach_dang):
+    Target.objects.create(plan=city_plan, order=20, metric=Metric.COUNT, comparator=Comparator.GTE,
+                          value=Decimal(2), text="Mỗi xã, phường tổ chức ít nhất 2 buổi tuyên truyền.",
+                          population="buổi tuyên truyền tại mỗi xã, phường")
+    Target.objects.create(plan=city_plan, order=21, metric=Metric.COUNT, comparator=Comparator.GTE,
+                          value=Decimal(5300), text="Tuyên truyền cho ít nhất 5.300 người dân.",
+                          population="người dân")
+    preview = derive_preview(parent=city_plan, unit=bach_dang, year=2026)
+    assert any(c.source.value == 2 for c in preview.targets)
+    assert any(t.value == 5300 and "toàn tỉnh" in reason for t, reason in preview.skipped_targets)
+
+
+def test_a_province_derives_its_plan_from_a_national_program_decision(hai_phong, bach_dang, settings, tmp_path):
+    """National -> province: the program decision, imported by the province as a reference text, is the parent."""
+    from pathlib import Path
+
+    from pcmd.plans.services import plan_import
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    source = Path(__file__).parent / "fixtures" / "heldout" / "qd-chuong-trinh-2026-2030.txt"
+    program = plan_import(unit=hai_phong, file_name=source.name, data=source.read_bytes())
+    assert program.doc_kind == "decision" and program.period == "2026-2030"
+    Target.objects.create(plan=program, order=50, metric=Metric.COUNT, comparator=Comparator.GTE,
+                          value=Decimal(1000), text="Triệt phá ít nhất 1.000 đường dây.", population="đường dây")
+    Task.objects.create(plan=program, order=50, ref="III.3", title="Xây dựng kế hoạch của địa phương",
+                        lead_names=["Ủy ban nhân dân các tỉnh, thành phố"])
+    with pytest.raises(ValidationError):
+        derive_preview(parent=program, unit=bach_dang, year=2026)  # a commune derives from its province's plan
+    preview = derive_preview(parent=program, unit=hai_phong, year=2026)
+    assert len(preview.targets) == 7  # every share of the program
+    assert any(t.value == 1000 and "cả nước" in reason for t, reason in preview.skipped_targets)
+    assert [t.title for t in preview.tasks] == ["Xây dựng kế hoạch của địa phương"]
+    assert preview.basis.startswith("Thực hiện Quyết định số 9999/QĐ-TTg ngày 15/03/2026")
+    plan = plan_derive(parent=program, unit=hai_phong, year=2026, user=None)
+    assert plan.unit == hai_phong and plan.parent == program and plan.doc_kind == "plan"
+    assert plan.targets.count() == 7 and plan.tasks.count() == 1
+
+
+def test_the_unit_picker_offers_the_province_itself_for_a_national_program(hai_phong, member_factory, settings,
+                                                                           tmp_path):
+    from pathlib import Path
+
+    from pcmd.plans.derive import derive_units
+    from pcmd.plans.services import plan_import
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    source = Path(__file__).parent / "fixtures" / "heldout" / "qd-chuong-trinh-2026-2030.txt"
+    program = plan_import(unit=hai_phong, file_name=source.name, data=source.read_bytes())
+    member = member_factory("hp.coord", hai_phong, Role.COORDINATOR, "so-y-te")
+    assert list(derive_units(member.memberships.get(), program)) == [hai_phong]

@@ -151,7 +151,8 @@ def test_upload_generated_docx(owner, login):
     ("cu.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, ".doc"),
     ("ghi-chu.txt", "Danh sách cán bộ trực Tết năm 2026.\nNguyễn Văn A\n".encode(), "kế hoạch"),
     ("latin1.txt", "KẾ HOẠCH phòng, chống mại dâm".encode("utf-16"), ""),
-    ("anh.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 100, "Loại tệp"),
+    ("anh.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 100, "ảnh"),  # a damaged image: OCR cannot open it
+    ("bang.xls", b"\xd0\xcf\x11\xe0" + b"\0" * 100, "Loại tệp"),
     ("hong.pdf", b"%PDF-1.4 hong", "PDF"),
 ])
 def test_bad_uploads_say_why_in_vietnamese_and_save_nothing(owner, login, name, data, words):

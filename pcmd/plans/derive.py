@@ -25,7 +25,7 @@ from pcmd.org.permissions import allowed
 
 from .agencies import AgencyMatcher
 from .export import issuer_sentence_name, place_name, title_in_sentence
-from .models import Comparator, LegalBasis, Metric, Plan, PlanKind, PlanStatus, Target, Task
+from .models import Comparator, DocKind, LegalBasis, Metric, Plan, PlanKind, PlanStatus, Target, Task
 from .services import TARGET_FIELDS, target_check
 
 # Scope wording ("Phạm vi cấp") after fold(): communes / the province or city level.
@@ -57,6 +57,51 @@ def applies_to_communes(target: Target) -> bool:
     if COMMUNE_SCOPE.search(scope):
         return True
     return not PROVINCE_SCOPE.search(scope)
+
+
+# A target whose population is a body of the province or city ("100% Sở, ban, ngành…"), not a commune's.
+PROVINCE_BODY = re.compile(
+    r"^(?:[Cc]ác\s+)?(?:Sở\b|[Bb]an,\s*ngành|[Bb]an\s+ngành|[Cc]ông\s+an\s+(?:tỉnh|[Tt]hành\s+phố)|Tòa\s+án|"
+    r"Viện\s+[Kk]iểm\s+sát|Bộ\s+[Cc]hỉ\s+huy|[Cc]ấp\s+(?:tỉnh|[Tt]hành\s+phố)|Đội\s+[Kk]iểm\s+tra\s+liên\s+ngành|"
+    r"Tổ\s+công\s+tác\s+liên\s+ngành)")  # on the text as written: "Sở" is a department, "số" a number
+# A count for each commune ("mỗi xã", "/xã", "mỗi phường") is a commune's; any other count is the province's total.
+PER_COMMUNE = re.compile(r"\b(?:moi|tung)\s+(?:xa|phuong|don vi|dac khu)\b|/\s*(?:xa|phuong)\b")
+# "60% đội ngũ này": the share refers back to the province's sentence, a figure over the whole province
+REFERS_BACK = re.compile(r"\b(?:doi ngu|so|luc luong|nhom|doi tuong) nay\b")
+
+
+# Tasks a national program gives to every province ("Ủy ban nhân dân các tỉnh, thành phố", "các địa phương").
+PROVINCES_ADDRESSEE = re.compile(r"\b(ubnd|uy ban nhan dan)\s+(cac\s+)?tinh\b|\bcac\s+(tinh|dia phuong)\b|"
+                                 r"\bdia phuong\b")
+PROVINCE_LEADS = ("so-y-te",)
+
+
+def national_only(target: Target) -> str | None:
+    """Why a national program's target stays out of a province's plan, or None when it applies."""
+    scope = fold(target.scope)
+    if scope and re.search(r"\b(trung uong|toan quoc|ca nuoc)\b", scope):
+        return f"chỉ tiêu {target.scope}"
+    population = target.population or target.text
+    if re.match(r"^(?:[Cc]ác\s+)?(?:Bộ\b|[Bb]ộ,\s*ngành|cơ\s+quan\s+trung\s+ương)", population.strip()):
+        return "đối tượng là cơ quan trung ương (Bộ, ngành), không phải của tỉnh, thành phố"
+    if target.metric == Metric.COUNT and target.value:
+        return "số lượng tính cho cả nước, không chia được cho từng tỉnh, thành phố"
+    return None
+
+
+def province_only(target: Target) -> str | None:
+    """Why `target` stays out of a commune's plan (shown in the derive preview), or None when it applies."""
+    if not applies_to_communes(target):
+        return f"chỉ tiêu {target.scope}"
+    population = fold(target.population) or fold(target.text)
+    if PROVINCE_BODY.search((target.population or target.text).strip()):
+        return "đối tượng là cơ quan cấp tỉnh, thành phố (Sở, ban, ngành…), không phải của xã, phường"
+    if REFERS_BACK.search(population):
+        return "tỷ lệ tính chung trên toàn tỉnh, thành phố (“… này” nhắc lại đối tượng của câu gốc)"
+    if (target.metric == Metric.COUNT and target.value and not PER_COMMUNE.search(population)
+            and not PER_COMMUNE.search(fold(target.text))):
+        return "số lượng tính cho toàn tỉnh, thành phố, không chia được cho từng xã, phường"
+    return None
 
 
 def _number(value) -> str:
@@ -101,9 +146,10 @@ class DerivePreview:
     basis: str = ""
 
 
-def _copy(preview: DerivePreview, target: Target, year: int, text: str) -> None:
-    if not applies_to_communes(target):
-        preview.skipped_targets.append((target, f"chỉ tiêu {target.scope}"))
+def _copy(preview: DerivePreview, target: Target, year: int, text: str, exclude=None) -> None:
+    reason = (exclude or province_only)(target)
+    if reason:
+        preview.skipped_targets.append((target, reason))
         return
     try:  # the same rules as the review form (a parent edited before they existed may break them)
         target_check({name: getattr(target, name) for name in TARGET_FIELDS})
@@ -113,8 +159,25 @@ def _copy(preview: DerivePreview, target: Target, year: int, text: str) -> None:
     preview.targets.append(CopiedTarget(target, text, year))
 
 
+REFERENCE_NAMES = {DocKind.DECISION: "Quyết định", DocKind.PROGRAM: "Chương trình", DocKind.DISPATCH: "Công văn",
+                   DocKind.GUIDANCE: "Hướng dẫn", DocKind.NOTICE: "Thông báo"}
+
+
 def basis_text(parent: Plan) -> str:
-    """ "Thực hiện Kế hoạch số 12/KH-UBND ngày 05/01/2026 của Ủy ban nhân dân thành phố Hải Phòng về …"."""
+    """ "Thực hiện Kế hoạch số 12/KH-UBND ngày 05/01/2026 của Ủy ban nhân dân thành phố Hải Phòng về …"; for a
+    national program "Thực hiện Quyết định số 1629/QĐ-TTg ngày … của THỦ TƯỚNG CHÍNH PHỦ về việc phê duyệt …"."""
+    if parent.is_reference:
+        pieces = [f"Thực hiện {REFERENCE_NAMES.get(parent.doc_kind, 'Văn bản')}"]
+        if parent.number:
+            pieces.append(f"số {parent.number}")
+        if parent.issue_date:
+            pieces.append(f"ngày {parent.issue_date:%d/%m/%Y}")
+        if parent.issuer:
+            pieces.append(f"của {parent.issuer}")
+        if parent.title:
+            title = parent.title.lower() if parent.title.isupper() else parent.title[:1].lower() + parent.title[1:]
+            pieces.append(f"về việc {title}")
+        return " ".join(pieces) + "."
     pieces = ["Thực hiện Kế hoạch"]
     if parent.number:
         pieces.append(f"số {parent.number}")
@@ -138,13 +201,28 @@ def derive_parents(membership):
 
 
 def derive_units(membership, parent: Plan):
-    """Communes of the parent's province the member may write a plan for (the commune picker)."""
+    """Units the member may write a plan for from `parent` (the unit picker): the communes of the parent's
+    province; for a national program (a decision or program imported by the province as a reference text) the
+    province itself."""
+    if is_national_program(parent):
+        return unit_choices(membership, [Level.PROVINCE]).filter(pk=parent.unit_id)
     return unit_choices(membership, [Level.COMMUNE], under=parent.unit).order_by("name")
+
+
+def is_national_program(plan: Plan) -> bool:
+    """A program decision (Quyết định phê duyệt Chương trình …) or program held by a province as a reference
+    text: the top of the cascade, from which the province derives its own plan (national -> province)."""
+    return plan.doc_kind in (DocKind.DECISION, DocKind.PROGRAM) and plan.unit.level == Level.PROVINCE
 
 
 def _check_units(parent: Plan, unit: AdminUnit) -> None:
     if parent.unit.level != Level.PROVINCE:
         raise ValidationError("Chỉ xây dựng được kế hoạch từ kế hoạch của tỉnh, thành phố.")
+    if is_national_program(parent):
+        if unit.pk != parent.unit_id:
+            raise ValidationError(f"Chương trình này do {parent.unit.name} lưu; chỉ {parent.unit.name} xây dựng "
+                                  "kế hoạch từ chương trình này.")
+        return
     if unit.level != Level.COMMUNE or unit.province_id != parent.unit_id:
         raise ValidationError(f"{unit.name} không phải xã, phường thuộc {parent.unit.name}.")
 
@@ -164,12 +242,14 @@ def derive_preview(*, parent: Plan, unit: AdminUnit, year: int) -> DerivePreview
     _check_units(parent, unit)
     _check_year(parent, year)
     preview = DerivePreview(basis=basis_text(parent))
+    national = is_national_program(parent)
+    exclude = national_only if national else province_only
     groups: dict[tuple, list[Target]] = {}
     parent_targets = list(parent.targets.order_by("order", "pk"))
     split_by_level: set[str] = set()  # sentences whose figures are for different levels ("80% … Thành phố và 60% …")
     for target in parent_targets:
         groups.setdefault(_trajectory_key(target), []).append(target)
-        if not applies_to_communes(target):
+        if exclude(target):  # the sentence's other figures are written alone ("100% vụ án …")
             split_by_level.add(target.text)
     for targets in groups.values():
         if len({t.year for t in targets if t.year}) > 1:  # a trajectory: the value of `year` only
@@ -177,20 +257,26 @@ def derive_preview(*, parent: Plan, unit: AdminUnit, year: int) -> DerivePreview
             if not chosen:
                 preview.skipped_targets.append((targets[0], f"lộ trình không có giá trị cho năm {year}"))
             for target in chosen:
-                _copy(preview, target, year, target_sentence(target, year=year))
+                _copy(preview, target, year, target_sentence(target, year=year), exclude)
             continue
         for target in targets:
             if target.year and target.year < year:
                 preview.skipped_targets.append((target, f"chỉ tiêu của năm {target.year}"))
             elif target.text in split_by_level and target.value is not None:  # only the commune's figure
-                _copy(preview, target, target.year or year, target_sentence(target))
+                _copy(preview, target, target.year or year, target_sentence(target), exclude)
             else:
-                _copy(preview, target, target.year or year, target.text)
+                _copy(preview, target, target.year or year, target.text, exclude)
     preview.targets.sort(key=lambda copied: (copied.source.order, copied.source.pk))
-    preview.tasks = [t for t in parent.tasks.order_by("order", "pk") if addressed_to_communes(t.lead_names)]
-    by_kind = {a.kind.code: a for a in Agency.objects.filter(unit=unit, is_active=True, kind__code__in=COMMUNE_LEADS)
+    if national:
+        preview.tasks = [t for t in parent.tasks.order_by("order", "pk")
+                         if any(PROVINCES_ADDRESSEE.search(fold(n)) for n in t.lead_names)]
+        codes = PROVINCE_LEADS
+    else:
+        preview.tasks = [t for t in parent.tasks.order_by("order", "pk") if addressed_to_communes(t.lead_names)]
+        codes = COMMUNE_LEADS
+    by_kind = {a.kind.code: a for a in Agency.objects.filter(unit=unit, is_active=True, kind__code__in=codes)
                .select_related("kind")}
-    preview.leads = [by_kind[code] for code in COMMUNE_LEADS if code in by_kind]
+    preview.leads = [by_kind[code] for code in codes if code in by_kind]
     return preview
 
 
@@ -213,6 +299,7 @@ def plan_derive(*, parent: Plan, unit: AdminUnit, year: int, user, membership=No
     place = place_name(unit)
     plan = Plan(
         unit=unit, parent=parent, status=PlanStatus.DRAFT, kind=PlanKind.ANNUAL, period=str(year), number="",
+        doc_kind=DocKind.PLAN,
         title=f"Kế hoạch phòng, chống mại dâm năm {year}", issuer=f"ỦY BAN NHÂN DÂN {unit.name.upper()}",
         place=place, imported_by=user,
         recipients="\n".join([f"{parent.issuer or parent.unit.name} (để báo cáo);",
@@ -223,7 +310,8 @@ def plan_derive(*, parent: Plan, unit: AdminUnit, year: int, user, membership=No
     LegalBasis.objects.create(plan=plan, order=1, text=preview.basis, number=parent.number, date=parent.issue_date,
                               issuer=parent.issuer[:255], title=parent.title)
     Target.objects.bulk_create([
-        Target(plan=plan, order=n, section=c.source.section, text=c.text, metric=c.source.metric,
+        # the ward's own numbering (1, 2, …), not the section of the province's plan it came from
+        Target(plan=plan, order=n, section=str(n), text=c.text, metric=c.source.metric,
                comparator=c.source.comparator, value=c.source.value, value_max=c.source.value_max, year=c.year,
                population=c.source.population, scope=c.source.scope, indicator=c.source.indicator,
                derived_from=c.source)

@@ -41,9 +41,11 @@ class PlanForm(ScopedModelForm):
 
 class UploadForm(forms.Form):
     file = forms.FileField(
-        label="Tệp văn bản kế hoạch", help_text="Nhận tệp .docx, .txt hoặc .pdf có lớp chữ (không nhận ảnh quét).",
+        label="Tệp văn bản kế hoạch",
+        help_text="Nhận tệp Word (.docx, .doc), .odt, .rtf, .txt, PDF (cả bản quét) hoặc ảnh chụp trang (.jpg, .png); "
+                  "bản quét/ảnh được đọc bằng OCR và cần rà soát kỹ.",
         error_messages={"required": "Hãy chọn tệp văn bản kế hoạch.", "empty": "Tệp đã chọn không có nội dung."},
-        widget=forms.ClearableFileInput(attrs={"accept": ".docx,.txt,.pdf"}),
+        widget=forms.ClearableFileInput(attrs={"accept": ".docx,.doc,.odt,.rtf,.txt,.pdf,.jpg,.jpeg,.png"}),
     )
     parent = forms.ModelChoiceField(label="Kế hoạch cấp trên", required=False, queryset=Plan.objects.none(),
                                     help_text="Không bắt buộc: kế hoạch mà văn bản này triển khai.")

@@ -28,6 +28,25 @@ class PlanStatus(models.TextChoices):
         return {"issued": "success", "draft": "warning"}.get(self.value, "secondary")
 
 
+class DocKind(models.TextChoices):
+    """What the imported document is: a plan, or a reference text (văn bản tham khảo) that states targets."""
+
+    PLAN = "plan", "Kế hoạch"
+    DECISION = "decision", "Quyết định phê duyệt chương trình"
+    PROGRAM = "program", "Chương trình"
+    DISPATCH = "dispatch", "Công văn"
+    GUIDANCE = "guidance", "Hướng dẫn"
+    NOTICE = "notice", "Thông báo, tin bài"
+
+
+class SourceMethod(models.TextChoices):
+    DOCX = "docx", "Word (.docx)"
+    CONVERTED = "converted", "Chuyển đổi từ .doc/.odt/.rtf"
+    PDF = "pdf", "PDF có lớp chữ"
+    OCR = "ocr", "Đọc bằng OCR (bản quét/ảnh)"
+    TXT = "txt", "Văn bản (.txt)"
+
+
 class Plan(Searchable, UnitScopedModel):
     number = models.CharField("Số, ký hiệu", max_length=60, blank=True, help_text="Ví dụ: 07/KH-UBND")
     title = models.CharField("Trích yếu", max_length=500)
@@ -48,6 +67,11 @@ class Plan(Searchable, UnitScopedModel):
     source_name = models.CharField("Tên tệp gốc", max_length=255, blank=True, editable=False)
     source_sha256 = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     source_text = models.TextField("Văn bản trích xuất", blank=True, editable=False)
+    doc_kind = models.CharField("Loại văn bản", max_length=10, choices=DocKind.choices, default=DocKind.PLAN,
+                                help_text="Văn bản không phải kế hoạch được nhập làm văn bản tham khảo.")
+    source_method = models.CharField("Cách đọc văn bản", max_length=10, choices=SourceMethod.choices, blank=True,
+                                     editable=False)
+    ocr_confidence = models.JSONField("Độ tin cậy OCR từng dòng", default=list, blank=True, editable=False)
     imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+", editable=False)
     reviewed_at = models.DateTimeField("Đã rà soát lúc", null=True, blank=True, editable=False,
@@ -68,6 +92,15 @@ class Plan(Searchable, UnitScopedModel):
     @property
     def status_colour(self) -> str:
         return PlanStatus(self.status).colour
+
+    @property
+    def is_reference(self) -> bool:
+        """A reference text (văn bản tham khảo): a decision, dispatch, guidance or notice that states targets."""
+        return self.doc_kind != DocKind.PLAN
+
+    @property
+    def read_by_ocr(self) -> bool:
+        return self.source_method == SourceMethod.OCR
 
     @property
     def years(self) -> range:

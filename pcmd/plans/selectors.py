@@ -56,9 +56,12 @@ def plan_items(plan: Plan) -> PlanItems:
     return PlanItems(legal_bases=list(plan.legal_bases.all()), targets=targets, tasks=tasks, duties=duties)
 
 
-def document_lines(plan: Plan) -> list[tuple[int, str]]:
-    """The extracted text, numbered from 1 as the parser numbers its `lines`."""
-    return list(enumerate(plan.source_text.splitlines(), start=1))
+def document_lines(plan: Plan) -> list[tuple[int, str, float | None]]:
+    """The extracted text, numbered from 1 as the parser numbers its `lines`, with each line's OCR confidence
+    (0–100; None when the text was not read by OCR or the line is blank)."""
+    confidence = plan.ocr_confidence if isinstance(plan.ocr_confidence, list) else []
+    return [(n, line, confidence[n - 1] if n <= len(confidence) and isinstance(confidence[n - 1], int | float)
+             else None) for n, line in enumerate(plan.source_text.splitlines(), start=1)]
 
 
 def agency_tasks(membership, *, overdue_only: bool = False) -> QuerySet:

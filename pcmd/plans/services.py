@@ -26,6 +26,7 @@ from pcmd.org.permissions import allowed
 from .agencies import AgencyMatcher
 from .models import (
     Comparator,
+    DocKind,
     Frequency,
     LegalBasis,
     Metric,
@@ -33,6 +34,7 @@ from .models import (
     PlanKind,
     PlanStatus,
     ReportingDuty,
+    SourceMethod,
     Target,
     Task,
     TaskProgress,
@@ -249,17 +251,19 @@ def _is_plan(parsed: dict) -> bool:
 
 
 def plan_import(*, unit, file_name: str, data: bytes, user=None, parent=None, status: str = PlanStatus.DRAFT) -> Plan:
-    """Read a plan document (.docx/.txt/.pdf) and save it with all its items as one draft plan.
+    """Read a plan document (.docx/.doc/.odt/.rtf/.txt/.pdf, a scan or a photo) and save it with all its items as
+    one draft plan (a reference text — decision, dispatch, guidance, notice — keeps its kind).
 
     Raises ValidationError with a Vietnamese message (nothing saved) for a bad file, a document
     that is not a plan, or a document already imported for this unit (DuplicatePlan).
     """
     from .parsing import PlanFileError
-    from .parsing.extract import extract_text
+    from .parsing.extract import extract
     from .parsing.parser import parse_plan
 
     try:
-        text = extract_text(file_name, data)
+        extracted = extract(file_name, data)
+        text = extracted.text
         parsed = parse_plan(text)
     except PlanFileError as exc:
         raise ValidationError(str(exc)) from exc
@@ -290,6 +294,9 @@ def plan_import(*, unit, file_name: str, data: bytes, user=None, parent=None, st
             source_name=_clip(file_name, "source_name", Plan),
             source_sha256=fingerprint,
             source_text=text,
+            doc_kind=_choice(parsed.get("doc_kind"), DocKind, DocKind.PLAN),
+            source_method=_choice(extracted.method, SourceMethod),
+            ocr_confidence=list(extracted.confidence) if extracted.ocr else [],
             imported_by=user,
         )
         plan.source_file.save(file_name, ContentFile(data), save=False)

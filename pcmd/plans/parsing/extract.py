@@ -9,6 +9,7 @@ import io
 import re
 import unicodedata
 import zipfile
+from dataclasses import dataclass, field
 
 from django.conf import settings
 
@@ -17,7 +18,9 @@ from . import PLAN_MAX_UPLOAD_BYTES, PlanFileError
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 PDF_MAGIC = b"%PDF-"
-EXTENSIONS = (".docx", ".txt", ".pdf")
+IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png")
+EXTENSIONS = (".docx", ".doc", ".odt", ".rtf", ".txt", ".pdf", *IMAGE_EXTENSIONS)
+PDF_MAX_PAGES = 200  # a plan with its appendices is rarely over 50 pages
 # A plan of a hundred pages has a few thousand paragraphs and cells; a small hostile .docx can declare
 # hundreds of thousands (500,000 empty paragraphs compress to a few KB), so they are counted first.
 DOCX_MAX_BLOCKS = 20_000  # paragraphs + table cells
@@ -45,8 +48,26 @@ def normalise(text: str) -> str:
     return _ITALIC.sub(r"\1", _BOLD.sub("", text))
 
 
+@dataclass
+class Extracted:
+    """What was read from a file: the text, how it was read, and for OCR each line's confidence (0–100)."""
+
+    text: str
+    method: str  # docx | txt | pdf | converted (.doc/.odt/.rtf via LibreOffice) | ocr
+    confidence: list[float | None] = field(default_factory=list)  # OCR: per line of `text` (None: blank line)
+
+    @property
+    def ocr(self) -> bool:
+        return self.method == "ocr"
+
+
 def extract_text(file_name: str, data: bytes) -> str:
     """The plan's text; PlanFileError (Vietnamese message) when the file cannot be read as a plan document."""
+    return extract(file_name, data).text
+
+
+def extract(file_name: str, data: bytes) -> Extracted:
+    """The plan's text and how it was read; PlanFileError (Vietnamese message) when the file cannot be read."""
     name = (file_name or "").strip().lower()
     if not data:
         raise PlanFileError("Tệp trống (0 byte). Hãy chọn đúng tệp kế hoạch.")
@@ -54,24 +75,47 @@ def extract_text(file_name: str, data: bytes) -> str:
     if len(data) > limit:
         raise PlanFileError(f"Tệp quá lớn ({len(data) / 1048576:.1f} MB); kích thước tối đa là "
                             f"{limit / 1048576:.0f} MB.")
-    if data.startswith(OLE2_MAGIC):
-        raise PlanFileError("Đây là tệp Word cũ (.doc) hoặc tệp Office định dạng cũ, hệ thống không đọc được. "
-                            "Hãy mở tệp bằng Word và chọn Lưu thành (Save As) định dạng .docx rồi tải lên lại.")
-    if name.endswith(".doc"):
-        raise PlanFileError("Tệp .doc (Word cũ) không được hỗ trợ. Hãy lưu lại thành .docx rồi tải lên lại.")
     if not name.endswith(EXTENSIONS):
-        raise PlanFileError("Loại tệp không được hỗ trợ. Chỉ nhận tệp Word (.docx), văn bản (.txt) "
-                            "hoặc PDF có lớp chữ (.pdf).")
-    if name.endswith(".docx"):
-        text = _docx_text(data)
+        raise PlanFileError("Loại tệp không được hỗ trợ. Chỉ nhận tệp Word (.docx, .doc), OpenDocument (.odt), "
+                            "RTF (.rtf), văn bản (.txt), PDF (.pdf) hoặc ảnh chụp/quét trang (.jpg, .png).")
+    confidence: list[float | None] = []
+    method = name.rsplit(".", 1)[-1]
+    if data.startswith(OLE2_MAGIC) and not name.endswith(".doc"):
+        if not name.endswith(".docx"):
+            raise PlanFileError("Nội dung tệp là Word cũ (.doc) nhưng đuôi tệp khác. Hãy đặt đúng đuôi .doc.")
+        name, method = name[:-1], "doc"  # a .doc saved with a .docx name: convert it
+    if name.endswith((".doc", ".odt", ".rtf")):
+        _check_converted_magic(name, data)
+        from .convert import to_docx
+
+        text, method = _docx_text(to_docx(data, name[name.rindex("."):])), "converted"
+    elif name.endswith(".docx"):
+        text, method = _docx_text(data), "docx"
     elif name.endswith(".pdf"):
-        text = _pdf_text(data)
+        text, confidence = _pdf_text(data)
+        method = "ocr" if confidence else "pdf"
+    elif name.endswith(IMAGE_EXTENSIONS):
+        if not data.startswith((b"\xff\xd8\xff", b"\x89PNG")):
+            raise PlanFileError("Tệp có đuôi ảnh nhưng nội dung không phải ảnh JPG/PNG. Hãy kiểm tra lại tệp.")
+        from .ocr import ocr_image
+
+        lines = ocr_image(data, name[name.rindex("."):])
+        text, confidence, method = "\n".join(t for t, _ in lines), [c if t else None for t, c in lines], "ocr"
     else:
-        text = _txt_text(data)
+        text, method = _txt_text(data), "txt"
     text = normalise(text)
     if not text.strip():
         raise PlanFileError("Tệp không có nội dung chữ nào. Hãy kiểm tra lại tệp kế hoạch.")
-    return text
+    return Extracted(text, method, confidence)
+
+
+def _check_converted_magic(name: str, data: bytes) -> None:
+    if name.endswith(".doc") and not data.startswith(OLE2_MAGIC) and not data.lstrip().startswith(b"{\\rtf"):
+        raise PlanFileError("Tệp có đuôi .doc nhưng nội dung không phải văn bản Word. Hãy kiểm tra lại tệp.")
+    if name.endswith(".odt") and not (data.startswith(ZIP_MAGIC) and _zip_has(data, "content.xml")):
+        raise PlanFileError("Tệp có đuôi .odt nhưng nội dung không phải văn bản OpenDocument. Hãy kiểm tra lại tệp.")
+    if name.endswith(".rtf") and not data.lstrip().startswith(b"{\\rtf"):
+        raise PlanFileError("Tệp có đuôi .rtf nhưng nội dung không phải văn bản RTF. Hãy kiểm tra lại tệp.")
 
 
 # -------------------------------------------------------------------------------------------- .docx
@@ -93,20 +137,32 @@ def _docx_text(data: bytes) -> str:
     except Exception as exc:  # python-docx raises several kinds for damaged packages
         raise PlanFileError(BROKEN_DOCX) from exc
 
+    from .numbering import Numbering
+
+    numbering = Numbering(document)
     lines: list[str] = []
+
+    def text_of(paragraph) -> str:
+        label = numbering.label(paragraph._p)
+        text = paragraph.text
+        return f"{label} {text}" if label and text.strip() else text
 
     def walk(parent) -> None:
         for block in parent.iter_inner_content():
             if isinstance(block, Paragraph):
-                lines.append(block.text)
+                lines.append(text_of(block))
             elif isinstance(block, Table):
-                rows = _table_rows(block)
+                rows = _table_grid(block, text_of)
+                if rows and _is_target_table(rows[0]):
+                    lines.extend(target_table_lines(rows))
+                    continue
                 if rows and _is_task_table(rows[0]):
                     # an assignment table (STT | Nội dung | Chủ trì | Phối hợp | Thời gian): one line per row,
-                    # cells separated by " | ", which the parser maps to task columns
-                    lines.extend(" | ".join(" ".join(cell.text.split()) for cell in row) for row in rows)
+                    # cells separated by " | ", one per grid column (a merged group row keeps its empty cells),
+                    # which the parser maps to task columns
+                    lines.extend(" | ".join(row) for row in rows)
                     continue
-                for row in rows:
+                for row in _table_rows(block):
                     for cell in row:
                         walk(cell)
 
@@ -179,8 +235,82 @@ def _table_rows(table) -> list[list]:
     return rows
 
 
+def _table_grid(table, text_of) -> list[list[str]]:
+    """The table's rows as one string per grid column: a cell spanning columns gives its text once then empty
+    cells, a cell merged with the one above repeats the text above (the lead agency of a group of rows)."""
+    from docx.table import _Cell
+
+    width = max((tr.grid_before + sum(tc.grid_span for tc in tr.tc_lst) for tr in table._tbl.tr_lst), default=0)
+    rows, above = [], [""] * width
+    for tr in table._tbl.tr_lst:
+        row = [""] * width
+        offset = tr.grid_before
+        for tc in tr.tc_lst:
+            if offset >= width:
+                break
+            if tc.vMerge == "continue":
+                row[offset] = above[offset]
+            else:
+                cell = _Cell(tc, table)
+                row[offset] = " ".join(" ".join(text_of(p) for p in cell.paragraphs).split())
+            offset += tc.grid_span
+        rows.append(row)
+        above = row
+    return rows
+
+
+def _fold(text: str) -> str:
+    from unidecode import unidecode
+
+    return " ".join(unidecode(text or "").lower().split())
+
+
+def _is_target_table(header: list[str]) -> bool:
+    """A table of targets: a "Chỉ tiêu" column and no agency column (STT | Chỉ tiêu | Đơn vị tính | Năm 2026 …)."""
+    folded = [_fold(cell) for cell in header]
+    return (len(header) >= 2 and any(cell.startswith(("chi tieu", "noi dung chi tieu", "ten chi tieu"))
+                                     for cell in folded)
+            and not any("chu tri" in cell for cell in folded))
+
+
+def target_table_lines(rows: list[list[str]]) -> list[str]:
+    """Each row of a target table as the sentence it stands for: "- 100% <chỉ tiêu>", or with year columns
+    "- <chỉ tiêu>: Năm 2026: 60%; Năm 2027: 70%" (a trajectory). The header row is kept as a heading line
+    ending with ":" (never a target)."""
+    header = [_fold(cell) for cell in rows[0]]
+    text_col = next(i for i, cell in enumerate(header) if cell.startswith(("chi tieu", "noi dung", "ten chi tieu")))
+    unit_col = next((i for i, cell in enumerate(header) if cell.startswith("don vi")), None)
+    skip = {text_col, unit_col} | {i for i, cell in enumerate(header) if cell in ("stt", "tt", "so tt", "ghi chu")}
+    value_cols = [i for i in range(len(header)) if i not in skip]
+    out = [f"Bảng chỉ tiêu ({', '.join(cell for cell in rows[0] if cell)}):"]  # a heading line, not a target
+    for row in rows[1:]:
+        text = row[text_col].strip() if text_col < len(row) else ""
+        unit = row[unit_col].strip() if unit_col is not None and unit_col < len(row) else ""
+        values = [(rows[0][i], row[i].strip()) for i in value_cols if i < len(row) and row[i].strip()]
+        if not text:
+            continue
+        if not values:
+            out.append(f"{text}")  # a group row or a qualitative target
+            continue
+
+        def figure(value: str, unit: str = unit) -> str:
+            if unit == "%" and not value.endswith("%"):
+                return f"{value}%"
+            return f"{value} {unit}".strip() if unit and unit != "%" and not value.endswith(unit) else value
+
+        if len(values) == 1:
+            value = figure(values[0][1])
+            words = text
+            if unit and unit != "%" and _fold(words).startswith(_fold(unit) + " "):
+                words = words[len(unit):].strip()  # "12 buổi" + "Buổi tuyên truyền…" -> "12 buổi tuyên truyền…"
+            out.append(f"- {value} {words[:1].lower() + words[1:]}.")
+        else:
+            out.append(f"- {text}: " + "; ".join(f"{name.strip()}: {figure(value)}" for name, value in values) + ".")
+    return out
+
+
 def _is_task_table(header: list) -> bool:
-    words = " ".join(cell.text for cell in header).lower()
+    words = " ".join(cell if isinstance(cell, str) else cell.text for cell in header).lower()
     return len(header) >= 3 and ("chủ trì" in words or ("nội dung" in words and "thời gian" in words))
 
 
@@ -194,7 +324,9 @@ def _zip_has(data: bytes, member: str) -> bool:
 
 # --------------------------------------------------------------------------------------------- .pdf
 
-def _pdf_text(data: bytes) -> str:
+def _pdf_text(data: bytes) -> tuple[str, list[float | None]]:
+    """(text, OCR confidences): the text layer in reading order (pdf.py); a PDF without one (a scan) is read by
+    OCR (ocr.py), and then the confidences of its lines are returned too."""
     if not data.startswith(PDF_MAGIC):
         raise PlanFileError("Tệp có đuôi .pdf nhưng nội dung không phải PDF. Hãy kiểm tra lại tệp.")
     from pypdf import PdfReader
@@ -204,16 +336,32 @@ def _pdf_text(data: bytes) -> str:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
             raise PlanFileError("Tệp PDF được đặt mật khẩu; hãy gỡ mật khẩu rồi tải lên lại.")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        pages = len(reader.pages)
+        layer = "".join((page.extract_text() or "") for page in reader.pages[:3])
     except PlanFileError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError) as exc:
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise PlanFileError("Không đọc được tệp PDF: tệp bị hỏng hoặc không đúng định dạng.") from exc
-    text = "\n".join(pages)
-    if sum(ch.isalpha() for ch in text) < 20:
-        raise PlanFileError("Tệp PDF không có lớp chữ (có lẽ là bản quét/ảnh chụp), hệ thống không đọc được chữ. "
-                            "Hãy tải lên bản Word (.docx) hoặc bản PDF xuất trực tiếp từ Word.")
-    return text
+    if pages > PDF_MAX_PAGES:
+        raise PlanFileError(f"Tệp PDF có {pages} trang, quá dài cho một kế hoạch (tối đa {PDF_MAX_PAGES} trang).")
+    if sum(ch.isalpha() for ch in layer) < 20:
+        from .ocr import available, ocr_pdf
+
+        if not available():
+            raise PlanFileError("Tệp PDF không có lớp chữ (có lẽ là bản quét/ảnh chụp) và máy chủ chưa cài chương "
+                                "trình đọc chữ. Hãy tải lên bản Word (.docx) hoặc bản PDF xuất trực tiếp từ Word.")
+        lines = ocr_pdf(data, pages)
+        if sum(ch.isalpha() for text, _ in lines for ch in text) < 20:
+            raise PlanFileError("Tệp PDF là bản quét nhưng không đọc được chữ nào trên các trang (ảnh mờ hoặc "
+                                "trang trắng). Hãy tải lên bản Word (.docx) hoặc bản quét rõ hơn.")
+        return "\n".join(t for t, _ in lines), [c if t else None for t, c in lines]
+    from .pdf import pdf_lines
+
+    try:
+        lines, _ = pdf_lines(data, PDF_MAX_PAGES)
+    except Exception as exc:  # pdfminer raises many kinds for a damaged file
+        raise PlanFileError("Không đọc được tệp PDF: tệp bị hỏng hoặc không đúng định dạng.") from exc
+    return "\n".join(lines), []
 
 
 # --------------------------------------------------------------------------------------------- .txt

@@ -30,6 +30,7 @@ from pcmd.indicators import catalogue
 
 from . import PlanFileError
 from .extract import normalise
+from .timing import due_date, timing_in
 
 
 def fold(text: str) -> str:
@@ -88,7 +89,7 @@ def _is_caps(text: str) -> bool:
 SENTENCE_START = re.compile(r"^(?:Căn\s+cứ|Thực\s+hiện|Trên\s+đây|N[ơo]i\s+nhận|Để\s|Nhằm\s|\(\s*Ban\s+hành)")
 
 
-def _continues(current: Para, line: str, adjacent: bool) -> bool:
+def _continues(current: Para, line: str, adjacent: bool, last_length: int = 0) -> bool:
     kind, _, _ = _classify(line)
     first = line[:1]
     if current.kind == "row":
@@ -105,18 +106,23 @@ def _continues(current: Para, line: str, adjacent: bool) -> bool:
             and len(current.body) > 50 and not _is_caps(current.body) and not _is_caps(line)
             and not SENTENCE_START.match(line)):
         return True
+    if (adjacent and current.kind in ("number", "letter") and last_length >= 60
+            and not current.body.endswith(TERMINAL) and not _is_caps(current.body) and not _is_caps(line)
+            and not SENTENCE_START.match(line)):
+        return True  # a numbered item wrapped by a PDF or an OCR line break ("… Phòng" / "Văn hóa - Xã hội …")
     return False
 
 
 def paragraphs(lines: list[str]) -> list[Para]:
     paras: list[Para] = []
     current: Para | None = None
-    last_line = 0
+    last_line = last_length = 0
     for number, raw in enumerate(lines, start=1):
         line = " ".join(raw.split())
         if not line:
             continue
-        if current is not None and _continues(current, line, adjacent=number == last_line + 1):
+        if current is not None and _continues(current, line, adjacent=number == last_line + 1,
+                                              last_length=last_length):
             joiner = "" if current.body.endswith("-") and line[:1].islower() else " "
             current.body = f"{current.body}{joiner}{line}"
             current.end = number
@@ -125,6 +131,7 @@ def paragraphs(lines: list[str]) -> list[Para]:
             current = Para(number, number, kind, label, body)
             paras.append(current)
         last_line = number
+        last_length = len(line)
     return paras
 
 
@@ -140,10 +147,14 @@ CATEGORY_RULES = (
 )
 
 
-def _category(heading: str) -> str:
+def _category(heading: str, specific_goals: bool = False) -> str:
+    """The kind of content a heading announces. With `specific_goals` (a text without any "chỉ tiêu" heading,
+    such as a program decision or a commune plan) "Mục tiêu cụ thể" announces the targets."""
     folded = fold(heading)
     if len(folded) > 140:
         return ""
+    if specific_goals and "muc tieu cu the" in folded:
+        return "targets"
     has_targets = "chi tieu" in folded
     has_tasks = "nhiem vu" in folded or "giai phap" in folded
     for category, keys in CATEGORY_RULES:
@@ -166,7 +177,7 @@ def _level(para: Para) -> int:
     return 9
 
 
-def structure(paras: list[Para]) -> None:
+def structure(paras: list[Para], specific_goals: bool = False) -> None:
     """Set level, heading path and section category of every paragraph."""
     stack: list[Para] = []
     for para in paras:
@@ -180,7 +191,7 @@ def structure(paras: list[Para]) -> None:
             para.heading_path = list(stack)
         para.category = ""
         for heading in reversed(para.heading_path + ([para] if para.level < 9 else [])):
-            category = _category(heading.body)
+            category = _category(heading.body, specific_goals)
             if category:
                 para.category = category
                 break
@@ -241,16 +252,63 @@ def _genre_line(paras: list[Para]) -> int | None:
     return None
 
 
-def _title(paras: list[Para], genre: int) -> tuple[str, int, int, int]:
-    """The title lines after KẾ HOẠCH: (title, first line, last line, index of the next paragraph)."""
+DOC_NAMES = {
+    "plan": RE_GENRE,
+    "decision": re.compile(r"^\s*QUY[ẾE]T\s+Đ[ỊI]NH\b\s*:?", re.IGNORECASE),
+    "program": re.compile(r"^\s*CH[ƯU][ƠO]NG\s+TR[ÌI]NH\b", re.IGNORECASE),
+    "guidance": re.compile(r"^\s*H[ƯU][ỚO]NG\s+D[ẪA]N\b", re.IGNORECASE),
+    "notice": re.compile(r"^\s*TH[ÔO]NG\s+B[ÁA]O\b", re.IGNORECASE),
+    "report": re.compile(r"^\s*B[ÁA]O\s+C[ÁA]O\b", re.IGNORECASE),
+}
+DOC_KIND_NAMES = {"plan": "kế hoạch", "decision": "quyết định", "program": "chương trình", "guidance": "hướng dẫn",
+                  "notice": "thông báo, tin bài", "dispatch": "công văn", "report": "báo cáo"}
+RE_AUTHORITY = re.compile(r"^(?:THỦ\s+TƯỚNG|BỘ\s+TRƯỞNG|CHỦ\s+TỊCH|GIÁM\s+ĐỐC|ỦY\s+BAN\s+NHÂN\s+DÂN)\b")
+RE_SIGNOFF = re.compile(r"^(?:Căn\s+cứ|Xét\s+đề\s+nghị|Điều\s+\d+\.\s+(?:Quyết\s+định|Các|Chánh)|Nơi\s+nhận)",
+                        re.IGNORECASE)
+
+
+def _other_genre(paras: list[Para]) -> tuple[int, str]:
+    """A text that is not a plan: (index of the paragraph its title starts at, its kind). The kind is named by
+    a line in capitals (QUYẾT ĐỊNH, CHƯƠNG TRÌNH, HƯỚNG DẪN, THÔNG BÁO, BÁO CÁO); a dispatch (công văn) has a
+    "V/v …" subject line instead; anything else (an article on a portal or in a newspaper) is a notice whose
+    headline is its first paragraph. A decision that approves a program keeps the name "decision"."""
+    for index, para in enumerate(paras[:80]):
+        if para.kind != "plain":
+            continue
+        body = para.body.strip()
+        if re.match(r"^V/v\b", body):
+            return index, "dispatch"
+        for kind, pattern in DOC_NAMES.items():
+            if kind != "plan" and pattern.match(body) and _is_caps(body[:12]) and len(fold(body)) < 200:
+                return index, kind
+        if re.match(r"^Kính\s+gửi\b", body):
+            return index, "dispatch"
+    first = next((i for i, p in enumerate(paras) if len(p.body) > 20), 0)
+    return first, "notice"
+
+
+RE_RULE = re.compile(r"^[-_=–—.*~\s]{3,}$")
+
+
+def _title(paras: list[Para], genre: int, name: re.Pattern = RE_GENRE) -> tuple[str, int, int, int]:
+    """The title lines after KẾ HOẠCH (or the name of another kind of document): (title, first line, last line,
+    index of the next paragraph)."""
     head = paras[genre]
-    rest = re.sub(r"^\s*K[ẾE]\s*HO[ẠA]CH\s*:?\s*", "", head.body, flags=re.IGNORECASE)
+    if head.kind != "plain" or not name.match(head.body):  # a dispatch's "V/v …" line, a news headline
+        title = re.sub(r"^V/v\s*:?\s*", "", head.body).strip(" :")
+        return title, head.start, head.end, genre + 1
+    rest = name.sub("", head.body, count=1).strip(" :")
     parts, start, end = ([rest], head.start, head.end) if rest else ([], None, None)
     index = genre + 1
     while index < len(paras):
         para = paras[index]
         body = para.body
         folded = fold(body)
+        if RE_RULE.match(body):  # the typed rule under the title ("-----", "_____")
+            index += 1
+            if parts:
+                break
+            continue
         legal = re.match(r"^(thuc hien|trien khai|can cu)\s+(" + "|".join(fold(t) for t in DOC_TYPES) + r")\b.{0,80}"
                          r"(\bso\b|\d+/)", folded) is not None
         preamble = (folded.startswith(("can cu", "(")) or body.endswith(":") or legal
@@ -269,6 +327,8 @@ def _title(paras: list[Para], genre: int) -> tuple[str, int, int, int]:
         index += 1
         if len(" ".join(parts)) > 400:
             break
+    if len(parts) > 1 and RE_AUTHORITY.match(parts[-1]):
+        parts.pop()  # "THỦ TƯỚNG CHÍNH PHỦ" above a decision's legal basis is its authority, not its title
     title = " ".join(parts).strip(" :")
     return title, start or head.start, end or head.end, index
 
@@ -596,8 +656,11 @@ def extract_targets(paras: list[Para]) -> list[dict]:
             base = previous[-1] if previous and not RE_TRAJECTORY.search(previous[-1]["text"]) else None
             if base is not None and len(previous) == 1:
                 targets.remove(base)
-            if base is None:
-                base = {"text": "", "comparator": None, "population": "", "scope": None, "indicator": None,
+            if base is None:  # "Tỷ lệ xã, phường không có tụ điểm: Năm 2026: 60%; …" names its population first
+                lead_in = re.sub(r"^(?:tỷ\s+lệ|phấn\s+đấu)\s+", "", body[:trajectory[0].start()].strip(" -:;,("),
+                                 flags=re.IGNORECASE)
+                base = {"text": "", "comparator": None, "population": lead_in[:300], "scope": None,
+                        "indicator": catalogue.match(fold(lead_in), "percent") if lead_in else None,
                         "lines": [para.start, para.end], "section": section, "metric": "percent"}
             for m in trajectory:
                 value = _clean_value(_number(m["a"]))
@@ -780,6 +843,30 @@ def _table_row(para: Para, columns: dict[str, int] | None, tasks: list[dict]) ->
     return columns
 
 
+RE_SENTENCE_LEAD = re.compile(
+    r"(?:^|(?<=[.;:]\s))(?:(?:Giao|Đề\s+nghị|Yêu\s+cầu)\s+)?(?P<who>[^.;:]{3,120}?)\s+(?:(?:là\s+cơ\s+quan\s+)?chủ\s+trì|"
+    r"là\s+cơ\s+quan\s+thường\s+trực|thường\s+trực|(?:tổ\s+chức\s+)?thực\s+hiện|triển\s+khai\s+thực\s+hiện)\b")
+DUTY_VERB = re.compile(r"\b(?:tăng\s+cường|đẩy\s+mạnh|nâng\s+cao|xây\s+dựng|triển\s+khai|tổ\s+chức|kiểm\s+tra|"
+                       r"rà\s+soát|tuyên\s+truyền|phối\s+hợp|tham\s+mưu|hướng\s+dẫn|quản\s+lý|theo\s+dõi|hỗ\s+trợ|đăng\s+tải|"
+                       r"phát|lập|quan\s+tâm|đưa)\b", re.IGNORECASE)
+
+
+def lead_in(text: str) -> list[str]:
+    """The lead agency a task's own sentence names: "Công an phường chủ trì, phối hợp với …", "Giao Văn phòng …
+    thực hiện", "Phòng Kinh tế thực hiện thường xuyên"."""
+    for m in RE_SENTENCE_LEAD.finditer(text):
+        who = m["who"].strip(" ,")
+        who = re.sub(r"^(?:Giao|Đề\s+nghị|Yêu\s+cầu)\s+", "", who, flags=re.IGNORECASE)
+        if not _starts_agency(who) or len(who.split()) > 14 or fold(who).startswith(("cac co quan", "to chuc ")):
+            continue
+        if DUTY_VERB.search(who):
+            continue
+        names = [n for n in split_agencies(who) if fold(n) not in GENERIC_AGENCIES]
+        if names:
+            return names
+    return []
+
+
 def extract_tasks(paras: list[Para]) -> list[dict]:
     tasks: list[dict] = []
     pending: list[dict] = []  # items written since the last "Cơ quan chủ trì / phối hợp" lines
@@ -843,9 +930,7 @@ def extract_tasks(paras: list[Para]) -> list[dict]:
         heading = next((p for p in reversed(para.heading_path) if p.level < 9), None)
         lead = list(agency_block[1]) if agency_block else []
         if not lead:
-            m = re.match(r"^(?:Giao|Đề\s+nghị)\s+(?P<who>.+?)\s+(?:chủ\s+trì|là\s+cơ\s+quan|thường\s+trực)", para.body)
-            if m and _starts_agency(m["who"]):
-                lead = split_agencies(m["who"])
+            lead = lead_in(para.body)
         task = {
             "ref": ref,
             "title": _title_of(para.body),
@@ -853,7 +938,7 @@ def extract_tasks(paras: list[Para]) -> list[dict]:
             "heading": heading.body if heading else None,
             "lead": lead,
             "partners": partners_in(para.body, lead) if agency_block or lead else [],
-            "timing": None,
+            "timing": timing_in(para.body),
             "lines": [para.start, para.end],
             "section": path,
             "_level": para.level,
@@ -864,7 +949,18 @@ def extract_tasks(paras: list[Para]) -> list[dict]:
         pending.append(task)
     for task in tasks:
         task.pop("_level", None)
+        if not task["timing"]:
+            task["timing"] = None
     return tasks
+
+
+def add_due_dates(tasks: list[dict], period: str | None) -> None:
+    """Each task's due date from its timing; a day and month without a year take the plan's year (an annual
+    plan only: in a plan for 2026-2030 "trước ngày 30/6" names no year)."""
+    year = int(period) if period and period.isdigit() else None
+    for task in tasks:
+        due = due_date(task.get("timing"), year)
+        task["due_date"] = due.isoformat() if due else None
 
 
 # ---------------------------------------------------------------------------------------- reporting
@@ -985,10 +1081,18 @@ def parse_plan(text: str) -> dict:
         raise PlanFileError("Văn bản trống, không có nội dung kế hoạch.")
     genre = _genre_line(paras)
     structured = sum(1 for p in paras if p.kind in ("roman", "number"))
-    if genre is None or structured < 3:
+    doc_kind, genre_named = "plan", True
+    if genre is None:
+        genre, doc_kind = _other_genre(paras)
+        genre_named = paras[genre].kind != "plain" or any(p.match(paras[genre].body) for p in DOC_NAMES.values()) \
+            or paras[genre].body.startswith(("V/v", "Kính gửi"))
+        if doc_kind == "report":
+            raise PlanFileError("Văn bản này là một báo cáo, không phải là một kế hoạch hay văn bản đặt chỉ tiêu. "
+                                "Hãy kiểm tra lại tệp đã chọn.")
+    elif structured < 3:
         raise PlanFileError("Văn bản này không phải là một kế hoạch: không thấy tiêu đề “KẾ HOẠCH” ở đầu văn bản "
                             "cùng các phần, mục đánh số (I., II., 1., 2.…). Hãy kiểm tra lại tệp đã chọn.")
-    title, title_start, title_end, body_index = _title(paras, genre)
+    title, title_start, title_end, body_index = _title(paras, genre, DOC_NAMES.get(doc_kind, RE_GENRE))
     header_paras = paras[:genre]
     number = place = date_iso = None
     for para in header_paras:
@@ -1006,10 +1110,22 @@ def parse_plan(text: str) -> dict:
     preamble = paras[body_index:first_part]
     structure(paras[body_index:])
     body = paras[body_index:]
+    if not any(p.category in ("targets", "mixed") for p in body):
+        structure(body, specific_goals=True)  # no "CHỈ TIÊU" part: the specific goals are the targets
+    if doc_kind != "plan":
+        # a reference text: every sentence that commits to a figure is a target, wherever it stands
+        for para in body:
+            if not para.category and not RE_SIGNOFF.match(para.body):
+                para.category = "other"
+    if appendix is not None:
+        for para in body:  # "PHỤ LỤC", its title and "(Kèm theo …)" are neither targets nor tasks
+            if para.start > appendix and para.kind != "row":
+                para.category = ""
     issuer = _issuer_from_header(lines, paras[genre].start) or _issuer_from_text(
         " ".join(p.body for p in preamble), title)
     period = _period(title) or _period(" ".join(p.body for p in preamble)[:300])
     tasks = extract_tasks(body)
+    add_due_dates(tasks, period)
     result = {
         "number": number,
         "title": title,
@@ -1023,12 +1139,18 @@ def parse_plan(text: str) -> dict:
         "targets": extract_targets(body),
         "tasks": tasks,
         "reporting": extract_reporting(body, tasks),
+        "doc_kind": doc_kind,
         "signer_name": signer_name,
         "signer_title": signer_title,
         "recipients": "\n".join(recipients),
         "recipients_list": recipients,
     }
     if not result["targets"] and not result["tasks"]:
+        if doc_kind != "plan":
+            named = f" ({DOC_KIND_NAMES[doc_kind]})" if genre_named else ""
+            raise PlanFileError(f"Văn bản này{named} không phải là một kế hoạch và không nêu chỉ tiêu hay nhiệm vụ "
+                                "nào có thể nhập (câu có con số cam kết như “phấn đấu 100%…”, hoặc nhiệm vụ có cơ "
+                                "quan chủ trì). Hãy kiểm tra lại tệp đã chọn.")
         raise PlanFileError("Không tìm thấy chỉ tiêu hay nhiệm vụ nào trong văn bản; có lẽ đây không phải là "
                             "một kế hoạch. Hãy kiểm tra lại tệp đã chọn.")
     return result
