@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "pcmd.reports",
     "pcmd.public",
     "pcmd.dashboard",
+    "pcmd.webhooks",
 ]
 
 MIDDLEWARE = [
@@ -170,6 +171,19 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("PCMD_JOB_VISIBILITY_S", "3600"))}
+CELERY_BEAT_SCHEDULE = {
+    # Webhook retries and deliveries whose task was lost (pcmd deliver-webhooks); docs/api.md#webhook.
+    "webhooks-deliver-due": {"task": "webhooks.deliver_due", "schedule": 60.0},
+    # Referrals past their answer deadline: one `referral.overdue` event each (pcmd notify-referrals-overdue).
+    "webhooks-referrals-overdue": {"task": "support.referrals_overdue", "schedule": 3600.0},
+}
+
+# Webhooks (pcmd.webhooks): addresses inside the network (loopback, private, link-local…) are refused unless
+# this is set (tests, a demo on one machine). Retries: base · 2^(n-1) seconds, capped, at most N attempts.
+PCMD_WEBHOOK_ALLOW_PRIVATE = env_bool("PCMD_WEBHOOK_ALLOW_PRIVATE", DEBUG)
+PCMD_WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("PCMD_WEBHOOK_MAX_ATTEMPTS", "8"))
+PCMD_WEBHOOK_BACKOFF_S = float(os.environ.get("PCMD_WEBHOOK_BACKOFF_S", "30"))
+PCMD_WEBHOOK_BACKOFF_MAX_S = float(os.environ.get("PCMD_WEBHOOK_BACKOFF_MAX_S", str(6 * 3600)))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

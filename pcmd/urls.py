@@ -37,6 +37,7 @@ urlpatterns = [
     path("gioi-thieu/<str:token>/", support_referral_views.public_referral_link, name="public_referral_link"),
     path("", include("pcmd.indicators.urls")),
     path("", include("pcmd.dashboard.urls")),
+    path("", include("pcmd.webhooks.urls")),
     path("quan-tri/", admin.site.urls),
 ]
 

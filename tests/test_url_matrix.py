@@ -479,3 +479,13 @@ SAMPLE_ARGS["referral_slip_pdf"] = lambda unit: [_referral_sample(unit).pk]
 SAMPLE_ARGS["referral_action"] = lambda unit: [_referral_sample(unit).pk, "ghi-nhan-tra-loi"]
 # the provider's answer page (no login): tests/test_support_referrals.py
 NOT_WALKED |= {"public_referral", "public_referral_link"}
+
+
+# Webhooks: the demo's subscription of Bạch Đằng (pcmd/webhooks/demo.py); DHIS2 mapping has no arguments.
+def _webhook_sample(unit):
+    from pcmd.webhooks.models import Subscription
+
+    return Subscription.objects.filter(unit=unit).order_by("pk").first()
+
+
+SAMPLE_ARGS["webhook_detail"] = lambda unit: [_webhook_sample(unit).pk]

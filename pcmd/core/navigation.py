@@ -201,3 +201,9 @@ def menu_for(membership) -> list[dict]:
                 "badge": import_string(page.badge)(membership) if page.badge else 0,
             })
     return [group for group in groups.values() if group["pages"]]
+
+PAGES += [
+    Page("reference", "integrations", "webhook_list", "Webhook",
+         "Báo sự kiện (báo cáo, tin báo, giới thiệu quá hạn) cho hệ thống khác: đăng ký, nhật ký gửi, gửi lại",
+         "bi-broadcast"),
+]
