@@ -431,3 +431,19 @@ def test_mapping_page_scoped_by_seat(units, province_admin, national_admin, clie
     assert client.get(reverse("dhis2_mapping") + "?don-vi=TX9").status_code in (403, 404)
     client.force_login(coordinator.user)  # coordinators exchange data but do not pair
     assert client.get(reverse("dhis2_mapping")).status_code == 403
+
+
+def test_metadata_file_with_duplicates_and_junk(national_admin):
+    from django.core.exceptions import ValidationError
+
+    from pcmd.indicators.models import Dhis2Object
+
+    data = {"organisationUnits": [{"id": "ouSame00001", "name": "A"}, {"id": "ouSame00001", "name": "B"}, "junk",
+                                  {"id": 5}, {"id": "ouOther0001", "code": ["x"], "name": {"y": 1}}]}
+    result = mapping.metadata_import(membership=national_admin, data=json.dumps(data).encode())
+    assert result.objects == {"orgunit": 3}
+    assert list(Dhis2Object.objects.filter(uid="ouSame00001").values_list("name", flat=True)) == ["A"]
+    assert Dhis2Object.objects.get(uid="ouOther0001").code == ""
+    for junk in (b"[1, 2]", b"\xff\xfe", b"{", b'{"dataElements": 3}', b"[" * 5000 + b"]" * 5000):
+        with pytest.raises(ValidationError):
+            mapping.read_metadata(junk)

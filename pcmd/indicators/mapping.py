@@ -25,8 +25,8 @@ from pcmd.geo.models import AdminUnit, Level
 from .dhis2 import MAX_BYTES, UID_RE, all_elements, element_label
 from .models import Dhis2ElementMap, Dhis2Kind, Dhis2Object, Dhis2UnitMap, MatchedBy
 
-LISTS = {"dataElements": Dhis2Kind.ELEMENT, "organisationUnits": Dhis2Kind.ORGUNIT,
-         "categoryOptionCombos": Dhis2Kind.COC, "dataSets": Dhis2Kind.DATASET}
+LISTS = {"dataElements": Dhis2Kind.ELEMENT.value, "organisationUnits": Dhis2Kind.ORGUNIT.value,
+         "categoryOptionCombos": Dhis2Kind.COC.value, "dataSets": Dhis2Kind.DATASET.value}
 MAX_OBJECTS = 200_000
 
 
@@ -86,14 +86,16 @@ def metadata_import(*, membership, data: bytes) -> MatchResult:
     with transaction.atomic():
         for kind, rows in lists.items():
             known = dict(Dhis2Object.objects.filter(kind=kind).values_list("uid", "pk"))
-            new, changed = [], []
+            new, changed, seen = [], [], set()
             for uid, code, name in rows:
+                if uid in seen:  # the same object twice in the file: the first wins
+                    continue
+                seen.add(uid)
                 if uid in known:
                     changed.append(Dhis2Object(pk=known[uid], kind=kind, uid=uid, code=code, name=name,
                                                imported_at=now))
                 else:
                     new.append(Dhis2Object(kind=kind, uid=uid, code=code, name=name, imported_at=now))
-                    known[uid] = None
             Dhis2Object.objects.bulk_create(new, batch_size=1000)
             Dhis2Object.objects.bulk_update(changed, ["code", "name", "imported_at"], batch_size=1000)
         if maps_elements(membership):
