@@ -323,3 +323,39 @@ def test_pages_create_show_the_secret_once_and_are_scoped(province_admin, bach_d
         services.secret_rotate(membership=far_admin.memberships.get(), subscription=sub)
     client.force_login(owner)
     assert client.get(reverse("webhook_list")).status_code == 403
+
+
+@pytest.mark.parametrize("level", ["province", "national"])
+def test_exchange_pages_give_no_500_on_junk(level, member_factory, hai_phong, bach_dang):
+    """The fuzz test's junk (tests/test_fuzz.py) on the pages of the `integrations` module, which its walking
+    coordinators cannot open: every parameter and every form field of the mapping and webhook pages."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tests.test_fuzz import Fuzzer, _html
+
+    user = member_factory(f"wh.fuzz.{level}", hai_phong if level == "province" else None, Role.ADMIN)
+    client = Client(raise_request_exception=False)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.create(user=user, name="fuzz", confirmed=True).persistent_id
+    session.save()
+    fuzzer = Fuzzer(client, f"admin@{level}")
+    sample = Subscription.objects.filter(unit=bach_dang).order_by("pk").first()
+    urls = [reverse("dhis2_mapping"), reverse("webhook_list"), reverse("webhook_detail", args=[sample.pk])]
+    posted = 0
+    for url in urls:
+        page = _html(fuzzer.check("get", url, {}, "(as is)"))
+        assert page is not None, url
+        fuzzer.read(url, page)
+        steps = set()
+        for form in page.forms:  # every kind of form of the page (each "step"), once
+            step = form.fields.get("step", "") if form.method.upper() == "POST" else None
+            if step is None or step in steps:
+                continue
+            steps.add(step)
+            fuzzer.post(url, form)
+            posted += 1
+    assert fuzzer.requests > 50 and posted >= 6
+    assert not fuzzer.failures, "\n".join(fuzzer.failures)
