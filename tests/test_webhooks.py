@@ -38,7 +38,8 @@ class Receiver:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):  # noqa: N802
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                receiver.requests.append({"path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()}, "body": body})
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                receiver.requests.append({"path": self.path, "headers": headers, "body": body})
                 status = receiver.plan.pop(0) if receiver.plan else 200
                 self.send_response(status)
                 if status in (301, 302):
