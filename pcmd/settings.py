@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "pcmd.public",
     "pcmd.dashboard",
     "pcmd.ops",
+    "pcmd.webhooks",
 ]
 
 MIDDLEWARE = [
@@ -181,7 +182,18 @@ CELERY_BEAT_SCHEDULE = {
                         "schedule": crontab(hour=5, minute=30)},
     "report-reminders": {"task": "pcmd.ops.run_command", "args": ["report_reminders"],
                          "schedule": crontab(hour=7, minute=0)},
+    # Webhook retries and deliveries whose task was lost (pcmd deliver-webhooks); docs/api.md#webhook.
+    "webhooks-deliver-due": {"task": "webhooks.deliver_due", "schedule": 60.0},
+    # Referrals past their answer deadline: one `referral.overdue` event each (pcmd notify-referrals-overdue).
+    "webhooks-referrals-overdue": {"task": "support.referrals_overdue", "schedule": 3600.0},
 }
+
+# Webhooks (pcmd.webhooks): addresses inside the network (loopback, private, link-local…) are refused unless
+# this is set (tests, a demo on one machine). Retries: base · 2^(n-1) seconds, capped, at most N attempts.
+PCMD_WEBHOOK_ALLOW_PRIVATE = env_bool("PCMD_WEBHOOK_ALLOW_PRIVATE", DEBUG)
+PCMD_WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("PCMD_WEBHOOK_MAX_ATTEMPTS", "8"))
+PCMD_WEBHOOK_BACKOFF_S = float(os.environ.get("PCMD_WEBHOOK_BACKOFF_S", "30"))
+PCMD_WEBHOOK_BACKOFF_MAX_S = float(os.environ.get("PCMD_WEBHOOK_BACKOFF_MAX_S", str(6 * 3600)))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -13,3 +13,4 @@ WHITENOISE_USE_FINDERS = True
 # The five seed plans the demo imports and the parser tests read: always the repository's copy.
 PCMD_SEEDS_DIR = BASE_DIR / "tests" / "fixtures" / "seeds"  # noqa: F405
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405  (whitenoise warns when it is missing)
+PCMD_WEBHOOK_ALLOW_PRIVATE = True  # the test receiver is on 127.0.0.1 (tests/test_webhooks.py checks the refusal)

@@ -40,6 +40,7 @@ urlpatterns = [
     path("", include("pcmd.dashboard.urls")),
     path("", include("pcmd.ops.urls")),
     path("healthz", ops_views.healthz, name="healthz"),
+    path("", include("pcmd.webhooks.urls")),
     path("quan-tri/", admin.site.urls),
 ]
 

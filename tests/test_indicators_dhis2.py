@@ -136,9 +136,13 @@ def test_bad_files_are_refused():
         dhis2.parse(b"{not json")
     with pytest.raises(dhis2.ImportFormatError):
         dhis2.parse('{"foo": 1}')
-    # DHIS2's headerless CSV is read by column position.
-    assert dhis2.parse(f"{PCT}_NUM,2026Q1,TD81,,,3,admin,,ghi chú\n")[0] == {
-        "dataElement": f"{PCT}_NUM", "period": "2026Q1", "orgUnit": "TD81", "value": "3", "comment": "ghi chú"}
+    # DHIS2 always skips row 1 of a CSV: a file without a header is refused (row 1 would be lost), not read.
+    with pytest.raises(dhis2.ImportFormatError, match="dòng tiêu đề"):
+        dhis2.parse(f"{PCT}_NUM,2026Q1,TD81,,,3,admin,,ghi chú\n")
+    # Columns are read by position after the header, as DHIS2 does.
+    assert dhis2.parse(f"de,pe,ou,coc,aoc,value,strby,lstupd,cmt\n{PCT}_NUM,2026Q1,TD81,,,3,admin,,ghi chú\n")[0] == {
+        "dataElement": f"{PCT}_NUM", "period": "2026Q1", "orgUnit": "TD81", "categoryOptionCombo": "",
+        "attributeOptionCombo": "", "value": "3", "comment": "ghi chú", "deleted": "", "disaggregation": ""}
 
 
 def test_pages_export_and_import(units, coordinator, client):

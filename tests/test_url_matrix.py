@@ -492,3 +492,11 @@ def _job_sample(unit):
 
 SAMPLE_ARGS["job_run_again"] = lambda unit: [_job_sample(unit).pk]
 NOT_WALKED |= {"healthz"}  # no login, no records: tests/test_ops_jobs.py
+# Webhooks: the demo's subscription of Bạch Đằng (pcmd/webhooks/demo.py); DHIS2 mapping has no arguments.
+def _webhook_sample(unit):
+    from pcmd.webhooks.models import Subscription
+
+    return Subscription.objects.filter(unit=unit).order_by("pk").first()
+
+
+SAMPLE_ARGS["webhook_detail"] = lambda unit: [_webhook_sample(unit).pk]

@@ -84,6 +84,8 @@ def seed_users(ctx: SeedContext) -> None:
         ("bachdang.hotro", None, [(bd, _agency(bd, "tram-y-te"), Role.CASE_WORKER)]),
         ("bachdang.giamsat", "Đào Thị Minh Thu", [(bd, _agency(bd, "phong-vhxh"), Role.SUPPORT_SUPERVISOR)]),
         ("haiphong.giamsat", "Lương Thị Quỳnh Anh", [(hp, _agency(hp, "so-y-te"), Role.SUPPORT_SUPERVISOR)]),
+        # A province's system admin: the DHIS2 mapping of the province's units, its webhook subscriptions.
+        ("haiphong.quantri", "Phạm Văn Kết Nối", [(hp, None, Role.ADMIN)]),
     ]
     password = make_password(DEMO_PASSWORD)
     existing = set(User.objects.filter(username__in=[p[0] for p in people]).values_list("username", flat=True))
@@ -288,3 +290,12 @@ def seed_reports(ctx: SeedContext) -> None:
 
 
 SEEDERS.append(seed_reports)
+
+
+def seed_webhooks(ctx: SeedContext) -> None:
+    from pcmd.webhooks.demo import seed_webhooks as seed
+
+    seed(ctx)
+
+
+SEEDERS.append(seed_webhooks)

@@ -134,7 +134,11 @@ PAGES += [
     Page("indicators", "indicators", "indicator_approvals", "Phê duyệt số liệu",
          "Phê duyệt, khóa số liệu của kỳ; mở lại có ghi lý do", "bi-lock"),
     Page("indicators", "indicators", "dhis2_import", "Trao đổi số liệu DHIS2",
-         "Xuất, nhập số liệu chỉ số theo định dạng dataValueSets (JSON, CSV) của DHIS2", "bi-arrow-down-up"),
+         "Xuất, nhập số liệu chỉ số theo định dạng dataValueSets (JSON, CSV, XML, ADX) của DHIS2",
+         "bi-arrow-down-up"),
+    Page("indicators", "integrations", "dhis2_mapping", "Ghép mã DHIS2",
+         "Ghép chỉ số và đơn vị với UID của hệ thống DHIS2 từ tệp siêu dữ liệu; danh sách chưa ghép",
+         "bi-link-45deg"),
 ]
 
 
@@ -199,3 +203,9 @@ def menu_for(membership) -> list[dict]:
                 "badge": import_string(page.badge)(membership) if page.badge else 0,
             })
     return [group for group in groups.values() if group["pages"]]
+
+PAGES += [
+    Page("reference", "integrations", "webhook_list", "Webhook",
+         "Báo sự kiện (báo cáo, tin báo, giới thiệu quá hạn) cho hệ thống khác: đăng ký, nhật ký gửi, gửi lại",
+         "bi-broadcast"),
+]

@@ -48,7 +48,7 @@ def read_entry(post, indicators, existing: dict) -> tuple[list[Row], list[str], 
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="Tệp dataValueSets (.json) hoặc CSV (.csv)")
+    file = forms.FileField(label="Tệp dataValueSets của DHIS2: JSON, CSV, XML (DXF2) hoặc ADX")
     mode = forms.ChoiceField(label="Cách nhập", choices=list(MODES.items()), initial=MODE_ALL_OR_NOTHING)
     dry_run = forms.BooleanField(label="Chỉ kiểm tra, chưa ghi", required=False)
 

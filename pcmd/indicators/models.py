@@ -68,3 +68,77 @@ class DataApproval(UnitScopedModel):
     @property
     def is_active(self) -> bool:
         return self.reopened_at is None
+
+
+# --- DHIS2 mapping (docs/dhis2.md "Mapping") -------------------------------------------------------
+
+class Dhis2Kind(models.TextChoices):
+    ELEMENT = "element", "Phần tử dữ liệu (dataElement)"
+    ORGUNIT = "orgunit", "Đơn vị (organisationUnit)"
+    COC = "coc", "Tổ hợp phân tổ (categoryOptionCombo)"
+    DATASET = "dataset", "Bộ dữ liệu (dataSet)"
+
+
+class MatchedBy(models.TextChoices):
+    CODE = "code", "Theo mã"
+    NAME = "name", "Theo tên"
+    MANUAL = "manual", "Ghép tay"
+
+
+class Dhis2Object(models.Model):
+    """A metadata object of the DHIS2 instance, as read from its metadata JSON (id, code, name)."""
+
+    kind = models.CharField("Loại", max_length=10, choices=Dhis2Kind.choices)
+    uid = models.CharField("UID", max_length=11)
+    code = models.CharField("Mã", max_length=100, blank=True)
+    name = models.CharField("Tên", max_length=230, blank=True)
+    imported_at = models.DateTimeField("Thời điểm nhập")
+
+    class Meta:
+        verbose_name = "đối tượng DHIS2"
+        verbose_name_plural = "đối tượng DHIS2"
+        ordering = ["kind", "name"]
+        constraints = [models.UniqueConstraint(fields=["kind", "uid"], name="dhis2object_unique")]
+
+    def __str__(self):
+        return f"{self.name or self.code} ({self.uid})"
+
+
+class Dhis2ElementMap(models.Model):
+    """A PCMD data element (an indicator code, or CODE_NUM / CODE_DEN of a percent) paired with a DHIS2 UID.
+    National: data elements are the same for every province."""
+
+    element = models.CharField("Phần tử dữ liệu PCMD", max_length=50, unique=True)
+    uid = models.CharField("UID DHIS2", max_length=11)
+    matched_by = models.CharField("Cách ghép", max_length=8, choices=MatchedBy.choices)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="Người ghép", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField("Thời điểm ghép", auto_now=True)
+
+    class Meta:
+        verbose_name = "ghép phần tử dữ liệu DHIS2"
+        verbose_name_plural = "ghép phần tử dữ liệu DHIS2"
+        ordering = ["element"]
+
+    def __str__(self):
+        return f"{self.element} → {self.uid}"
+
+
+class Dhis2UnitMap(UnitScopedModel):
+    """A province or commune paired with a DHIS2 organisation unit UID (province admins map their units)."""
+
+    uid = models.CharField("UID DHIS2", max_length=11)
+    matched_by = models.CharField("Cách ghép", max_length=8, choices=MatchedBy.choices)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="Người ghép", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+
+    module = "integrations"
+
+    class Meta:
+        verbose_name = "ghép đơn vị DHIS2"
+        verbose_name_plural = "ghép đơn vị DHIS2"
+        ordering = ["unit__code"]
+        constraints = [models.UniqueConstraint(fields=["unit"], name="dhis2unitmap_unique_unit")]
+
+    def __str__(self):
+        return f"{self.unit} → {self.uid}"

@@ -11,4 +11,5 @@ urlpatterns = [
     path("chi-so/phe-duyet/", views.indicator_approvals, name="indicator_approvals"),
     path("chi-so/dhis2/xuat/", views.dhis2_export, name="dhis2_export"),
     path("chi-so/dhis2/", views.dhis2_import, name="dhis2_import"),
+    path("chi-so/dhis2/ghep-ma/", views.dhis2_mapping, name="dhis2_mapping"),
 ]

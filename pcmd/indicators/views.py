@@ -17,11 +17,11 @@ from pcmd.core.scoping import chosen_unit, get_scoped_or_404, module_view, requi
 from pcmd.geo.models import AdminUnit, Level
 from pcmd.org.permissions import allowed
 
-from . import dhis2, services
+from . import dhis2, mapping, services
 from .catalogue import BY_CODE, CATALOGUE
 from .engine import communes_of
 from .forms import ImportForm, read_entry
-from .models import DataApproval, DataValue
+from .models import DataApproval, DataValue, Dhis2ElementMap, Dhis2Kind, Dhis2Object, Dhis2UnitMap
 
 PAGE_SIZE = 100
 
@@ -194,7 +194,8 @@ def indicator_approvals(request):
 
 @module_view("indicators", "view")
 def dhis2_export(request):
-    """dataValueSets JSON or CSV of entered figures, or of the engine's values, for the unit and period."""
+    """A data value set of entered figures, or of the engine's values, for the unit and period, in JSON, CSV,
+    XML (DXF2) or ADX, with PCMD's codes or the DHIS2 UIDs of the mapping (the file declares which)."""
     membership = request.membership
     unit = _unit(request, membership)
     period, error = _period(request, "year")
@@ -206,26 +207,32 @@ def dhis2_export(request):
         rows = dhis2.computed_rows(codes=[i.code for i in CATALOGUE], level=level,
                                    units=dhis2.export_units(unit, level), period=period)
     else:
+        source = "entered"
         qs = scoped(DataValue.objects.all(), membership, "view").filter(
             period_start__gte=period.start, period_end__lte=period.end)
         if unit is not None:
             qs = within(qs, unit)
         rows = dhis2.entered_rows(qs)
-    name = f"dataValueSets-{source}-{unit.code if unit else 'VN'}-{period.code}"
-    if request.GET.get("dinh-dang") == "csv":
-        response = HttpResponse(dhis2.to_csv(rows), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    else:
-        response = HttpResponse(dhis2.to_json(rows), content_type="application/json; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{name}.json"'
+    fmt = request.GET.get("dinh-dang", "json")
+    fmt = fmt if fmt in dhis2.FORMATS else "json"
+    scheme = request.GET.get("ma", "")
+    scheme = scheme if scheme in ("code", "uid") else ("uid" if dhis2.has_mapping() else "code")
+    rows = dhis2.with_scheme(rows, scheme)
+    name = f"dataValueSets-{source}-{unit.code if unit else 'VN'}-{period.code}-{scheme}"
+    response = HttpResponse(dhis2.render(rows, fmt, scheme, dhis2.data_set_id(scheme) if fmt == "adx" else ""),
+                            content_type=f"{dhis2.CONTENT_TYPES[fmt]}; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.{dhis2.EXTENSIONS[fmt]}"'
     response["X-PCMD-Suppressed"] = str(rows.omitted)  # small figures about people left out (dhis2.Rows)
+    response["X-PCMD-Id-Scheme"] = scheme.upper()
+    response["X-PCMD-Unmapped"] = str(rows.unmapped)
+    response["X-PCMD-Not-DHIS2-Period"] = str(rows.not_dhis2)
     return response
 
 
 @module_view("indicators", "view")
 def dhis2_import(request):
-    """The exchange page: export links for everyone who reads indicators; upload a dataValueSet (JSON or
-    CSV) for those who may add figures. Every bad row is listed with its reason."""
+    """The exchange page: export links for everyone who reads indicators; upload a data value set (JSON, CSV,
+    XML or ADX) for those who may add figures. Every bad row is listed with its reason."""
     membership = request.membership
     if request.method == "POST":
         require(membership, "indicators", "add")
@@ -243,4 +250,83 @@ def dhis2_import(request):
     return render(request, "indicators/dhis2.html", {
         "form": form, "summary": summary, "period": period, "periods": recent_periods(timezone.localdate()),
         "unit": membership.unit, "can_add": allowed(membership.role, "indicators", "add"),
+        "formats": dhis2.FORMATS, "has_mapping": dhis2.has_mapping(),
+        "can_map": allowed(membership.role, "integrations", "view"),
+    })
+
+
+MAPPING_UNITS_SHOWN = 400
+
+
+@module_view("integrations", "view")
+def dhis2_mapping(request):
+    """Pair PCMD's data elements (national seats) and the seat's units with a DHIS2 instance's UIDs: import the
+    DHIS2 metadata JSON (automatic pairing by code, then name), correct by hand, see what is not paired."""
+    membership = request.membership
+    unit = _unit(request, membership)
+    step = request.POST.get("step", "") if request.method == "POST" else ""
+    if request.method == "POST" and step:
+        require(membership, "integrations", "change" if step != "metadata" else "add")
+        try:
+            if step == "metadata":
+                upload = request.FILES.get("file")
+                if upload is None:
+                    raise ValidationError("Hãy chọn tệp JSON siêu dữ liệu của DHIS2.")
+                if upload.size > dhis2.MAX_BYTES * 4:
+                    raise ValidationError(f"Tệp quá lớn ({upload.size / 1048576:.1f} MB); tối đa 20 MB.")
+                result = mapping.metadata_import(membership=membership, data=upload.read())
+                read = ", ".join(f"{n} {Dhis2Kind(kind).label.split(' (')[0].lower()}"
+                                 for kind, n in result.objects.items())
+                messages.success(request, f"Đã đọc {read}. Ghép tự động: {sum(result.elements.values())} phần tử "
+                                          f"dữ liệu, {sum(result.units.values())} đơn vị.")
+            elif step == "elements":
+                if not mapping.maps_elements(membership):
+                    raise PermissionDenied
+                current = dict(Dhis2ElementMap.objects.values_list("element", "uid"))
+                changed = 0
+                for element, _indicator in dhis2.all_elements():
+                    typed = request.POST.get(f"uid-{element}")
+                    if typed is not None and typed.strip() != current.get(element, ""):
+                        mapping.element_set(membership=membership, element=element, uid=typed)
+                        changed += 1
+                messages.success(request, f"Đã lưu {changed} phần tử dữ liệu ghép tay.")
+            elif step == "units":
+                units = list(unit_choices(membership, [Level.PROVINCE, Level.COMMUNE], under=unit)
+                             .order_by("code")[:MAPPING_UNITS_SHOWN]) if unit is not None else list(
+                    unit_choices(membership, [Level.PROVINCE]).order_by("code"))
+                current = {m.unit_id: m.uid for m in scoped(Dhis2UnitMap.objects.all(), membership, "view")}
+                changed = 0
+                for u in units:
+                    typed = request.POST.get(f"uid-{u.code}")
+                    if typed is not None and typed.strip() != current.get(u.pk, ""):
+                        mapping.unit_set(membership=membership, unit=u, uid=typed)
+                        changed += 1
+                messages.success(request, f"Đã lưu {changed} đơn vị ghép tay.")
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return HttpResponseRedirect(request.path + (f"?don-vi={unit.code}" if unit is not None
+                                                    and unit != membership.unit else ""))
+    names = {o.uid: o for o in Dhis2Object.objects.filter(kind__in=[Dhis2Kind.ELEMENT, Dhis2Kind.ORGUNIT])}
+    element_maps = {m.element: m for m in Dhis2ElementMap.objects.all()}
+    element_rows = [{"element": e, "label": dhis2.element_label(e), "map": element_maps.get(e),
+                     "object": names.get(element_maps[e].uid) if e in element_maps else None}
+                    for e, _i in dhis2.all_elements()]
+    if unit is not None:
+        units = unit_choices(membership, [Level.PROVINCE, Level.COMMUNE], under=unit).order_by("code")
+    else:  # a national seat: the provinces, or one province's communes with ?don-vi=
+        units = unit_choices(membership, [Level.PROVINCE]).order_by("code")
+    unit_total = units.count()
+    units = list(units[:MAPPING_UNITS_SHOWN])
+    unit_maps = {m.unit_id: m for m in scoped(Dhis2UnitMap.objects.filter(unit__in=units), membership, "view")}
+    unit_rows = [{"unit": u, "map": unit_maps.get(u.pk), "object": names.get(unit_maps[u.pk].uid)
+                  if u.pk in unit_maps else None} for u in units]
+    return render(request, "indicators/dhis2_mapping.html", {
+        "unit": unit, "element_rows": element_rows, "unit_rows": unit_rows, "unit_total": unit_total,
+        "shown": MAPPING_UNITS_SHOWN,
+        "elements_unmatched": [r for r in element_rows if r["map"] is None],
+        "units_unmatched": [r for r in unit_rows if r["map"] is None],
+        "maps_elements": mapping.maps_elements(membership),
+        "can_change": allowed(membership.role, "integrations", "change"),
+        "objects": {kind.label: Dhis2Object.objects.filter(kind=kind).count() for kind in Dhis2Kind},
+        "element_choices": Dhis2Object.objects.filter(kind=Dhis2Kind.ELEMENT).order_by("name")[:2000],
     })

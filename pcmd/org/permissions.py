@@ -25,6 +25,7 @@ MODULES = {
     "reports": "Báo cáo định kỳ",
     "dashboard": "Bảng điều hành",
     "audit": "Nhật ký hệ thống",
+    "integrations": "Kết nối hệ thống khác (ghép mã DHIS2, webhook)",
 }
 
 R = frozenset({"view"})
@@ -38,6 +39,7 @@ MATRIX: dict[str, dict[str, frozenset]] = {
     Role.ADMIN: {
         "geo": ALL, "org": ALL, "users": ALL, "audit": R, "plans": R, "venues": R, "inspections": R,
         "hotspots": R, "tips": R, "outreach": R, "indicators": R, "reports": R, "dashboard": R,
+        "integrations": ALL,  # the DHIS2 mapping and webhook subscriptions of the admin's unit
     },
     # Standing office (Sở Y tế / Phòng VHXH): plans, compiling, the unit's registries.
     Role.COORDINATOR: {

@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from pcmd import webhooks
 from pcmd.core.uploads import IMAGES, check_upload, pdf_problem
 from pcmd.geo.models import AdminUnit, Level
 from pcmd.indicators import engine
@@ -65,6 +66,14 @@ def _event(report: Report, step: str, membership, reason: str = "") -> ReportEve
 
 
 # --- checks (also used to decide which buttons a page shows) -------------------------------------------------
+
+def _webhook(event: str, report: Report, **extra) -> None:
+    """The report's step as a webhook event, in the step's transaction (pcmd.webhooks: the outbox)."""
+    webhooks.emit(event, report.unit, {"report": {
+        "id": report.pk, "title": report.title, "type": report.type.code, "year": report.year,
+        "status": report.status, "revision": report.revision, "due_date": report.due_date.isoformat(),
+        "unit": report.unit.code}, **extra})
+
 
 def check_writer(report: Report, membership) -> None:
     """The unit's own staff who may change reports write and submit it; nobody while it is not open."""
@@ -171,6 +180,7 @@ def report_submit(*, report: Report, membership, today: datetime.date | None = N
     report.first_submitted_at = report.first_submitted_at or now
     report.save()
     _event(report, Step.RESUBMITTED if resubmission else Step.SUBMITTED, membership)
+    _webhook("report.submitted", report)
     return report
 
 
@@ -197,6 +207,7 @@ def report_return(*, report: Report, membership, reason: str, section_comments: 
                                author_id=membership.user_id, at=now)
                  for code, text in (figure_comments or {}).items() if code and (text or "").strip()]
     ReportComment.objects.bulk_create(comments)
+    _webhook("report.returned", report, reason=reason)
     return report
 
 
@@ -218,6 +229,7 @@ def report_approve(*, report: Report, membership, note: str = "") -> Report:
     report.approved_at, report.approved_by_id = timezone.now(), membership.user_id
     report.save()
     _event(report, Step.APPROVED, membership, (note or "").strip())
+    _webhook("report.approved", report)
     return report
 
 

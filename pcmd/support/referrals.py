@@ -403,3 +403,27 @@ def provider_create(*, membership, data: dict) -> Provider:
         raise ValidationError("Danh bạ nơi cung cấp dịch vụ thuộc một tỉnh hoặc một xã, phường; tài khoản cấp "
                               "Trung ương không thêm được.")
     return record_create(model=Provider, data={**data, "unit": membership.unit})
+
+
+# ------------------------------------------------------------------------------------------- overdue (webhooks)
+
+def notify_overdue(*, today: datetime.date | None = None) -> int:
+    """One `referral.overdue` webhook event per referral past its answer deadline (once per referral and deadline;
+    a new deadline gives a new event). The event names the referral by id, its need, dates and commune: nothing
+    about the person (no UIC, no client id). The periodic job (`pcmd notify-referrals-overdue`)."""
+    from pcmd import webhooks
+
+    today = today or timezone.localdate()
+    rows = (Referral.objects.filter(status__in=OPEN, answer_due__lt=today).select_related("unit")
+            .order_by("answer_due", "pk"))
+    emitted = 0
+    for referral in rows.iterator(chunk_size=500):
+        with transaction.atomic():
+            event = webhooks.emit("referral.overdue", referral.unit, {"referral": {
+                "id": referral.pk, "need": referral.need, "status": referral.status,
+                "referred_on": referral.referred_on.isoformat(), "answer_due": referral.answer_due.isoformat(),
+                "days_overdue": (today - referral.answer_due).days}, "commune": {
+                "code": referral.unit.code, "name": referral.unit.name}},
+                key=f"referral.overdue:{referral.pk}:{referral.answer_due.isoformat()}")
+        emitted += event is not None
+    return emitted

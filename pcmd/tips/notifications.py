@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from pcmd import webhooks
 from pcmd.org.models import Membership, Role
 
 from . import selectors
@@ -78,6 +79,11 @@ def notify_deadlines(*, today: datetime.date | None = None) -> dict[str, int]:
                     notices.append(Notice(user_id=user_id, tip=tip, text=text))
                     mails[user_id].append(text)
             Notice.objects.bulk_create(notices, batch_size=5000)
+            event = "tip.deadline_near" if threshold == NoticeThreshold.DUE_SOON else "tip.deadline_passed"
+            for tip in tips:  # in the same transaction as the notices (pcmd.webhooks: the outbox)
+                webhooks.emit(event, tip.unit, {"tip": {
+                    "id": tip.pk, "code": tip.code, "status": tip.status, "threshold": threshold,
+                    "due_date": getattr(tip, date_field).isoformat()}})
             counts["tips"] += len(tips)
             counts["notices"] += len(notices)
     emails = dict(Membership.objects.filter(user_id__in=mails).exclude(user__email="")

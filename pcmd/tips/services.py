@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from pcmd import webhooks
 from pcmd.core.scoping import scoped
 from pcmd.geo.models import Level
 
@@ -314,6 +315,9 @@ def tip_transfer(*, tip: Tip, membership, to_unit, reason: str) -> Tip:
     _event(tip, membership, TipEventAction.TRANSFER, reason=reason, unit=to_unit)
     tip.version += 1
     tip.save(update_fields=["transfer_to", "transfer_reason", "version", "updated_at"])
+    webhooks.emit("tip.transferred", tip.unit, {
+        "tip": {"id": tip.pk, "code": tip.code, "status": tip.status, "category": tip.category},
+        "from_unit": tip.unit.code, "to_unit": to_unit.code}, also=[to_unit])
     return tip
 
 

@@ -1,7 +1,7 @@
 """`pcmd dhis2 export|import`: the DHIS2 exchange of the web page, from a shell.
 
     pcmd dhis2 export --period 2026 [--unit CODE] [--source entered|computed] [--level commune|province]
-                      [--format json|csv] [--output FILE] [--as USERNAME]
+                      [--format json|csv|xml|adx] [--id-scheme code|uid] [--output FILE] [--as USERNAME]
     pcmd dhis2 import FILE [--mode all|valid] [--dry-run] [--as USERNAME]
 
 Without --as nothing is limited to a unit (an operator's shell); with it, the user's seat's scope and
@@ -24,16 +24,19 @@ from pcmd.org.models import Membership
 
 
 class Command(BaseCommand):
-    help = "Xuất, nhập số liệu chỉ số theo định dạng dataValueSets (JSON, CSV) của DHIS2."
+    help = "Xuất, nhập số liệu chỉ số theo định dạng dataValueSets (JSON, CSV, XML, ADX) của DHIS2."
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
         export = sub.add_parser("export", help="xuất số liệu")
-        export.add_argument("--period", required=True, help="mã kỳ DHIS2: 2026, 2026S1, 2026Q2, 202605")
+        export.add_argument("--period", required=True, help="mã kỳ DHIS2: 2026, 2026S1, 2026Q2, 202605 (giai đoạn "
+                                                            "2026-2030: xuất từng năm)")
         export.add_argument("--unit", default="", help="mã tỉnh hoặc xã (để trống: cả nước)")
         export.add_argument("--source", choices=["entered", "computed"], default="entered")
         export.add_argument("--level", choices=["commune", "province"], default="commune")
-        export.add_argument("--format", choices=["json", "csv"], default="json")
+        export.add_argument("--format", choices=list(dhis2.FORMATS), default="json")
+        export.add_argument("--id-scheme", choices=["code", "uid"], default="",
+                            help="mã PCMD hoặc UID DHIS2 đã ghép (mặc định: uid khi đã ghép mã)")
         export.add_argument("--output", default="", help="tệp ghi ra (để trống: màn hình)")
         export.add_argument("--as", dest="username", default="", help="xuất trong phạm vi của tài khoản này")
         imp = sub.add_parser("import", help="nhập số liệu")
@@ -48,7 +51,7 @@ class Command(BaseCommand):
         else:
             self.import_(**options)
 
-    def export(self, *, period, unit, source, level, format, output, username, **_):
+    def export(self, *, period, unit, source, level, format, id_scheme, output, username, **_):
         try:
             period = Period.parse(period)
         except PeriodError as exc:
@@ -72,8 +75,10 @@ class Command(BaseCommand):
         else:
             rows = dhis2.computed_rows(codes=[i.code for i in CATALOGUE], level=level,
                                        units=dhis2.export_units(chosen, level), period=period)
-        text = dhis2.to_csv(rows) if format == "csv" else dhis2.to_json(rows)
-        if rows.omitted:
+        scheme = id_scheme or ("uid" if dhis2.has_mapping() else "code")
+        rows = dhis2.with_scheme(rows, scheme)
+        text = dhis2.render(rows, format, scheme, dhis2.data_set_id(scheme) if format == "adx" else "")
+        if rows.note:
             self.stderr.write(rows.note)
         if output:
             Path(output).write_text(text, encoding="utf-8")
