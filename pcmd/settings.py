@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
@@ -94,6 +95,7 @@ INSTALLED_APPS = [
     "pcmd.support",
     "pcmd.reports",
     "pcmd.public",
+    "pcmd.inbox",
     "pcmd.dashboard",
 ]
 
@@ -131,6 +133,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "pcmd.org.context_processors.membership",
+                "pcmd.inbox.context_processors.inbox",
             ],
         },
     },
@@ -170,6 +173,13 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("PCMD_JOB_VISIBILITY_S", "3600"))}
+# Periodic work: each entry is also a management command cron can run (`pcmd inbox-scan`, `pcmd inbox-digest`).
+CELERY_BEAT_SCHEDULE = {
+    # the daily deadline scan: tips, reports, plan tasks, overdue referrals -> the inbox (docs/inbox.md)
+    "inbox-scan": {"task": "pcmd.inbox.tasks.inbox_scan", "schedule": crontab(hour=6, minute=0)},
+    # the e-mail digest of unread notices, of the kinds each person chose
+    "inbox-digest": {"task": "pcmd.inbox.tasks.inbox_digest", "schedule": crontab(hour=7, minute=0)},
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -274,7 +284,7 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=
 PCMD_FIELD_KEYS = env_list("PCMD_FIELD_KEYS", "")
 PCMD_FIELD_KEYS_FILE = Path(os.environ.get("PCMD_FIELD_KEYS_FILE", DATA_DIR / "field_keys"))
 
-# E-mail (tip deadline notices): SMTP from the environment, else printed to the console.
+# E-mail (the inbox's daily digest, invitations): SMTP from the environment, else printed to the console.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))

@@ -236,9 +236,10 @@ def _tables() -> frozenset[str]:
     from django.db import connection
 
     from pcmd.core.models import AccessLog
-    from pcmd.tips.models import Notice
+    from pcmd.inbox.models import InboxPreference, Notification
 
-    bookkeeping = {Session._meta.db_table, AccessLog._meta.db_table, Notice._meta.db_table}
+    bookkeeping = {Session._meta.db_table, AccessLog._meta.db_table, Notification._meta.db_table,
+                   InboxPreference._meta.db_table}
     return frozenset(connection.introspection.table_names()) - bookkeeping
 
 
