@@ -19,10 +19,10 @@ from openpyxl import load_workbook
 
 from pcmd.core.models import AccessLog
 from pcmd.geo.models import AdminUnit, Level
+from pcmd.inbox.models import SUPPORT_KINDS, Notification
 from pcmd.org.models import Role
 from pcmd.support.models import CounsellingMessage, CounsellingRequest
 from pcmd.tips import receipts
-from pcmd.inbox.models import SUPPORT_KINDS, Notification
 from pcmd.tips.models import MessageDirection, Tip, TipAttachment, TipEvent, TipMessage
 from pcmd.tips.receipts import lookup_key
 from pcmd.tips.services import tip_create

@@ -142,7 +142,8 @@ def test_officers_of_the_commune_are_notified(public, bach_dang, owner, outsider
 
     tip, code = _tip_with_code(public, bach_dang)
     url = reverse("tip_detail", args=[tip.pk])
-    assert Notification.objects.filter(recipient=owner, url=url, kind="tip_new", title__contains="cổng công khai").exists()
+    assert Notification.objects.filter(recipient=owner, url=url, kind="tip_new",
+                                       title__contains="cổng công khai").exists()
     assert not Notification.objects.filter(recipient=outsider).exists()
     public.post(LOOKUP, {"code": code, "action": "reply", "text": "Thêm thông tin."})
     assert Notification.objects.filter(recipient=owner, url=url, title__contains="bổ sung thông tin").exists()

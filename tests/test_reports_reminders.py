@@ -8,8 +8,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from pcmd.org.models import Role
 from pcmd.inbox.models import Notification
+from pcmd.org.models import Role
 from pcmd.reports.models import Report, ReportReminder
 from pcmd.reports.notifications import send_reminders
 
@@ -47,7 +47,8 @@ def test_after_the_deadline_the_level_above_is_told(people, bach_dang, hai_phong
     send_reminders(today=day)
     assert Notification.objects.filter(recipient=commune, url=year_report.get_absolute_url(),
                                        kind="report_overdue").exists()
-    summaries = list(Notification.objects.filter(recipient=office, kind="report_overdue", title__contains="đơn vị chưa"))
+    summaries = list(Notification.objects.filter(recipient=office, kind="report_overdue",
+                                                 title__contains="đơn vị chưa"))
     late_types = set(Report.objects.filter(province=hai_phong, unit__level="commune", revision=0,
                                            due_date__lt=day).values_list("type_id", flat=True))
     assert len(summaries) == len(late_types) == 2  # the 6-month and the year reports

@@ -288,3 +288,13 @@ def seed_reports(ctx: SeedContext) -> None:
 
 
 SEEDERS.append(seed_reports)
+
+
+def seed_inbox(ctx: SeedContext) -> None:
+    """The daily scan once, so the demo logins open an inbox with real notices (tips, reports, tasks, referrals)."""
+    from pcmd.inbox.services import scan
+
+    scan()
+
+
+SEEDERS.append(seed_inbox)
