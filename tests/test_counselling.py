@@ -78,7 +78,9 @@ def test_a_counselling_request_makes_no_tip_no_tips_notice_and_no_audit_entry(pu
     code = ask(public, bach_dang)
     assert Tip.objects.count() == tips and not Tip.objects.filter(receipt_lookup=lookup_key(code)).exists()
     assert not_support.count() == notices  # only the support staff hear of it, and the notice names nobody
-    assert not any(tells(n.title) for n in Notification.objects.filter(kind__in=SUPPORT_KINDS))
+    for notice in Notification.objects.filter(kind__in=SUPPORT_KINDS):  # the person's words and contact: never
+        assert "chuỗi-kiểm-thử-TV7" not in notice.title and "0987 654 321" not in notice.title
+        assert notice.recipient.memberships.filter(role__in=["case_worker", "support_supervisor"]).exists()
     for entry in LogEntry.objects.filter(pk__gt=last_entry.pk if last_entry else 0):
         assert not tells(f"{entry.object_repr} {entry.changes} {entry.changes_text} {entry.additional_data}")
 
