@@ -43,10 +43,10 @@ def main():
     from django.utils import timezone
 
     from pcmd.geo.models import AdminUnit, Level
-    from pcmd.tips import selectors
     from pcmd.inbox.models import Notification
     from pcmd.inbox.selectors import unread_count
     from pcmd.inbox.services import digest
+    from pcmd.tips import selectors
     from pcmd.tips.models import Tip
     from pcmd.tips.notifications import notify_deadlines
 

@@ -310,3 +310,13 @@ def test_the_demo_logins_have_notices():
     assert "tip_deadline" in kinds["bachdang.congan"] and not kinds["bachdang.congan"] & set(SUPPORT_KINDS)
     assert kinds["haiphong.thuongtruc"] & {"report_overdue", "report_due"}, kinds
     assert "support_referral" in kinds["bachdang.hotro"], kinds
+
+
+@pytest.mark.parametrize("junk", ["", "x" * 5000, "1' OR 1=1", "\x00", "-1", "999999999999999999999"])
+def test_junk_is_never_a_500(owner, login, junk):
+    client = login(owner)
+    client.raise_request_exception = False
+    for params in ({"loai": junk}, {"trang_thai": junk}, {"page": junk}, {"loai": [junk, "tip_deadline"]}):
+        assert client.get(reverse("inbox"), params).status_code in (200, 400), params
+    assert client.post(reverse("inbox"), {"action": junk}).status_code in (302, 400)
+    assert client.post(reverse("inbox_preferences"), {"email_kinds": [junk]}).status_code in (200, 302, 400)
