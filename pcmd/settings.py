@@ -292,6 +292,8 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "pcmd@localhost")
+# The site's address for links in e-mails (the inbox digest), e.g. https://pcmd.example.gov.vn; empty: paths only.
+PCMD_SITE_URL = os.environ.get("PCMD_SITE_URL", "")
 
 # Public tip channel (pcmd.public, docs/public-channel.md): attachments and abuse limits. Rate limits count in
 # the cache above (Redis when REDIS_URL; the per-process memory cache otherwise, so one worker's counts only).

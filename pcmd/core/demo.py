@@ -294,7 +294,7 @@ def seed_inbox(ctx: SeedContext) -> None:
     """The daily scan once, so the demo logins open an inbox with real notices (tips, reports, tasks, referrals)."""
     from pcmd.inbox.services import scan
 
-    scan()
+    ctx.summary["thông báo mới (quét thời hạn hằng ngày)"] = sum(scan().values())
 
 
 SEEDERS.append(seed_inbox)

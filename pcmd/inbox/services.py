@@ -52,15 +52,14 @@ def agency_officers(agency_ids: Iterable) -> dict:
 
 
 def support_staff(unit) -> set[int]:
-    """The case workers and support supervisors of a commune (and of its province, who supervise it)."""
-    units = {unit.pk} | ({unit.province_id} if unit.province_id else set())
-    return set().union(*unit_staff(units, SUPPORT_ROLES).values())
+    """The case workers and support supervisors seated in that commune."""
+    return set(unit_staff([unit.pk], SUPPORT_ROLES).get(unit.pk, set()))
 
 
 # ------------------------------------------------------------------------------------------------ notify
 
 def _support_ok(user_ids: set[int], unit) -> set[int]:
-    """Only those holding a support seat of the unit (or its province): the wall between enforcement and support."""
+    """Only those holding a support seat of the unit: the wall between enforcement and support."""
     if unit is None:
         return set()
     return set(user_ids) & support_staff(unit)
@@ -204,7 +203,7 @@ def digest(*, now: datetime.datetime | None = None) -> dict[str, int]:
     for n in pending.filter(recipient_id__in=users).select_related("recipient").order_by("recipient_id", "pk"):
         if n.kind in prefs.get(n.recipient_id, default):
             by_user[n.recipient_id].append(n)
-    base = getattr(settings, "PCMD_SITE_URL", "").rstrip("/")
+    base = settings.PCMD_SITE_URL.rstrip("/")
     messages, sent_ids = [], []
     for notices in by_user.values():
         user = notices[0].recipient
