@@ -52,6 +52,7 @@ def notify_deadlines(*, today: datetime.date | None = None) -> dict[str, int]:
     today = today or timezone.localdate()
     counts = {"tips": 0, "notices": 0}
     base = Tip.objects.select_related("unit")
+    detail = reverse("tip_detail", args=[0])[:-2]  # "/tin-bao/": reverse() once, not per tip
     with transaction.atomic():
         for threshold, qs, date_field in (
                 (NoticeThreshold.ACCEPT_LATE, selectors.accept_overdue(base, today), "accept_due_date"),
@@ -66,7 +67,7 @@ def notify_deadlines(*, today: datetime.date | None = None) -> dict[str, int]:
                 ignore_conflicts=True)
             recipients = tip_recipients(tips)
             counts["notices"] += notify_many([
-                (recipients[tip.pk], Kind.TIP_DEADLINE, _text(tip, threshold), reverse("tip_detail", args=[tip.pk]),
+                (recipients[tip.pk], Kind.TIP_DEADLINE, _text(tip, threshold), f"{detail}{tip.pk}/",
                  tip.unit, f"tip:{tip.pk}:{threshold}:{getattr(tip, date_field):%Y%m%d}") for tip in tips])
             counts["tips"] += len(tips)
     return counts
