@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test install install-test migrate lint docs vendor clean
+.PHONY: demo test prod-test install install-test migrate lint docs vendor clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ test: install-test
 	$(BIN)/pcmd indicators-doc --check
 	PCMD_HTTPS=0 $(BIN)/pcmd makemigrations --check --dry-run -v 0
 	$(BIN)/pytest
+
+# The production stack end to end: gunicorn + whitenoise, PostgreSQL, Redis, a Celery worker killed mid-job.
+prod-test: install-test
+	$(BIN)/python scripts/prod_stack_test.py
 
 lint: install-test
 	$(BIN)/ruff check .

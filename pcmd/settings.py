@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "pcmd.public",
     "pcmd.inbox",
     "pcmd.dashboard",
+    "pcmd.ops",
 ]
 
 MIDDLEWARE = [
@@ -165,7 +166,7 @@ else:
 # Job queue (pcmd/celery.py): Celery on Redis when a broker is set; without one, jobs run inline.
 CELERY_BROKER_URL = os.environ.get("PCMD_BROKER_URL", "") or REDIS_URL
 CELERY_TASK_ALWAYS_EAGER = env_bool("PCMD_JOBS_INLINE", not CELERY_BROKER_URL)
-CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_EAGER_PROPAGATES = False  # inline: a failing job is retried, then recorded, not raised
 CELERY_TASK_ACKS_LATE = True  # a job whose worker dies is delivered again (jobs are written to run once)
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -173,12 +174,16 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("PCMD_JOB_VISIBILITY_S", "3600"))}
-# Periodic work: each entry is also a management command cron can run (`pcmd inbox-scan`, `pcmd inbox-digest`).
+CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
+# What `pcmd scheduler` (celery beat) queues, in Vietnam time; each entry runs a management command as a job.
 CELERY_BEAT_SCHEDULE = {
-    # the daily deadline scan: tips, reports, plan tasks, overdue referrals -> the inbox (docs/inbox.md)
-    "inbox-scan": {"task": "pcmd.inbox.tasks.inbox_scan", "schedule": crontab(hour=6, minute=0)},
+    "report-calendar": {"task": "pcmd.ops.run_command", "args": ["report_calendar"],
+                        "schedule": crontab(hour=5, minute=30)},
+    # the daily deadline scan into the inbox: tips, reports, plan tasks, overdue referrals (docs/inbox.md)
+    "inbox-scan": {"task": "pcmd.ops.run_command", "args": ["inbox_scan"], "schedule": crontab(hour=6, minute=0)},
     # the e-mail digest of unread notices, of the kinds each person chose
-    "inbox-digest": {"task": "pcmd.inbox.tasks.inbox_digest", "schedule": crontab(hour=7, minute=0)},
+    "inbox-digest": {"task": "pcmd.ops.run_command", "args": ["inbox_digest"],
+                     "schedule": crontab(hour=7, minute=0)},
 }
 
 AUTH_PASSWORD_VALIDATORS = [

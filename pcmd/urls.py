@@ -5,6 +5,7 @@ from django.urls import include, path
 from pcmd.core import views as core_views
 from pcmd.geo import registry as geo_registry
 from pcmd.geo import views as geo_views
+from pcmd.ops import views as ops_views
 from pcmd.org import registry as org_registry
 from pcmd.org import views as org_views
 from pcmd.support import referral_views as support_referral_views
@@ -38,6 +39,8 @@ urlpatterns = [
     path("gioi-thieu/<str:token>/", support_referral_views.public_referral_link, name="public_referral_link"),
     path("", include("pcmd.indicators.urls")),
     path("", include("pcmd.dashboard.urls")),
+    path("", include("pcmd.ops.urls")),
+    path("healthz", ops_views.healthz, name="healthz"),
     path("quan-tri/", admin.site.urls),
 ]
 

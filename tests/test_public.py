@@ -6,7 +6,6 @@ import re
 
 import pytest
 from auditlog.models import LogEntry
-from django.contrib.auth.hashers import check_password
 from django.core.cache import cache
 from django.db import connection
 from django.urls import reverse
@@ -16,7 +15,7 @@ from pcmd.public import challenge
 from pcmd.support.models import CounsellingRequest
 from pcmd.tips import receipts
 from pcmd.tips.models import MessageDirection, Tip, TipAttachment, TipMessage
-from pcmd.tips.receipts import lookup_key
+from pcmd.tips.receipts import code_matches, lookup_key, new_code
 from pcmd.venues.models import Establishment
 from tests.conftest import TODAY
 
@@ -119,7 +118,8 @@ def test_submission_gives_a_receipt_once_and_stores_only_hashes(public, bach_dan
     tip = Tip.objects.get(receipt_lookup=lookup_key(code))
     assert Tip.objects.count() == before + 1
     assert tip.channel == "web" and tip.unit == bach_dang and tip.received_by is None and tip.is_anonymous
-    assert check_password(code, tip.receipt_hash) and code not in tip.receipt_hash
+    assert code_matches(code, tip.receipt_hash) and not code_matches(new_code(), tip.receipt_hash)
+    assert code not in tip.receipt_hash
     assert tip.occurred_on == OCCURRED and tip.location == "Số 12 phố Thử Nghiệm"
     # Neither the code nor the connection is anywhere in the database rows of the tip.
     with connection.cursor() as cursor:
@@ -446,3 +446,18 @@ def test_the_receipt_page_survives_a_refresh_without_a_second_send(public, bach_
     again = public.get(reverse("public_receipt")).content.decode()
     assert 'id="receipt-code"' not in again and 'id="receipt-shown"' in again
     assert "đã được hiển thị một lần" in again and reverse("public_lookup") in again
+
+
+def test_receipt_hash_is_sized_to_the_code_and_older_hashes_still_verify():
+    """A 16-digit random code behind an HMAC key gets a memory-hard hash of a few MiB, not the 100 MiB of a
+    password; receipts hashed by earlier releases (Django's argon2 password parameters) still open."""
+    from django.contrib.auth.hashers import Argon2PasswordHasher
+
+    code = new_code()
+    stored = receipts.code_hash(code)
+    assert stored.startswith("argon2$argon2id$v=19$m=4096,t=2,p=1$")
+    assert code_matches(code, stored) and not code_matches(new_code(), stored)
+    legacy = Argon2PasswordHasher().encode(code, Argon2PasswordHasher().salt())
+    assert "m=102400" in legacy
+    assert code_matches(code, legacy) and not code_matches(new_code(), legacy)
+    assert not code_matches(code, "argon2$garbage")

@@ -485,3 +485,16 @@ SAMPLE_ARGS["referral_slip_pdf"] = lambda unit: [_referral_sample(unit).pk]
 SAMPLE_ARGS["referral_action"] = lambda unit: [_referral_sample(unit).pk, "ghi-nhan-tra-loi"]
 # the provider's answer page (no login): tests/test_support_referrals.py
 NOT_WALKED |= {"public_referral", "public_referral_link"}
+
+
+def _job_sample(unit):
+    from pcmd.ops.models import JobRun, JobState
+
+    run, _ = JobRun.objects.get_or_create(task_id="url-matrix-sample", defaults={
+        "name": "pcmd.ops.run_command", "label": "Nhắc hạn xử lý tin báo", "unit": unit,
+        "province_id": unit.province_id, "state": JobState.DONE})
+    return run
+
+
+SAMPLE_ARGS["job_run_again"] = lambda unit: [_job_sample(unit).pk]
+NOT_WALKED |= {"healthz"}  # no login, no records: tests/test_ops_jobs.py

@@ -79,6 +79,8 @@ PAGES = [
          "bi-search"),
     Page("reference", "audit", "audit_log", "Nhật ký", "Ai đã thêm, sửa, xóa dữ liệu gì, khi nào",
          "bi-journal-text"),
+    Page("reference", "audit", "job_list", "Tác vụ nền", "Nhắc hạn, báo cáo đến hạn, nhập tệp lớn: việc nào lỗi",
+         "bi-gear"),
 ]
 PAGES += [
     Page("outreach", "outreach", "activity_create", "Ghi nhận hoạt động tuyên truyền",

@@ -19,7 +19,6 @@ on the client (the support app's history). Consent is asked of `consent.require`
 import datetime
 import secrets
 
-from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -81,7 +80,7 @@ def _token(referral: Referral) -> str:
     """Give `referral` a new code (its hashes and expiry set on the instance); the code in clear is returned."""
     code = new_code()
     referral.token_lookup = receipts.lookup_key(code)
-    referral.token_hash = make_password(code)
+    referral.token_hash = receipts.code_hash(code)
     end = datetime.datetime.combine(referral.answer_due + datetime.timedelta(days=LINK_GRACE_DAYS),
                                     datetime.time(23, 59, 59))
     referral.token_expires_at = timezone.make_aware(end)
@@ -99,10 +98,10 @@ def find_by_code(text: str) -> Referral | None:
                .filter(token_lookup=receipts.lookup_key(code)).first())
     if row is None:
         if not _dummy:
-            _dummy.append(make_password(new_code()))
-        check_password(code or "", _dummy[0])
+            _dummy.append(receipts.code_hash(new_code()))
+        receipts.code_matches(code or "", _dummy[0])
         return None
-    return row if check_password(code, row.token_hash) else None
+    return row if receipts.code_matches(code, row.token_hash) else None
 
 
 # What the public page says when a code cannot be used (never why in more detail than this).

@@ -5,7 +5,9 @@ impractical under the rate limits (docs/public-channel.md). The same codes serve
 reporters met at staff intake. The row keeps:
 - `receipt_lookup`: HMAC-SHA256 of the code, keyed from SECRET_KEY — a fast, unique key to find the
   row (a database dump without SECRET_KEY cannot test guesses against it);
-- `receipt_hash`: Django's password hash of the code (argon2) — the slow check that the code is right.
+- `receipt_hash`: an argon2id hash of the code (`code_hash`) — the check that the code is right, sized to
+  the code's entropy rather than to a password's: 4 MiB and 2 passes, a few milliseconds (the guessing budget
+  with a stolen database, with and without the key, is worked out in docs/public-channel.md).
 A look-up without a matching row still computes one hash, so every wrong code costs the same time.
 """
 
@@ -13,12 +15,16 @@ import hashlib
 import hmac
 import secrets
 
+import argon2
 from django.conf import settings
-from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.hashers import check_password
 
 DIGITS = 16
 SEPARATORS = " \t.-_/"
 _dummy_hash: list[str] = []
+# A random 53-bit code needs no password-strength hash: memory-hard (GPU-unfriendly) but a few milliseconds.
+CODE_HASHER = argon2.PasswordHasher(time_cost=2, memory_cost=4 * 1024, parallelism=1)
+DJANGO_PREFIX = "argon2"  # stored as Django's Argon2PasswordHasher stores: "argon2$argon2id$v=19$m=…"
 
 
 def new_code() -> str:
@@ -42,9 +48,25 @@ def lookup_key(code: str) -> str:
     return hmac.new(key, code.encode(), hashlib.sha256).hexdigest()
 
 
+def code_hash(code: str) -> str:
+    """The stored hash of a random code (receipts, referral codes); Django's argon2 format."""
+    return DJANGO_PREFIX + CODE_HASHER.hash(code)
+
+
+def code_matches(code: str, stored: str) -> bool:
+    """Whether `code` is the one `stored` was made from; hashes from older releases (Django's password
+    parameters) are checked with the parameters they carry."""
+    if not stored.startswith(DJANGO_PREFIX + "$"):
+        return check_password(code, stored)
+    try:
+        return CODE_HASHER.verify(stored[len(DJANGO_PREFIX):], code)
+    except (argon2.exceptions.VerificationError, argon2.exceptions.InvalidHashError):
+        return False
+
+
 def hashes(code: str) -> dict:
     """The values a tip (or a counselling request) stores for `code`."""
-    return {"receipt_lookup": lookup_key(code), "receipt_hash": make_password(code)}
+    return {"receipt_lookup": lookup_key(code), "receipt_hash": code_hash(code)}
 
 
 def issue_receipt(tip) -> str:
@@ -74,7 +96,7 @@ def find(text: str, models=None):
         row = next((r for r in (m.objects.filter(receipt_lookup=key).first() for m in models) if r), None)
     if row is None:
         if not _dummy_hash:
-            _dummy_hash.append(make_password(new_code()))
-        check_password(code or "", _dummy_hash[0])  # the same work as a real check
+            _dummy_hash.append(code_hash(new_code()))
+        code_matches(code or "", _dummy_hash[0])  # the same work as a real check
         return None
-    return row if check_password(code, row.receipt_hash) else None
+    return row if code_matches(code, row.receipt_hash) else None
