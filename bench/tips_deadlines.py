@@ -7,13 +7,14 @@ one coordinator per commune, then times (best of 3 where repeatable):
 - overdue and due-soon counts, national and one province;
 - deadline_summary grouped by commune for one province;
 - the on-time rate (indicator TIPS_ON_TIME of the engine) for the year, national grouped by province and by commune;
-- notify_deadlines: the first run (notices and e-mails to the console backend switched to locmem),
-  then a second run that must add nothing.
+- notify_deadlines: the first run (notices into the inbox), then a second run that must add nothing;
+- the inbox: the navbar's unread COUNT for one coordinator, and the daily e-mail digest (locmem backend).
 
 SQLite by default; DATABASE_URL=postgresql://…/NAME uses NAME_tipsdl_bench (dropped, created anew).
 Last line:
 
-    overdue_s=<s> summary_s=<s> on_time_rate_s=<s> notify_first_s=<s> notify_again_s=<s>
+    overdue_s=<s> summary_s=<s> on_time_rate_s=<s> notify_first_s=<s> notify_again_s=<s> unread_count_s=<s>
+    digest_s=<s>
 
     .venv/bin/python bench/tips_deadlines.py [--per-commune 30] [--communes 3321]
 """
@@ -42,8 +43,11 @@ def main():
     from django.utils import timezone
 
     from pcmd.geo.models import AdminUnit, Level
+    from pcmd.inbox.models import Notification
+    from pcmd.inbox.selectors import unread_count
+    from pcmd.inbox.services import digest
     from pcmd.tips import selectors
-    from pcmd.tips.models import Notice, Tip
+    from pcmd.tips.models import Tip
     from pcmd.tips.notifications import notify_deadlines
 
     today = timezone.localdate()
@@ -76,11 +80,21 @@ def main():
     started = time.perf_counter()
     again = notify_deadlines(today=today)
     again_s = time.perf_counter() - started
-    assert again == {"tips": 0, "notices": 0, "emails": 0}, again
-    print(f"notified_tips={first['tips']} notices={first['notices']} emails={first['emails']} "
-          f"notice_rows={Notice.objects.count()} second_run_added=0")
+    assert again == {"tips": 0, "notices": 0}, again
+    print(f"notified_tips={first['tips']} notices={first['notices']} "
+          f"notice_rows={Notification.objects.count()} second_run_added=0")
+    from django.contrib.auth import get_user_model
+
+    someone = get_user_model().objects.filter(notifications__isnull=False).order_by("pk").first()
+    count_s, unread = best_of(5, lambda: unread_count(someone, someone.memberships.first()))
+    started = time.perf_counter()
+    sent = digest()
+    digest_s = time.perf_counter() - started
+    print(f"unread_of_one={unread} digest_users={sent['users']} digest_notices={sent['notices']} "
+          f"digest_emails={sent['emails']}")
     print(f"overdue_s={overdue_s:.3f} summary_s={summary_s:.3f} on_time_rate_s={rate_u_s:.3f} "
-          f"notify_first_s={first_s:.2f} notify_again_s={again_s:.3f}")
+          f"notify_first_s={first_s:.2f} notify_again_s={again_s:.3f} unread_count_s={count_s:.4f} "
+          f"digest_s={digest_s:.2f}")
 
 
 def generate(args):

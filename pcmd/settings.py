@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "pcmd.support",
     "pcmd.reports",
     "pcmd.public",
+    "pcmd.inbox",
     "pcmd.dashboard",
     "pcmd.ops",
     "pcmd.webhooks",
@@ -134,6 +135,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "pcmd.org.context_processors.membership",
+                "pcmd.inbox.context_processors.inbox",
             ],
         },
     },
@@ -176,16 +178,17 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("PCM
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 # What `pcmd scheduler` (celery beat) queues, in Vietnam time; each entry runs a management command as a job.
 CELERY_BEAT_SCHEDULE = {
-    "tip-deadlines": {"task": "pcmd.ops.run_command", "args": ["notify_tip_deadlines"],
-                      "schedule": crontab(hour=6, minute=0)},
     "report-calendar": {"task": "pcmd.ops.run_command", "args": ["report_calendar"],
                         "schedule": crontab(hour=5, minute=30)},
-    "report-reminders": {"task": "pcmd.ops.run_command", "args": ["report_reminders"],
-                         "schedule": crontab(hour=7, minute=0)},
     # Webhook retries and deliveries whose task was lost (pcmd deliver-webhooks); docs/api.md#webhook.
     "webhooks-deliver-due": {"task": "webhooks.deliver_due", "schedule": 60.0},
     # Referrals past their answer deadline: one `referral.overdue` event each (pcmd notify-referrals-overdue).
     "webhooks-referrals-overdue": {"task": "support.referrals_overdue", "schedule": 3600.0},
+    # the daily deadline scan into the inbox: tips, reports, plan tasks, overdue referrals (docs/inbox.md)
+    "inbox-scan": {"task": "pcmd.ops.run_command", "args": ["inbox_scan"], "schedule": crontab(hour=6, minute=0)},
+    # the e-mail digest of unread notices, of the kinds each person chose
+    "inbox-digest": {"task": "pcmd.ops.run_command", "args": ["inbox_digest"],
+                     "schedule": crontab(hour=7, minute=0)},
 }
 
 # Webhooks (pcmd.webhooks): addresses inside the network (loopback, private, link-local…) are refused unless
@@ -298,7 +301,7 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=
 PCMD_FIELD_KEYS = env_list("PCMD_FIELD_KEYS", "")
 PCMD_FIELD_KEYS_FILE = Path(os.environ.get("PCMD_FIELD_KEYS_FILE", DATA_DIR / "field_keys"))
 
-# E-mail (tip deadline notices): SMTP from the environment, else printed to the console.
+# E-mail (the inbox's daily digest, invitations): SMTP from the environment, else printed to the console.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
@@ -306,6 +309,8 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "pcmd@localhost")
+# The site's address for links in e-mails (the inbox digest), e.g. https://pcmd.example.gov.vn; empty: paths only.
+PCMD_SITE_URL = os.environ.get("PCMD_SITE_URL", "")
 
 # Public tip channel (pcmd.public, docs/public-channel.md): attachments and abuse limits. Rate limits count in
 # the cache above (Redis when REDIS_URL; the per-process memory cache otherwise, so one worker's counts only).

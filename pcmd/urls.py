@@ -33,6 +33,7 @@ urlpatterns = [
     path("", include("pcmd.support.urls")),
     path("", include("pcmd.reports.urls")),
     path("", include("pcmd.public.urls")),
+    path("", include("pcmd.inbox.urls")),
     # the provider's answer to a referral, by the code on the slip (no login)
     path("gioi-thieu/", support_referral_views.public_referral, name="public_referral"),
     path("gioi-thieu/<str:token>/", support_referral_views.public_referral_link, name="public_referral_link"),

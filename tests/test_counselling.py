@@ -19,10 +19,11 @@ from openpyxl import load_workbook
 
 from pcmd.core.models import AccessLog
 from pcmd.geo.models import AdminUnit, Level
+from pcmd.inbox.models import SUPPORT_KINDS, Notification
 from pcmd.org.models import Role
 from pcmd.support.models import CounsellingMessage, CounsellingRequest
 from pcmd.tips import receipts
-from pcmd.tips.models import MessageDirection, Notice, Tip, TipAttachment, TipEvent, TipMessage
+from pcmd.tips.models import MessageDirection, Tip, TipAttachment, TipEvent, TipMessage
 from pcmd.tips.receipts import lookup_key
 from pcmd.tips.services import tip_create
 from tests.test_public import form_page, receipt_of, solve
@@ -72,10 +73,14 @@ def workbook_text(response) -> str:
 # ---------------------------------------------------------------- never a tip
 
 def test_a_counselling_request_makes_no_tip_no_tips_notice_and_no_audit_entry(public, bach_dang):
-    tips, notices, last_entry = Tip.objects.count(), Notice.objects.count(), LogEntry.objects.order_by("pk").last()
+    not_support = Notification.objects.exclude(kind__in=SUPPORT_KINDS)
+    tips, notices, last_entry = Tip.objects.count(), not_support.count(), LogEntry.objects.order_by("pk").last()
     code = ask(public, bach_dang)
     assert Tip.objects.count() == tips and not Tip.objects.filter(receipt_lookup=lookup_key(code)).exists()
-    assert Notice.objects.count() == notices
+    assert not_support.count() == notices  # only the support staff hear of it, and the notice names nobody
+    for notice in Notification.objects.filter(kind__in=SUPPORT_KINDS):  # the person's words and contact: never
+        assert "chuỗi-kiểm-thử-TV7" not in notice.title and "0987 654 321" not in notice.title
+        assert notice.recipient.memberships.filter(role__in=["case_worker", "support_supervisor"]).exists()
     for entry in LogEntry.objects.filter(pk__gt=last_entry.pk if last_entry else 0):
         assert not tells(f"{entry.object_repr} {entry.changes} {entry.changes_text} {entry.additional_data}")
 
@@ -217,8 +222,9 @@ def test_the_reply_reaches_the_public_status_page_and_the_person_answers(public,
     with connection.cursor() as cursor:
         cursor.execute("SELECT text FROM support_counsellingmessage WHERE request_id = %s", [item.pk])
         assert not any("trạm y tế" in row[0] or "cảm ơn" in row[0] for row in cursor.fetchall())
-    # Nothing of the conversation reached the tips notices either.
-    assert not Notice.objects.filter(text__icontains="tư vấn").exists()
+    # Nothing of the conversation reached any notice either.
+    assert not Notification.objects.filter(title__icontains="trạm y tế").exists()
+    assert not Notification.objects.exclude(kind__in=SUPPORT_KINDS).filter(title__icontains="tư vấn").exists()
 
 
 def test_steps_follow_the_table_and_keep_typed_text(public, bach_dang, member_factory, verified_login):
@@ -267,7 +273,6 @@ def test_the_migration_moves_old_counselling_tips_out_of_the_tips_table(bach_dan
     code = receipts.new_code()
     tip = old_counselling_tip(bach_dang, code)
     police = member_factory("tv.congan.cu", bach_dang, Role.POLICE_OFFICER)
-    Notice.objects.create(user=police, tip=tip, text="Đề nghị tư vấn, hỗ trợ mới (bảo mật)")
     attachment = TipAttachment(tip=tip, original_name="anh.txt", content_type="text/plain", size=3)
     attachment.file.save("anh.txt", ContentFile(b"abc"), save=True)
     AccessLog.objects.create(user=police, role=Role.POLICE_OFFICER, target="tips.tip", object_id=str(tip.pk),
@@ -282,7 +287,6 @@ def test_the_migration_moves_old_counselling_tips_out_of_the_tips_table(bach_dan
     assert not Tip.objects.filter(pk=tip.pk).exists() and Tip.objects.count() == tips - 1
     assert Tip.objects.filter(pk=other.pk).exists() and not TipEvent.objects.filter(other_tip_id=tip.pk).exists()
     assert not TipEvent.objects.filter(tip_id=tip.pk).exists() and not TipMessage.objects.filter(tip_id=tip.pk)
-    assert not Notice.objects.filter(text__icontains="tư vấn").exists()
     assert not TipAttachment.objects.filter(tip_id=tip.pk).exists()
     assert not LogEntry.objects.filter(content_type__model="tip", object_pk=str(tip.pk)).exists()
     item = CounsellingRequest.objects.get(receipt_lookup=lookup_key(code))

@@ -138,13 +138,15 @@ def test_submission_gives_a_receipt_once_and_stores_only_hashes(public, bach_dan
 
 
 def test_officers_of_the_commune_are_notified(public, bach_dang, owner, outsider):
-    from pcmd.tips.models import Notice
+    from pcmd.inbox.models import Notification
 
     tip, code = _tip_with_code(public, bach_dang)
-    assert Notice.objects.filter(user=owner, tip=tip, text__contains="cổng công khai").exists()
-    assert not Notice.objects.filter(user=outsider).exists()
+    url = reverse("tip_detail", args=[tip.pk])
+    assert Notification.objects.filter(recipient=owner, url=url, kind="tip_new",
+                                       title__contains="cổng công khai").exists()
+    assert not Notification.objects.filter(recipient=outsider).exists()
     public.post(LOOKUP, {"code": code, "action": "reply", "text": "Thêm thông tin."})
-    assert Notice.objects.filter(user=owner, tip=tip, text__contains="bổ sung thông tin").exists()
+    assert Notification.objects.filter(recipient=owner, url=url, title__contains="bổ sung thông tin").exists()
 
 
 def test_the_same_form_cannot_be_sent_twice(public, bach_dang):

@@ -1,7 +1,6 @@
 import datetime
 
 import pytest
-from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.urls import reverse
@@ -9,13 +8,13 @@ from django.utils import timezone
 
 from pcmd.core.models import AccessLog
 from pcmd.core.periods import Period
+from pcmd.inbox.models import Notification
 from pcmd.indicators import engine
 from pcmd.org.models import Agency, Membership, Role
 from pcmd.tips import deadlines, selectors, services
 from pcmd.tips.models import (
     DeadlineNotice,
     DeadlineRule,
-    Notice,
     Tip,
     TipChannel,
     TipEvent,
@@ -328,29 +327,25 @@ def test_deadline_lists(bach_dang, owner, bd_agency, login):
 
 # ---------------------------------------------------------------- notifications
 
-def test_notifications_once_per_tip_and_threshold(bach_dang, owner, bd_agency, member_factory, settings):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    owner.email = "thuong.truc@example.vn"
-    owner.save()
+def test_notifications_once_per_tip_and_threshold(bach_dang, owner, bd_agency, member_factory):
     m = seat(owner)
     officer = member_factory("bd.notice.officer", bach_dang, Role.AGENCY_OFFICER, "cong-an-xa")
     late = to_assigned(new_tip(bach_dang, received_at=timezone.now() - datetime.timedelta(days=30)), m, bd_agency)
     first = notify_deadlines()
     assert first["notices"] > 0
-    assert Notice.objects.filter(user=owner, tip=late, text__contains="quá hạn").count() == 1
-    assert Notice.objects.filter(user=officer, tip=late).count() == 1
-    assert any(late.code in message.body for message in mail.outbox)
-    outbox = len(mail.outbox)
+    url = reverse("tip_detail", args=[late.pk])
+    assert Notification.objects.filter(recipient=owner, url=url, title__contains="quá hạn").count() == 1
+    assert Notification.objects.filter(recipient=officer, url=url, kind="tip_deadline").count() == 1
     second = notify_deadlines()
-    assert second == {"tips": 0, "notices": 0, "emails": 0} and len(mail.outbox) == outbox
+    assert second == {"tips": 0, "notices": 0}
     assert DeadlineNotice.objects.filter(tip=late).count() == 1
     call_command("notify_tip_deadlines")  # the command is the same idempotent run
-    assert Notice.objects.filter(user=owner, tip=late).count() == 1
+    assert Notification.objects.filter(recipient=owner, url=url, kind="tip_deadline").count() == 1
     # an extension gives a new due date: the new due-soon threshold is notified again
     services.tip_extend(tip=late, membership=m, reason="Cần thêm thời gian", approver="VKS",
                         new_due_date=timezone.localdate() + datetime.timedelta(days=2))
     notify_deadlines()
-    assert Notice.objects.filter(user=owner, tip=late, text__contains="sắp đến hạn").count() == 1
+    assert Notification.objects.filter(recipient=owner, url=url, title__contains="sắp đến hạn").count() == 1
 
 
 def test_home_page_shows_notices_until_the_tip_is_opened(bach_dang, owner, bd_agency, login):
@@ -365,8 +360,7 @@ def test_home_page_shows_notices_until_the_tip_is_opened(bach_dang, owner, bd_ag
 
 # ---------------------------------------------------------------- on-time rate
 
-def test_complaint_must_be_accepted_within_ten_days(bach_dang, owner, settings):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+def test_complaint_must_be_accepted_within_ten_days(bach_dang, owner):
     m = seat(owner)
     received = timezone.now() - datetime.timedelta(days=12)
     complaint = new_tip(bach_dang, kind=TipKind.COMPLAINT, received_at=received)
@@ -376,10 +370,12 @@ def test_complaint_must_be_accepted_within_ten_days(bach_dang, owner, settings):
     qs = selectors.visible(m)
     assert selectors.accept_overdue(qs).filter(pk=complaint.pk).exists()
     assert not selectors.overdue(qs).filter(pk=complaint.pk).exists()
+    late = Notification.objects.filter(recipient=owner, url=reverse("tip_detail", args=[complaint.pk]),
+                                       title__contains="quá hạn thụ lý")
     notify_deadlines()
-    assert Notice.objects.filter(user=owner, tip=complaint, text__contains="quá hạn thụ lý").count() == 1
+    assert late.count() == 1
     notify_deadlines()
-    assert Notice.objects.filter(user=owner, tip=complaint, text__contains="quá hạn thụ lý").count() == 1
+    assert late.count() == 1
     services.tip_start_verification(tip=complaint, membership=m, reason="Xác minh")
     services.tip_classify(tip=complaint, membership=m, kind=TipKind.COMPLAINT, reason="Thụ lý khiếu nại")
     assert not selectors.accept_overdue(qs).filter(pk=complaint.pk).exists()

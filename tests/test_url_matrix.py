@@ -37,10 +37,15 @@ PAGES = {
     "permission_matrix": None,
     "otp_setup": None,
     "audit_log": ("audit", "view"),
+    # the inbox: every signed-in person's own notices (tests/test_inbox.py: another's notice is 404)
+    "inbox": None,
+    "inbox_preferences": None,
 }
 # Pages that are not for signed-in work: checked elsewhere (test_auth) or not pages at all.
 NOT_WALKED = {"login", "logout", "otp_verify", "membership_switch"}
 # public pages: tests/test_public*.py (no login; they never show scoped records)
+# opening a notice redirects to its record and only for its recipient (404 otherwise): tests/test_inbox.py
+NOT_WALKED |= {"inbox_open"}
 NOT_WALKED |= {"public_tip", "public_lookup", "public_receipt_text", "public_counselling",
                "public_receipt"}
 # Views whose POST needs more than the permission they declare for GET: name -> rule on the membership.
@@ -236,9 +241,10 @@ def _tables() -> frozenset[str]:
     from django.db import connection
 
     from pcmd.core.models import AccessLog
-    from pcmd.tips.models import Notice
+    from pcmd.inbox.models import InboxPreference, Notification
 
-    bookkeeping = {Session._meta.db_table, AccessLog._meta.db_table, Notice._meta.db_table}
+    bookkeeping = {Session._meta.db_table, AccessLog._meta.db_table, Notification._meta.db_table,
+                   InboxPreference._meta.db_table}
     return frozenset(connection.introspection.table_names()) - bookkeeping
 
 

@@ -299,3 +299,11 @@ def seed_webhooks(ctx: SeedContext) -> None:
 
 
 SEEDERS.append(seed_webhooks)
+def seed_inbox(ctx: SeedContext) -> None:
+    """The daily scan once, so the demo logins open an inbox with real notices (tips, reports, tasks, referrals)."""
+    from pcmd.inbox.services import scan
+
+    ctx.summary["thông báo mới (quét thời hạn hằng ngày)"] = sum(scan().values())
+
+
+SEEDERS.append(seed_inbox)

@@ -5,11 +5,12 @@ from django.shortcuts import render
 @login_required
 def home(request):
     """The current membership's unit, role and the modules it may use (from the context processor)."""
+    from pcmd.inbox.selectors import notices_for  # the latest unread notices of the inbox
     from pcmd.support.wall import unacknowledged  # and files of the commune opened by break-glass
-    from pcmd.tips.notifications import unread_notices  # the home page shows the tip deadline notices
 
     return render(request, "core/home.html", {
-        "notices": unread_notices(request.user),
+        "notices": list(notices_for(request.user, getattr(request, "membership", None))
+                        .filter(read_at__isnull=True)[:5]),
         "break_glass_notices": unacknowledged(getattr(request, "membership", None)).select_related("user"),
     })
 

@@ -13,6 +13,8 @@ SCHEDULED_COMMANDS = {
     "notify_tip_deadlines": "Nhắc hạn xử lý tin báo",
     "report_reminders": "Nhắc hạn báo cáo định kỳ",
     "report_calendar": "Tạo báo cáo định kỳ đến hạn",
+    "inbox_scan": "Quét thời hạn hằng ngày, tạo thông báo",
+    "inbox_digest": "Gửi e-mail tổng hợp thông báo",
 }
 
 

@@ -12,15 +12,19 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import models, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from pcmd.core import services as core_services
 from pcmd.core import uploads
 from pcmd.core.models import fold
-from pcmd.core.scoping import scoped
+from pcmd.core.scoping import scoped, within
 from pcmd.core.uploads import check_upload
+from pcmd.geo.models import Level
+from pcmd.inbox import services as inbox
+from pcmd.inbox.models import Kind
 from pcmd.indicators import catalogue
-from pcmd.org.models import Role
+from pcmd.org.models import Membership, Role
 from pcmd.org.permissions import allowed
 
 from .agencies import AgencyMatcher
@@ -310,6 +314,8 @@ def plan_import(*, unit, file_name: str, data: bytes, user=None, parent=None, st
         tasks = Task.objects.bulk_create(_build_tasks(plan, parsed.get("tasks") or []))
         ReportingDuty.objects.bulk_create(duties)
         tasks_link_agencies(tasks=tasks, unit=unit)
+        if plan.status == PlanStatus.ISSUED:
+            announce_issued(plan)
     return plan
 
 
@@ -347,7 +353,34 @@ def plan_issue(*, plan: Plan) -> Plan:
                               f"{plan.get_status_display().lower()}.")
     plan.status = PlanStatus.ISSUED
     plan.save(update_fields=["status", "updated_at"])
+    announce_issued(plan)
     return plan
+
+
+def announce_issued(plan: Plan) -> int:
+    """An issued plan: the coordinators of the level below hear of it (a province's plan -> its communes, a
+    national plan -> the provinces), and the lead agencies of its tasks hear of what they are given."""
+    seats = Membership.objects.filter(role=Role.COORDINATOR)
+    if plan.unit_id is None:
+        below = seats.filter(unit__level=Level.PROVINCE)
+    elif plan.unit.level == Level.PROVINCE:
+        below = within(seats.filter(unit__level=Level.COMMUNE), plan.unit)
+    else:
+        below = seats.none()
+    issuer = plan.unit.name if plan.unit_id else "Trung ương"
+    url = reverse("plan_detail", args=[plan.pk])
+    count = inbox.notify(set(below.values_list("user_id", flat=True)), Kind.PLAN_ISSUED,
+                         f"{issuer} ban hành {plan}: xem để xây dựng kế hoạch của đơn vị.", url=url,
+                         unit=plan.unit, key=f"plan-issued:{plan.pk}")
+    by_agency: dict[int, list] = {}
+    for link in Task.lead_agencies.through.objects.filter(task__plan=plan).select_related("agency"):
+        by_agency.setdefault(link.agency_id, [link.agency, 0])[1] += 1
+    officers = inbox.agency_officers(by_agency)
+    for agency_id, (agency, tasks) in by_agency.items():
+        count += inbox.notify(officers.get(agency_id, set()), Kind.TASK_ASSIGNED,
+                              f"{plan} giao {tasks} nhiệm vụ cho {agency.name} chủ trì.", url=reverse("my_tasks"),
+                              unit=plan.unit, key=f"plan-tasks:{plan.pk}:{agency_id}")
+    return count
 
 
 # --------------------------------------------------------------------------------------- plan items

@@ -6,14 +6,16 @@ to the tips app; a counselling request to the support app (never a tip: see pcmd
 """
 
 from django.db import transaction
+from django.urls import reverse
 
 from pcmd.core.models import fold
+from pcmd.inbox.models import Kind
+from pcmd.inbox.services import notify
 from pcmd.support.models import CounsellingRequest
 from pcmd.support.services import counselling_request_create, counselling_requester_message
 from pcmd.tips import receipts
 from pcmd.tips.models import (
     MessageDirection,
-    Notice,
     Tip,
     TipAttachment,
     TipChannel,
@@ -63,8 +65,7 @@ def _attach(tip: Tip, files, message=None) -> None:
 def _notify(tip: Tip, text: str) -> None:
     """An in-app notice to the officers who follow the tip (its commune's coordinators and police, the
     assigned agency's officers: the same people as the tips app's deadline notices)."""
-    Notice.objects.bulk_create([Notice(user_id=user_id, tip=tip, text=text[:500])
-                                for user_id in sorted(tip_recipients([tip])[tip.pk])])
+    notify(tip_recipients([tip])[tip.pk], Kind.TIP_NEW, text, url=reverse("tip_detail", args=[tip.pk]), unit=tip.unit)
 
 
 @transaction.atomic

@@ -327,28 +327,3 @@ class ReportReminder(models.Model):
 
     def __str__(self):
         return f"{self.report_id} {self.kind} {self.due_date}"
-
-
-class ReportNotice(models.Model):
-    """An in-app notice about a report for one user (shown on the reports page until read).
-
-    A stop-gap of the reports app: the general inbox (issue 12) should absorb it with the tips' Notice."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="Người nhận", on_delete=models.CASCADE,
-                             related_name="report_notices")
-    report = models.ForeignKey(Report, verbose_name="Báo cáo", null=True, blank=True, on_delete=models.CASCADE,
-                               related_name="notices")  # empty: a summary for the level above
-    kind = models.CharField("Loại", max_length=10, choices=ReminderKind.choices)
-    text = models.CharField("Nội dung", max_length=500)
-    url = models.CharField("Đường dẫn", max_length=200, blank=True)
-    created_at = models.DateTimeField("Thời điểm", auto_now_add=True)
-    read_at = models.DateTimeField("Đã đọc lúc", null=True, blank=True)
-
-    class Meta:
-        verbose_name = "thông báo về báo cáo"
-        verbose_name_plural = "thông báo về báo cáo"
-        ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["user", "read_at"])]
-
-    def __str__(self):
-        return self.text

@@ -1,6 +1,6 @@
-"""Reminders before a report's deadline and escalation after it: in-app `ReportNotice` rows and e-mails.
+"""Reminders before a report's deadline and escalation after it: notices in the one inbox (`pcmd.inbox`).
 
-`send_reminders()` (command `pcmd report-reminders`, run daily by cron, like the tips' deadline notices) is
+`send_reminders()` (part of the daily `pcmd inbox-scan`; also `pcmd report-reminders`) is
 idempotent: one `ReportReminder` per report, kind and due date, so a second run on the same day adds nothing.
 
 - Due soon: a report not sent yet (draft or returned) whose deadline is within `days` days → its unit's
@@ -9,7 +9,7 @@ idempotent: one `ReportReminder` per report, kind and due date, so a second run 
   level above — the province's coordinators for a commune's report, the national coordinators for a province's
   — one summary notice per recipient and type naming the units late, with a link to the completeness page.
 
-A stop-gap of the reports app: the general inbox of issue 12 should absorb `ReportNotice` with the tips' `Notice`.
+E-mail goes out in the inbox's daily digest (the kinds each person chose).
 """
 
 from __future__ import annotations
@@ -17,26 +17,20 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 
-from django.conf import settings
-from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
+from pcmd.inbox.models import Kind
+from pcmd.inbox.services import notify_many
 from pcmd.org.models import Membership, Role
 
-from .models import ReminderKind, Report, ReportNotice, ReportReminder, ReportStatus
+from .models import ReminderKind, Report, ReportReminder, ReportStatus
 
 DAYS_BEFORE = 7
 NAMES_IN_SUMMARY = 10
-
-
-def unread(user, limit: int = 10) -> list[ReportNotice]:
-    if not getattr(user, "is_authenticated", False):
-        return []
-    return list(ReportNotice.objects.filter(user=user, read_at__isnull=True).select_related("report")[:limit])
 
 
 def _pending(kind: str, reports):
@@ -59,8 +53,7 @@ def _coordinators(unit_ids: set) -> dict:
 
 def send_reminders(*, today: datetime.date | None = None, days: int = DAYS_BEFORE) -> dict[str, int]:
     today = today or timezone.localdate()
-    counts = {"reports": 0, "notices": 0, "emails": 0}
-    mails: dict[int, list[str]] = defaultdict(list)
+    counts = {"reports": 0, "notices": 0}
     with transaction.atomic():
         soon = _pending(ReminderKind.DUE_SOON, Report.objects.filter(
             status__in=[ReportStatus.DRAFT, ReportStatus.RETURNED], due_date__gte=today,
@@ -68,7 +61,7 @@ def send_reminders(*, today: datetime.date | None = None, days: int = DAYS_BEFOR
         late = _pending(ReminderKind.OVERDUE, Report.objects.filter(revision=0, due_date__lt=today))
         above = {r.pk: (None if r.unit.level == "province" else r.province_id) for r in late}
         staff = _coordinators({r.unit_id for r in soon + late} | set(above.values()))
-        notices = []
+        items = []
         for kind, reports in ((ReminderKind.DUE_SOON, soon), (ReminderKind.OVERDUE, late)):
             for report in reports:
                 if kind == ReminderKind.DUE_SOON:
@@ -77,15 +70,15 @@ def send_reminders(*, today: datetime.date | None = None, days: int = DAYS_BEFOR
                             f" ({'hôm nay' if left == 0 else f'còn {left} ngày'}).")
                 else:
                     text = f"{report.title} của {report.unit.name} đã quá hạn gửi từ ngày {report.due_date:%d/%m/%Y}."
-                for user_id in sorted(staff.get(report.unit_id, ())):
-                    notices.append(ReportNotice(user_id=user_id, report=report, kind=kind, text=text[:500],
-                                                url=report.get_absolute_url()))
-                    mails[user_id].append(text)
+                items.append((staff.get(report.unit_id, set()),
+                               Kind.REPORT_DUE if kind == ReminderKind.DUE_SOON else Kind.REPORT_OVERDUE,
+                               text, report.get_absolute_url(), report.unit,
+                               f"report:{report.pk}:{kind}:{report.due_date:%Y%m%d}"))
         # The level above: one summary per recipient and (type, year, province).
         groups = defaultdict(list)
         for report in late:
             groups[(above[report.pk], report.type_id, report.year)].append(report)
-        for (upper, _type_id, year), reports in groups.items():
+        for (upper, type_id, year), reports in groups.items():
             first = reports[0]
             names = ", ".join(r.unit.name for r in reports[:NAMES_IN_SUMMARY])
             more = f" và {len(reports) - NAMES_IN_SUMMARY} đơn vị khác" if len(reports) > NAMES_IN_SUMMARY else ""
@@ -96,20 +89,12 @@ def send_reminders(*, today: datetime.date | None = None, days: int = DAYS_BEFOR
                 query["don-vi"] = first.unit.province.code
             url = f"{reverse('report_completeness')}?{urlencode(query)}" if first.type.frequency in ("S", "Y") \
                 else reverse("report_adhoc") if upper is not None else reverse("report_list")
-            for user_id in sorted(staff.get(upper, ())):
-                notices.append(ReportNotice(user_id=user_id, kind=ReminderKind.OVERDUE, text=text[:500], url=url))
-                mails[user_id].append(text)
+            items.append((staff.get(upper, set()), Kind.REPORT_OVERDUE, text, url,
+                          first.unit.province if upper is not None else None,
+                          f"reports-late:{upper}:{type_id}:{year}:{today:%Y%m%d}"))
         ReportReminder.objects.bulk_create(
             [ReportReminder(report=r, kind=kind, due_date=r.due_date)
              for kind, reports in ((ReminderKind.DUE_SOON, soon), (ReminderKind.OVERDUE, late)) for r in reports],
             ignore_conflicts=True, batch_size=5000)
-        ReportNotice.objects.bulk_create(notices, batch_size=5000)
-        counts["reports"], counts["notices"] = len(soon) + len(late), len(notices)
-    emails = dict(Membership.objects.filter(user_id__in=mails).exclude(user__email="")
-                  .values_list("user_id", "user__email"))
-    messages = [("[PCMD] Nhắc hạn gửi báo cáo",
-                 "Các báo cáo cần chú ý thời hạn gửi:\n\n" + "\n".join(f"- {line}" for line in lines)
-                 + "\n\nXem chi tiết tại trang Báo cáo định kỳ.", settings.DEFAULT_FROM_EMAIL, [emails[user_id]])
-                for user_id, lines in mails.items() if user_id in emails]
-    counts["emails"] = send_mass_mail(messages, fail_silently=False) if messages else 0
+        counts["reports"], counts["notices"] = len(soon) + len(late), notify_many(items)
     return counts

@@ -23,6 +23,8 @@ from django.utils import timezone
 from pcmd import webhooks
 from pcmd.core.uploads import IMAGES, check_upload, pdf_problem
 from pcmd.geo.models import AdminUnit, Level
+from pcmd.inbox import services as inbox
+from pcmd.inbox.models import Kind
 from pcmd.indicators import engine
 from pcmd.indicators import services as indicator_services
 from pcmd.org.models import Role
@@ -57,6 +59,12 @@ OWN_REPORT = "Không thể tự xem xét, phê duyệt hoặc trả lại báo c
 NOT_REVIEWER = "Chỉ cơ quan thường trực cấp trên trực tiếp ({above}) được xem xét báo cáo này."
 REASON_NEEDED = "Hãy ghi lý do trả lại để đơn vị biết cần sửa gì."
 REOPEN_REASON_NEEDED = "Hãy ghi lý do mở lại báo cáo đã phê duyệt."
+
+
+def _tell_unit(report: Report, kind: str, title: str) -> None:
+    """A notice to the report's unit: its coordinators and whoever sent it."""
+    users = inbox.unit_staff([report.unit_id], [Role.COORDINATOR])[report.unit_id] | {report.submitted_by_id}
+    inbox.notify(users, kind, title, url=report.get_absolute_url(), unit=report.unit)
 
 
 def _event(report: Report, step: str, membership, reason: str = "") -> ReportEvent:
@@ -208,6 +216,7 @@ def report_return(*, report: Report, membership, reason: str, section_comments: 
                  for code, text in (figure_comments or {}).items() if code and (text or "").strip()]
     ReportComment.objects.bulk_create(comments)
     _webhook("report.returned", report, reason=reason)
+    _tell_unit(report, Kind.REPORT_RETURNED, f"{report.title} của {report.unit.name} bị trả lại: {reason}")
     return report
 
 
@@ -230,6 +239,7 @@ def report_approve(*, report: Report, membership, note: str = "") -> Report:
     report.save()
     _event(report, Step.APPROVED, membership, (note or "").strip())
     _webhook("report.approved", report)
+    _tell_unit(report, Kind.REPORT_APPROVED, f"{report.title} của {report.unit.name} đã được phê duyệt.")
     return report
 
 

@@ -17,9 +17,10 @@ from pcmd.core.exports import xlsx_response
 from pcmd.core.periods import year_from_query
 from pcmd.core.scoping import chosen_unit, get_scoped_or_404, module_view, unit_choices
 from pcmd.geo.models import Level
+from pcmd.inbox import services as inbox_services
 
-from . import export, figures, forms, notifications, pdf, selectors, services
-from .models import AttachmentKind, Report, ReportAttachment, ReportNotice, ReportType
+from . import export, figures, forms, pdf, selectors, services
+from .models import AttachmentKind, Report, ReportAttachment, ReportType
 
 
 def _report(request, pk) -> Report:
@@ -36,11 +37,7 @@ def report_list(request):
     if unit is not None and unit.level not in (Level.PROVINCE, Level.COMMUNE):
         unit = unit.parent if unit.level == Level.HAMLET else unit.province
     reports = list(selectors.unit_reports(membership, unit, year))
-    notices = notifications.unread(request.user)
-    if notices:  # shown once here (as the tips' notices on the home page), then marked read
-        ReportNotice.objects.filter(pk__in=[n.pk for n in notices]).update(read_at=timezone.now())
     return render(request, "reports/list.html", {
-        "notices": notices,
         "reports": reports, "unit": unit, "year": year, "year_error": year_error, "today": today,
         "years": range(today.year + 1, today.year - 4, -1),
         "units": list(unit_choices(membership, [Level.PROVINCE, Level.COMMUNE]).order_by("level", "name")[:300]),
@@ -61,6 +58,7 @@ def report_detail(request, pk):
     for section in sections:
         section.shown_text = sent_texts.get(section.key, section.text)
     may = [(a, url) for a, url in buttons(report, membership) if services.may(a.slug, report, membership)]
+    inbox_services.mark_read_for(request.user, report.get_absolute_url())  # its notices are seen
     return render(request, "reports/detail.html", {
         "object": report, "report": report, "figures": shown, "frozen": frozen, "sections": sections,
         "since": figures.since_frozen(report), "changed_figures": changed_figures,

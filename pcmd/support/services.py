@@ -11,10 +11,13 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from pcmd.core.scoping import scoped
 from pcmd.geo.models import Level
+from pcmd.inbox import services as inbox
+from pcmd.inbox.models import Kind
 from pcmd.tips import receipts
 
 from .models import (
@@ -104,6 +107,9 @@ def counselling_request_create(*, unit, needs, message: str = "", contact: str =
         unit=unit, needs=needs, message=message, contact=contact, **receipts.hashes(code))
     CounsellingEvent.objects.create(request=counselling, at=counselling.received_at,
                                     action=CounsellingEventAction.RECEIVE, to_status=S.NEW)
+    # To the commune's support staff only (inbox drops anyone else), naming nobody: the request stays in support.
+    inbox.notify(inbox.support_staff(unit), Kind.SUPPORT_COUNSELLING,
+                 f"Có đề nghị tư vấn, hỗ trợ mới gửi đến {unit.name}.", url=reverse("counselling_list"), unit=unit)
     return counselling, code
 
 

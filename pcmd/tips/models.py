@@ -325,24 +325,3 @@ class DeadlineNotice(models.Model):
 
     def __str__(self):
         return f"{self.tip_id} {self.threshold} {self.due_date}"
-
-
-class Notice(models.Model):
-    """An in-app notice for one user (shown on the home page until read)."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="Người nhận", on_delete=models.CASCADE,
-                             related_name="tip_notices")
-    tip = models.ForeignKey(Tip, verbose_name="Tin báo", null=True, blank=True, on_delete=models.CASCADE,
-                            related_name="notices")
-    text = models.CharField("Nội dung", max_length=500)
-    created_at = models.DateTimeField("Thời điểm", auto_now_add=True)
-    read_at = models.DateTimeField("Đã đọc lúc", null=True, blank=True)
-
-    class Meta:
-        verbose_name = "thông báo"
-        verbose_name_plural = "thông báo"
-        ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["user", "read_at"])]
-
-    def __str__(self):
-        return self.text

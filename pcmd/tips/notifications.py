@@ -1,32 +1,27 @@
-"""Deadline notices: in-app `Notice` rows and e-mails, once per tip, threshold and due date.
+"""Deadline notices in the one inbox (`pcmd.inbox`), once per tip, threshold and due date.
 
-`notify_deadlines()` (command `pcmd notify-tip-deadlines`, run daily by cron) finds open tips that
+`notify_deadlines()` (part of the daily `pcmd inbox-scan`; also `pcmd notify-tip-deadlines`) finds open tips that
 entered their rule's warning window, passed their due date or were not accepted in time, and have
 no `DeadlineNotice` for that threshold and date yet (an extension gives a new due date, hence new
 notices). Recipients: the coordinators and police of the tip's commune and the officers of the agency it is assigned to.
+E-mail goes out in the inbox's daily digest (the kinds each person chose).
 """
 
 import datetime
 from collections import defaultdict
 
-from django.conf import settings
-from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from pcmd import webhooks
+from pcmd.inbox.models import Kind
+from pcmd.inbox.services import notify_many
 from pcmd.org.models import Membership, Role
 
 from . import selectors
-from .models import DeadlineNotice, Notice, NoticeThreshold, Tip
-
-
-def unread_notices(user, limit: int = 10) -> list[Notice]:
-    """The user's unread tip notices (home page); opening the tip marks them read."""
-    if not getattr(user, "is_authenticated", False):
-        return []
-    return list(Notice.objects.filter(user=user, read_at__isnull=True).select_related("tip")[:limit])
+from .models import DeadlineNotice, NoticeThreshold, Tip
 
 
 def _text(tip: Tip, threshold: str) -> str:
@@ -56,9 +51,9 @@ def tip_recipients(tips: list[Tip]) -> dict[int, set[int]]:
 
 def notify_deadlines(*, today: datetime.date | None = None) -> dict[str, int]:
     today = today or timezone.localdate()
-    counts = {"tips": 0, "notices": 0, "emails": 0}
+    counts = {"tips": 0, "notices": 0}
     base = Tip.objects.select_related("unit")
-    mails: dict[int, list[str]] = defaultdict(list)
+    detail = reverse("tip_detail", args=[0])[:-2]  # "/tin-bao/": reverse() once, not per tip
     with transaction.atomic():
         for threshold, qs, date_field in (
                 (NoticeThreshold.ACCEPT_LATE, selectors.accept_overdue(base, today), "accept_due_date"),
@@ -72,26 +67,13 @@ def notify_deadlines(*, today: datetime.date | None = None) -> dict[str, int]:
                 [DeadlineNotice(tip=t, threshold=threshold, due_date=getattr(t, date_field)) for t in tips],
                 ignore_conflicts=True)
             recipients = tip_recipients(tips)
-            notices = []
-            for tip in tips:
-                text = _text(tip, threshold)
-                for user_id in sorted(recipients[tip.pk]):
-                    notices.append(Notice(user_id=user_id, tip=tip, text=text))
-                    mails[user_id].append(text)
-            Notice.objects.bulk_create(notices, batch_size=5000)
+            counts["notices"] += notify_many([
+                (recipients[tip.pk], Kind.TIP_DEADLINE, _text(tip, threshold), f"{detail}{tip.pk}/",
+                 tip.unit, f"tip:{tip.pk}:{threshold}:{getattr(tip, date_field):%Y%m%d}") for tip in tips])
             event = "tip.deadline_near" if threshold == NoticeThreshold.DUE_SOON else "tip.deadline_passed"
             for tip in tips:  # in the same transaction as the notices (pcmd.webhooks: the outbox)
                 webhooks.emit(event, tip.unit, {"tip": {
                     "id": tip.pk, "code": tip.code, "status": tip.status, "threshold": threshold,
                     "due_date": getattr(tip, date_field).isoformat()}})
             counts["tips"] += len(tips)
-            counts["notices"] += len(notices)
-    emails = dict(Membership.objects.filter(user_id__in=mails).exclude(user__email="")
-                  .values_list("user_id", "user__email"))
-    messages = [("[PCMD] Nhắc hạn xử lý tin báo",
-                 "Các tin báo cần chú ý thời hạn xử lý:\n\n" + "\n".join(f"- {line}" for line in lines)
-                 + "\n\nXem chi tiết tại trang Thời hạn xử lý tin báo.",
-                 settings.DEFAULT_FROM_EMAIL, [emails[user_id]])
-                for user_id, lines in mails.items() if user_id in emails]
-    counts["emails"] = send_mass_mail(messages, fail_silently=False) if messages else 0
     return counts

@@ -11,11 +11,15 @@ import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 
 from pcmd import webhooks
 from pcmd.core.scoping import scoped
 from pcmd.geo.models import Level
+from pcmd.inbox import services as inbox
+from pcmd.inbox.models import Kind
+from pcmd.org.models import Role
 
 from . import deadlines, receipts
 from .models import (
@@ -205,6 +209,9 @@ def tip_assign(*, tip: Tip, membership, agency, reason: str) -> Tip:
     tip.assigned_agency = agency
     _move(tip, TipEventAction.ASSIGN, membership, reason, agency=agency)
     _save(tip, "assigned_agency")
+    inbox.notify(inbox.agency_officers([agency.pk])[agency.pk] - {membership.user_id}, Kind.TIP_ASSIGNED,
+                 f"Tin {tip.code} ({tip.unit.name}) được giao cho {agency.name}: {tip.summary}",
+                 url=reverse("tip_detail", args=[tip.pk]), unit=tip.unit)
     return tip
 
 
@@ -318,6 +325,10 @@ def tip_transfer(*, tip: Tip, membership, to_unit, reason: str) -> Tip:
     webhooks.emit("tip.transferred", tip.unit, {
         "tip": {"id": tip.pk, "code": tip.code, "status": tip.status, "category": tip.category},
         "from_unit": tip.unit.code, "to_unit": to_unit.code}, also=[to_unit])
+    staff = inbox.unit_staff([to_unit.pk], [Role.COORDINATOR, Role.POLICE_OFFICER])[to_unit.pk]
+    inbox.notify(staff, Kind.TIP_TRANSFER,
+                 f"{tip.unit.name} chuyển tin {tip.code} đến {to_unit.name}, chờ nhận: {tip.summary}",
+                 url=reverse("tip_incoming"), unit=to_unit)
     return tip
 
 

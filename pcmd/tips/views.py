@@ -4,15 +4,17 @@ The workflow steps are actions (tips/actions.py) run by core.actions.view."""
 
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 
 from pcmd.core import actions, pickers
 from pcmd.core.crud import cell
 from pcmd.core.models import AccessLog
 from pcmd.core.scoping import module_view, scoped
+from pcmd.inbox import services as inbox_services
 
 from . import selectors
-from .models import Notice, Tip, TipAttachment, TipStatus
+from .models import Tip, TipAttachment, TipStatus
 from .registry import tips as tips_crud
 
 DETAIL_FIELDS = ["code", "received_at", "channel", "received_by", "unit", "category", "summary", "description",
@@ -42,7 +44,7 @@ def tip_detail(request, pk):
     membership = request.membership
     tip = _tip(request, pk)
     AccessLog.record(membership=membership, obj=tip)
-    Notice.objects.filter(user=request.user, tip=tip, read_at__isnull=True).update(read_at=timezone.now())
+    inbox_services.mark_read_for(request.user, reverse("tip_detail", args=[tip.pk]))  # its notices are seen
     may_change = _may_change(membership, tip)
     return render(request, "tips/tip_detail.html", {
         "crud": tips_crud, "object": tip,
