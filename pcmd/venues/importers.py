@@ -72,8 +72,11 @@ class EstablishmentImporter(imports.Importer):
                note="Chỉ cần khi nhập cho cả nước và tên xã trùng ở nhiều tỉnh."),
         Column("Thôn, tổ dân phố", "hamlet", imports.text(200), example="Tổ dân phố số 1", dropdown=_hamlet_names,
                note="Phải thuộc đúng xã, phường đã ghi."),
-        Column("Số đăng ký kinh doanh", "registration_number", _text("registration_number"), example="0201234567",
-               note="Dùng để nhận ra cơ sở đã có: nhập lại sẽ cập nhật, không tạo bản trùng."),
+        Column("Số đăng ký kinh doanh", "registration_number",
+               imports.identifier(Establishment._meta.get_field("registration_number").max_length),
+               example="0201234567",
+               note="Dùng để nhận ra cơ sở đã có: nhập lại sẽ cập nhật, không tạo bản trùng. Cột để dạng chữ (Text) "
+                    "để giữ số 0 ở đầu."),
         Column("Số giấy phép kinh doanh", "licence_number", _text("licence_number"), example="15/GP-UBND"),
         Column("Ngày cấp giấy phép", "licence_date", imports.date(not_future=True), example="15/03/2024",
                note="Ngày/tháng/năm, không ở tương lai."),
