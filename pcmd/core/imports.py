@@ -655,7 +655,8 @@ def read_rows(importer: Importer, path: Path, filename: str) -> Iterator[tuple[i
             raise ImportFileError(f"Tệp “{filename}” khi giải nén lớn hơn {MAX_UNZIPPED_BYTES // 1048576} MB; hãy "
                                   "chia thành nhiều tệp nhỏ hơn.")
         _check_extent(path, kind, filename)
-        workbook = CalamineWorkbook.from_path(str(path))
+        with open(path, "rb") as handle:  # the format from the content (an upload is stored under any name)
+            workbook = CalamineWorkbook.from_filelike(handle)
         names = workbook.sheet_names
         sheet = workbook.get_sheet_by_name(DATA_SHEET if DATA_SHEET in names else names[0])
     except ImportFileError:
