@@ -57,6 +57,7 @@ class EstablishmentImporter(imports.Importer):
     name = "establishments"
     title = "cơ sở kinh doanh"
     model = Establishment
+    fast_insert = True  # nothing refers to the new rows' keys after the write
     columns = [
         Column("Tên cơ sở", "name", _text("name"), required=True, example="Karaoke Hoàng Gia"),
         Column("Loại hình", "type", imports.text(120), required=True, example="Karaoke",
@@ -113,7 +114,7 @@ class EstablishmentImporter(imports.Importer):
     HEADER = {c.field: c.header for c in columns}
 
     def prepare(self, rows: list[Row], scope: ImportScope) -> None:
-        communes = _CommuneIndex(_communes(scope))
+        communes = scope.cached("communes", lambda: _CommuneIndex(_communes(scope)))
         for row in rows:
             commune, reason = communes.find(row.values["unit"], row.values.get("province"))
             row.commune = commune
@@ -121,28 +122,25 @@ class EstablishmentImporter(imports.Importer):
                 row.error(self.HEADER["unit"], reason)
         rows_ok = [r for r in rows if not r.errors]
         unit_ids = {r.commune.pk for r in rows_ok}
-        types = {}
-        for t in EstablishmentType.objects.all():
-            types[folded(t.name)] = types[folded(t.code)] = t
-        hamlets = {}
-        for h in AdminUnit.objects.filter(parent_id__in=unit_ids, level=Level.HAMLET):
-            hamlets[(h.parent_id, folded(h.name))] = hamlets[(h.parent_id, folded(h.code))] = h
-        agencies = {}
-        province_ids = {r.commune.province_id for r in rows_ok}
-        for a in Agency.objects.filter(unit_id__in=unit_ids | province_ids).select_related("kind"):
-            agencies[(a.unit_id, folded(a.name))] = a
-            if a.kind_id:
-                agencies.setdefault((a.unit_id, folded(a.kind.name)), a)
-        defaults = ManagingAgencies([r.commune for r in rows_ok])
+        types = scope.cached("types", _types)
+        places = scope.cached("places", _Places)
+        places.load(unit_ids, {r.commune.province_id for r in rows_ok})
+        hamlets, agencies = places.hamlets, places.agencies
+        defaults = scope.cached("defaults", lambda: ManagingAgencies(communes.all))
         for r in rows_ok:
             r.name_key = Establishment.make_name_key(r.values["name"], r.values["address"])
-        keys = {r.name_key for r in rows_ok}
+        existing_by_reg, existing_by_key = {}, {}
+        # Set-wise: one indexed query for the registration numbers of the batch, one for the names of the rows
+        # not found by number (not an OR, which the planners answer by scanning the communes' rows).
+        in_scope = scope.queryset(Establishment.objects.all(), "view")
         regs = {r.values["registration_number"] for r in rows_ok if r.values.get("registration_number")}
         regs |= {r.upper() for r in regs}
-        existing_by_reg, existing_by_key = {}, {}
-        # Two indexed lookups rather than one OR (which the planners answer by scanning the communes' rows).
-        in_scope = scope.queryset(Establishment.objects.all(), "view")
-        found = [*in_scope.filter(registration_number__in=regs), *in_scope.filter(name_key__in=keys)]
+        found = list(in_scope.filter(registration_number__in=regs)) if regs else []
+        matched = {(e.unit_id, e.registration_number.upper()) for e in found}
+        keys = {r.name_key for r in rows_ok
+                if (r.commune.pk, (r.values.get("registration_number") or "").upper()) not in matched}
+        if keys:
+            found += in_scope.filter(name_key__in=keys)
         found = sorted((e for e in found if e.unit_id in unit_ids), key=lambda e: -e.pk)
         for e in found:  # the oldest record (lowest pk) is written last, so it is the one updated
             if e.registration_number:
@@ -194,7 +192,6 @@ class EstablishmentImporter(imports.Importer):
             elif "managing_agency" in row.raw or existing is None or not obj.managing_agency_id:
                 obj.managing_agency_id = bound_agency or defaults.get(commune, etype.pk)  # as the form does
             obj.name_key = name_key
-            obj.refresh_search_text()
             try:
                 establishment_check(obj, membership=scope.membership)
             except ValidationError as exc:
@@ -204,6 +201,32 @@ class EstablishmentImporter(imports.Importer):
                 continue
             row.instance, row.is_update = obj, existing is not None
             row.key = (commune.pk, "reg", reg) if reg else (commune.pk, "name", name_key)
+
+
+def _types() -> dict:
+    types = {}
+    for t in EstablishmentType.objects.all():
+        types[folded(t.name)] = types[folded(t.code)] = t
+    return types
+
+
+class _Places:
+    """Hamlets and agencies of the communes (and their provinces) met so far in the import, loaded once each."""
+
+    def __init__(self):
+        self.hamlets, self.agencies, self.loaded = {}, {}, set()
+
+    def load(self, unit_ids: set, province_ids: set) -> None:
+        communes, provinces = unit_ids - self.loaded, province_ids - self.loaded
+        if communes:
+            for h in AdminUnit.objects.filter(parent_id__in=communes, level=Level.HAMLET):
+                self.hamlets[(h.parent_id, folded(h.name))] = self.hamlets[(h.parent_id, folded(h.code))] = h
+        if communes or provinces:
+            for a in Agency.objects.filter(unit_id__in=communes | provinces).select_related("kind"):
+                self.agencies[(a.unit_id, folded(a.name))] = a
+                if a.kind_id:
+                    self.agencies.setdefault((a.unit_id, folded(a.kind.name)), a)
+        self.loaded |= communes | provinces
 
 
 def _exact(text: str) -> str:
@@ -216,7 +239,9 @@ class _CommuneIndex:
     def __init__(self, queryset):
         self.by_key = defaultdict(list)
         self.provinces = {}
-        for c in queryset.only("pk", "code", "name", "division_type", "province_id", "path", "level", "parent_id"):
+        self.all = list(queryset.only("pk", "code", "name", "division_type", "province_id", "path", "level",
+                                      "parent_id"))
+        for c in self.all:
             self.by_key[folded(c.code)].append(c)
             self.by_key[folded(c.name)].append(c)
             short = folded(c.name).removeprefix(folded(c.division_type)).strip()
