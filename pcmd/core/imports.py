@@ -879,6 +879,7 @@ def import_preview(job: ImportJob, importer: Importer, scope: ImportScope, max_r
     # Record keys already met, across the whole file (the run checks within a batch: earlier ones are saved).
     seen = json.loads(seen_path.read_text()) if checked and seen_path.exists() else {}
     end = job.total if max_rows is None else min(job.total, checked + max_rows)
+    done = checked
     for rows in job.batches(checked, importer.batch_size, end):
         importer.check(rows, scope, seen)
         for row in rows:
@@ -887,6 +888,10 @@ def import_preview(job: ImportJob, importer: Importer, scope: ImportScope, max_r
                 preview["errors"].extend([row.number, column, reason] for column, reason in row.errors)
             else:
                 preview["update" if row.is_update else "create"] += 1
+        done += len(rows)
+        if done < end:  # the progress the page shows while the job checks (the state, not the seen keys)
+            job.preview, job.checked, job.status = preview, done, "checking"
+            job.save()
     job.preview, job.checked = preview, end
     if end >= job.total:
         job.status = "previewed"
@@ -1033,6 +1038,7 @@ def check_job(token: str) -> None:
     job = ImportJob.load(token, check_user=False)
     if job is None or job.status not in ("uploaded", "checking"):
         return
+    job.checked = 0  # a job delivered again (its worker died) checks from the start: the file's keys are all met
     import_preview(job, IMPORTERS[job.importer], job_scope(job))
 
 
@@ -1137,7 +1143,7 @@ class ImportPageView(ImportViewMixin, CrudView):
             job.save()
             tasks.import_run.delay(job.token)
             job = self.job()
-        elif step == "check" and job.status in ("uploaded", "checking"):
+        elif step == "check" and job.status in ("uploaded", "checking", "previewed"):
             if job.status == "uploaded":  # queued once; later requests only show the progress
                 job.status = "checking"
                 job.save()
