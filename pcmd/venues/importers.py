@@ -130,18 +130,21 @@ class EstablishmentImporter(imports.Importer):
         for r in rows_ok:
             r.name_key = Establishment.make_name_key(r.values["name"], r.values["address"])
         existing_by_reg, existing_by_key = {}, {}
-        # Set-wise: one indexed query for the registration numbers of the batch, one for the names of the rows
-        # not found by number (not an OR, which the planners answer by scanning the communes' rows).
-        in_scope = scope.queryset(Establishment.objects.all(), "view")
+        # Set-wise: one query for the registration numbers of the batch, one for the names of the rows not found
+        # by number (not an OR, which the planners answer by scanning the communes' rows). Each goes by its own
+        # index only: the rows kept are those of the batch's communes, which came from the scope
+        # (`_communes(scope)`), so a record outside the scope is never matched; adding the scope's province
+        # or path to the query made SQLite walk the province index — every row of the province, per batch.
         regs = {r.values["registration_number"] for r in rows_ok if r.values.get("registration_number")}
         regs |= {r.upper() for r in regs}
-        found = list(in_scope.filter(registration_number__in=regs)) if regs else []
+        found = list(Establishment.objects.filter(registration_number__in=regs).order_by()) if regs else []
+        found = [e for e in found if e.unit_id in unit_ids]
         matched = {(e.unit_id, e.registration_number.upper()) for e in found}
         keys = {r.name_key for r in rows_ok
                 if (r.commune.pk, (r.values.get("registration_number") or "").upper()) not in matched}
         if keys:
-            found += in_scope.filter(name_key__in=keys)
-        found = sorted((e for e in found if e.unit_id in unit_ids), key=lambda e: -e.pk)
+            found += [e for e in Establishment.objects.filter(name_key__in=keys).order_by() if e.unit_id in unit_ids]
+        found.sort(key=lambda e: -e.pk)
         for e in found:  # the oldest record (lowest pk) is written last, so it is the one updated
             if e.registration_number:
                 existing_by_reg[(e.unit_id, e.registration_number.upper())] = e
