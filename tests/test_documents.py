@@ -8,7 +8,17 @@ from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
-from pcmd.core.documents import DOCX_TYPE, FONT, MOTTO, NATIONAL_NAME, OfficialDocument, docx_response, vn_date_line
+from pcmd.core.documents import (
+    DOCX_TYPE,
+    FONT,
+    MOTTO,
+    NATIONAL_NAME,
+    OfficialDocument,
+    docx_response,
+    recipients_list,
+    vn_date_line,
+    vn_number,
+)
 
 
 @pytest.mark.parametrize(("date", "expected"), [
@@ -70,12 +80,12 @@ def test_header_table_texts_and_no_borders():
     document = reopen(sample())
     header = document.tables[0]
     left, right = cell_lines(header.cell(0, 0)), cell_lines(header.cell(0, 1))
-    assert left == ["UBND THÀNH PHỐ HẢI PHÒNG", "ỦY BAN NHÂN DÂN PHƯỜNG BẠCH ĐẰNG"]
+    # A People's Committee has no managing body: the parent line given is not printed (Nghị định 30/2020).
+    assert left == ["ỦY BAN NHÂN DÂN PHƯỜNG BẠCH ĐẰNG"]
     assert right == [NATIONAL_NAME, MOTTO]
     assert cell_lines(header.cell(1, 0)) == ["Số: 07/KH-UBND"]
     assert cell_lines(header.cell(1, 1)) == ["Hải Phòng, ngày 07 tháng 01 năm 2026"]
-    issuer_run = header.cell(0, 0).paragraphs[1].runs[0]
-    assert issuer_run.bold and not header.cell(0, 0).paragraphs[0].runs[0].bold
+    assert header.cell(0, 0).paragraphs[0].runs[0].bold
     assert header.cell(1, 1).paragraphs[0].runs[0].italic
     borders = header._tbl.tblPr.find(qn("w:tblBorders"))
     assert {el.get(qn("w:val")) for el in borders} == {"nil"}
@@ -128,3 +138,25 @@ def test_docx_response_is_an_attachment_with_vietnamese_name():
     disposition = response["Content-Disposition"]
     assert disposition.startswith("attachment;") and ".docx" in disposition and "filename*=utf-8''" in disposition
     assert response.content == b"PK..."
+
+
+def test_a_body_with_a_managing_body_prints_its_line_above_in_normal_weight():
+    doc = OfficialDocument(issuer_parent="Ủy ban nhân dân phường Bạch Đằng", issuer="Phòng Văn hóa - Xã hội",
+                           symbol="KH-VHXH", place="Hải Phòng", year=2026, title="Kiểm tra năm 2026")
+    cell = reopen(doc).tables[0].cell(0, 0)
+    assert cell_lines(cell) == ["ỦY BAN NHÂN DÂN PHƯỜNG BẠCH ĐẰNG", "PHÒNG VĂN HÓA - XÃ HỘI"]
+    assert not cell.paragraphs[0].runs[0].bold and cell.paragraphs[1].runs[0].bold
+
+
+@pytest.mark.parametrize(("value", "places", "expected"), [
+    ("60.00", None, "60"), (98.2, None, "98,2"), (1234.5, None, "1.234,5"), (60, 2, "60,00"),
+    (1234567, None, "1.234.567"), (None, None, ""), ("0.50", None, "0,5"),
+])
+def test_vn_number(value, places, expected):
+    assert vn_number(value, places) == expected
+
+
+def test_recipients_end_with_semicolons_and_the_records_line():
+    assert recipients_list(["Như trên", "- UBND thành phố (để báo cáo);", "Lưu: VT, NC"]) == [
+        "- Như trên;", "- UBND thành phố (để báo cáo);", "- Lưu: VT, NC."]
+    assert recipients_list(["Sở Y tế."]) == ["- Sở Y tế;", "- Lưu: VT."]

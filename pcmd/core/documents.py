@@ -20,8 +20,11 @@ the metric-compatible Liberation Serif); black text. See docs/documents.md.
 """
 
 import datetime
+import functools
 import io
+import re
 from collections.abc import Iterable, Sequence
+from decimal import Decimal, InvalidOperation
 
 from django.http import HttpResponse
 from django.utils import timezone
@@ -42,7 +45,120 @@ MOTTO = "Độc lập - Tự do - Hạnh phúc"
 BODY_SIZE = 14
 HEADER_SIZE = 12  # issuing body and national name (12–13 pt)
 # Text width = 210 - 30 - 15 = 165 mm, shared by the two header columns.
+TEXT_WIDTH_MM = 165
 LEFT_COLUMN_MM, RIGHT_COLUMN_MM = 62, 103
+CELL_MARGINS_MM = 2 * 1.9  # Word's and LibreOffice's default left + right cell margins (0.19 cm each)
+# The metric-compatible face LibreOffice renders Times New Roman with on Linux (Debian fonts-liberation).
+FONT_FILES = {False: "/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf",
+              True: "/usr/share/fonts/truetype/liberation/LiberationSerif-Bold.ttf"}
+RECORDS_LINE = "Lưu: VT."
+
+
+def vn_number(value, places: int | None = None) -> str:
+    """A number as Vietnamese documents write it: "," before the decimals, "." between thousands.
+
+    `places=None` keeps the decimals the value needs (60.00 -> "60", 98.20 -> "98,2", 1234.5 -> "1.234,5");
+    `places=2` always prints two (60 -> "60,00"). The one formatter for numbers in documents.
+    """
+    if value is None or value == "":
+        return ""
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    if places is not None:
+        number = number.quantize(Decimal(1).scaleb(-places))
+    text = f"{number:,f}"
+    if places is None and "." in text:
+        text = text.rstrip("0").rstrip(".")
+    if text in ("-0", ""):
+        text = "0"
+    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
+def is_people_committee(issuer: str) -> bool:
+    """ "Ủy ban nhân dân …" / "UBND …" (or a People's Council): an elected body, with no managing body above it."""
+    from pcmd.core.models import fold
+
+    text = fold(issuer or "")
+    return text.startswith(("uy ban nhan dan", "ubnd", "hoi dong nhan dan", "hdnd"))
+
+
+def managing_body_line(issuer: str, parent: str) -> str:
+    """The "tên cơ quan, tổ chức chủ quản trực tiếp" line above the issuing body (Nghị định 30/2020, Phụ lục I,
+    mục II.3), or "".
+
+    Printed only for a body that has a direct managing body (a Phòng or a Ban of a commune, a Sở of a province:
+    their Ủy ban nhân dân). A People's Committee or Council of a commune or province has none: its documents
+    carry only its own name. Every document goes through this one rule (OfficialDocument applies it).
+    """
+    if not parent or not issuer or is_people_committee(issuer):
+        return ""
+    return parent
+
+
+@functools.lru_cache(maxsize=4)
+def _font(bold: bool):
+    try:
+        from PIL import ImageFont
+
+        return ImageFont.truetype(FONT_FILES[bold], 1000)
+    except (OSError, ImportError):
+        return None
+
+
+def text_width_mm(text: str, size: float, *, bold: bool = False) -> float:
+    """The printed width of one line of `text` at `size` pt (measured on Liberation Serif, which has Times New
+    Roman's metrics; without that font, half an em per character)."""
+    font = _font(bold)
+    ems = font.getlength(text) / 1000 if font is not None else 0.5 * len(text)
+    return ems * size * 25.4 / 72
+
+
+def title_rule_mm(lines: Sequence[str], size: float = 14, *, column_mm: float = TEXT_WIDTH_MM) -> float:
+    """The rule under a title: 40 % (between the decree's 1/3 and 1/2) of the longest printed title line,
+    a wrapped title counting as a full line."""
+    longest = max((min(text_width_mm(line, size, bold=True), column_mm) for line in lines if line), default=60)
+    return round(0.4 * longest, 1)
+
+
+def _fit_header_words(headers: Sequence[str], widths: list[float], size: float) -> list[float]:
+    """Widen columns whose header has a word longer than the column (so "Tháng" never breaks as "Thá / ng"),
+    taking the room from the widest columns; the total stays the same."""
+    need = [max((text_width_mm(w, size, bold=True) for w in str(h).split()), default=0) + CELL_MARGINS_MM + 0.8
+            for h in headers]
+    widths = list(widths)
+    for i, (have, want) in enumerate(zip(widths, need, strict=True)):
+        missing = want - have
+        if missing <= 0:
+            continue
+        widths[i] = want
+        while missing > 0.01:
+            donors = [j for j in range(len(widths)) if j != i and widths[j] - 0.5 > need[j]]
+            if not donors:
+                break
+            j = max(donors, key=lambda k: widths[k] - need[k])
+            give = min(missing, widths[j] - need[j] - 0.5)
+            widths[j] -= give
+            missing -= give
+    return [round(w, 1) for w in widths]
+
+
+def recipients_list(recipients: Sequence[str]) -> list[str]:
+    """ "Nơi nhận" lines as the decree writes them: "- Như trên;" each ending with ";", the last one the
+    records line "- Lưu: VT." (the document's own, when it names one: "Lưu: VT, NC."), added when missing."""
+    items, records = [], ""
+    for raw in recipients:
+        text = re.sub(r"^[\s\-–+•]+", "", str(raw or "")).strip().rstrip(";,. ").strip()
+        if not text:
+            continue
+        if re.match(r"^lưu\b", text, re.IGNORECASE):
+            records = records or text
+            continue
+        items.append(f"- {text};")
+    records = records or RECORDS_LINE.rstrip(".")
+    items.append(f"- {records[:1].upper()}{records[1:]}.")
+    return items
 
 
 def vn_date_line(place: str, date: datetime.date | None, year: int | None = None) -> str:
@@ -105,6 +221,15 @@ def _column_widths(table, widths_mm: Sequence[float]) -> None:
         column.width = Mm(width)
 
 
+def _row_props(row, *, header: bool = False, cant_split: bool = True) -> None:
+    """A table row that does not break across pages; a header row is repeated on every page."""
+    tr_pr = row._tr.get_or_add_trPr()
+    if cant_split:
+        tr_pr.append(OxmlElement("w:cantSplit"))
+    if header:
+        tr_pr.append(OxmlElement("w:tblHeader"))
+
+
 def _page_field(paragraph) -> None:
     """A PAGE field (the page number) as a complex field, which Word and LibreOffice both update."""
     run = paragraph.add_run()
@@ -130,12 +255,14 @@ class OfficialDocument:
                  year: int | None = None):
         """`number` like "07/KH-UBND"; when blank, "Số:      /" + `symbol` leaves the number for the clerk.
 
-        `year` fills "năm …" of an undated document (default: this year).
+        `year` fills "năm …" of an undated document (default: this year). `issuer_parent` is the issuing body's
+        direct managing body; it is printed only where the decree wants it (`managing_body_line`).
         """
         self.document = Document()
         self._setup_page()
         self._setup_styles()
-        self._header(issuer_parent, issuer, number, symbol, vn_date_line(place, date, year))
+        self._header(managing_body_line(issuer, issuer_parent), issuer, number, symbol,
+                     vn_date_line(place, date, year))
         self._title(kind, title)
 
     # -- page, styles -------------------------------------------------------------------------------
@@ -253,7 +380,8 @@ class OfficialDocument:
         first.paragraph_format.space_before = Pt(18)
         if title:
             self._line(self.document, title, size=BODY_SIZE, bold=True)
-        self._rule(self.document, 35, 165)
+        self.title_rule_mm = title_rule_mm([kind.upper(), title])
+        self._rule(self.document, self.title_rule_mm, TEXT_WIDTH_MM)
         self._line(self.document, "", size=6, space_after=6)
 
     # -- body ---------------------------------------------------------------------------------------
@@ -284,7 +412,7 @@ class OfficialDocument:
     def table(self, headers: Sequence[str], rows: Iterable[Sequence], widths: Sequence[float] | None = None,
               *, size: float = 12):
         """A bordered table, bold centred header row; `widths` in millimetres (default: equal shares)."""
-        widths = list(widths or [165 / len(headers)] * len(headers))
+        widths = _fit_header_words(headers, list(widths or [TEXT_WIDTH_MM / len(headers)] * len(headers)), size)
         table = self.document.add_table(rows=1, cols=len(headers))
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
@@ -293,27 +421,33 @@ class OfficialDocument:
         for cell, text, width in zip(table.rows[0].cells, headers, widths, strict=True):
             cell.width = Mm(width)
             self._line(self._cell(cell), str(text), size=size, bold=True)
+        _row_props(table.rows[0], header=True)
         for values in rows:
             cells = table.add_row().cells
             for cell, value, width in zip(cells, values, widths, strict=True):
                 cell.width = Mm(width)
                 self._line(self._cell(cell), "" if value is None else str(value), size=size,
                            align=WD_ALIGN_PARAGRAPH.LEFT)
+            _row_props(table.rows[-1])
         self._line(self.document, "", size=6)
         return table
 
     # -- closing ------------------------------------------------------------------------------------
     def closing(self, *, recipients: Sequence[str], signer_lines: Sequence[str], signer_name: str = "") -> None:
-        """"Nơi nhận:" (bold italic 12, items 11 pt) at the left, the signature block at the right."""
-        self._line(self.document, "", size=6)
+        """"Nơi nhận:" (bold italic 12, items 11 pt) at the left, the signature block at the right.
+
+        Recipients end with ";" and the list with "- Lưu: VT." (`recipients_list`). The block is one table row
+        that may not break across pages (cantSplit) and every paragraph in it keeps with the next, so the
+        signer's title and name are never on different pages.
+        """
+        spacer = self._line(self.document, "", size=6)
+        spacer.paragraph_format.keep_with_next = True
         table = self._borderless_table([75, 90])
+        _row_props(table.rows[0], cant_split=True)
         left, right = self._cell(table.cell(0, 0)), self._cell(table.cell(0, 1))
         self._line(left, "Nơi nhận:", size=12, bold=True, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT)
-        for text in recipients:
-            text = text.strip()
-            if text:
-                self._line(left, text if text.startswith("-") else f"- {text}", size=11,
-                           align=WD_ALIGN_PARAGRAPH.LEFT)
+        for text in recipients_list(recipients):
+            self._line(left, text, size=11, align=WD_ALIGN_PARAGRAPH.LEFT)
         for text in signer_lines:
             if text.strip():
                 self._line(right, text.strip().upper(), size=BODY_SIZE, bold=True)
@@ -321,6 +455,10 @@ class OfficialDocument:
             self._line(right, "", size=BODY_SIZE)
         if signer_name:
             self._line(right, signer_name, size=BODY_SIZE, bold=True)
+        for cell in (left, right):
+            for paragraph in cell.paragraphs[:-1]:
+                paragraph.paragraph_format.keep_with_next = True
+                paragraph.paragraph_format.keep_together = True
         self._line(self.document, "", size=2)  # Word wants a paragraph, not a table, at the end of the body
 
     def to_bytes(self) -> bytes:

@@ -4,10 +4,17 @@ from django.conf import settings
 from django.db import models
 from unidecode import unidecode
 
+# unidecode's own transliteration of the Latin letters with diacritics (Vietnamese included) and the combining
+# marks, as one str.translate table: the same result, 2-3x faster (imports fold every name and address).
+_FOLD_TABLE = str.maketrans({cp: unidecode(chr(cp)) for cp in (*range(0x80, 0x250), *range(0x300, 0x370),
+                                                                *range(0x1E00, 0x1F00))})
+
 
 def fold(text: str) -> str:
     """Lower-case ASCII form for diacritic- and case-insensitive search ("Bạch Đằng" -> "bach dang")."""
-    return " ".join(unidecode(text or "").lower().split())
+    text = text or ""
+    quick = text.translate(_FOLD_TABLE)
+    return " ".join((quick if quick.isascii() else unidecode(text)).lower().split())
 
 
 # Columns computed from others: kept out of the change history, which shows what people changed.

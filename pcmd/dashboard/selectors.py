@@ -196,6 +196,7 @@ class Cell:
     target: str
     link: str = ""
     masked: str = ""  # the text of a hidden small figure ("<5") or of its complementary cell
+    target_value: object = None  # the targets.TargetValue behind `target` (a number in the Excel export)
 
     @property
     def text(self) -> str:
@@ -320,7 +321,7 @@ def scorecard(focus: Focus, period: Period, today: datetime.date, codes: list[st
             target = targets_by_unit.get(row.unit_id)
             row.cells.append(Cell(
                 indicator, value, status.judge(indicator, target, value, period, today),
-                target_text(target),
+                target_text(target), target_value=target,
                 link=(records_url(indicator.code, by_id[row.unit_id], period) if row_level == "commune"
                       else indicator_url(indicator.code, row.unit_id, period))))
         if total is not None:
@@ -328,7 +329,7 @@ def scorecard(focus: Focus, period: Period, today: datetime.date, codes: list[st
             target = total_targets.get(indicator.code, {}).get(focus.id)
             total.cells.append(Cell(
                 indicator, value, status.judge(indicator, target, value, period, today),
-                target_text(target), link=indicator_url(indicator.code, focus.id, period)))
+                target_text(target), link=indicator_url(indicator.code, focus.id, period), target_value=target))
     card = Scorecard(focus, period, groups, rows, total)
     _suppress(card, own_commune)
     return card
@@ -363,7 +364,8 @@ def export_rows(card: Scorecard) -> list[list]:
         for c in row.cells:
             value = None if c.value is None or c.value.value is None else round(c.value.value, 1)
             value = c.masked or value  # a hidden figure leaves as its mask, never as a number
-            line += [value, c.target, c.status_label]
+            target = c.target_value.excel() if c.target_value is not None else c.target
+            line += [value, target, c.status_label]
         out.append(line)
     return out
 

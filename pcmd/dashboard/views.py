@@ -51,7 +51,8 @@ def scorecard(request):
     card = selectors.scorecard(focus, period, today, own_commune=ctx["own_commune"])
     if request.GET.get("format") == "xlsx":
         return xlsx_response(title=f"Bảng điểm {period.code}", headers=selectors.export_headers(card),
-                             rows=selectors.export_rows(card), filename=f"bang-diem-{focus.id}-{period.code}")
+                             rows=selectors.export_rows(card), filename=f"bang-diem-{focus.id}-{period.code}",
+                             freeze_columns=1)
     ctx["card"] = card
     return render(request, "dashboard/scorecard.html", ctx)
 

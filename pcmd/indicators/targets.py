@@ -61,6 +61,13 @@ class TargetValue:
         sign = {"gte": "≥ ", "gt": "> ", "lte": "≤ ", "lt": "< "}.get(self.comparator, "")
         return f"{sign}{_num(self.value)}{unit}"
 
+    def excel(self):
+        """The target for a sheet: a number shown as `label` shows it ("≥ 80%"), or the label where it is not
+        one figure (a range)."""
+        from pcmd.core.exports import target_number
+
+        return target_number(self.value, self.comparator, percent=self.metric == "percent") or self.label
+
 
 def _num(value: Decimal) -> str:
     text = f"{value.normalize():f}" if value == value.to_integral() else f"{value:f}".rstrip("0")

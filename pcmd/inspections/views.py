@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from pcmd.core import pickers
 from pcmd.core.crud import add_errors
-from pcmd.core.documents import OfficialDocument, docx_response
+from pcmd.core.documents import OfficialDocument, docx_response, vn_number
 from pcmd.core.exports import xlsx_response
 from pcmd.core.scoping import module_view
 from pcmd.geo.models import Level
@@ -147,6 +147,8 @@ def risk_plan_docx(request):
 def _plan_document(plan, membership) -> OfficialDocument:
     unit = plan.unit
     issuer = f"ỦY BAN NHÂN DÂN {unit.name.upper()}"
+    # The builder decides whether a managing body's line is printed (core.documents.managing_body_line): a
+    # People's Committee has none, so the header matches the plan export of the same unit.
     parent = "" if unit.level == Level.PROVINCE else f"ỦY BAN NHÂN DÂN {unit.province.name.upper()}"
     doc = OfficialDocument(issuer_parent=parent, issuer=issuer, number="", symbol="KH-UBND", year=plan.year,
                            place=unit.province.name.replace("Thành phố ", "").replace("Tỉnh ", ""),
@@ -155,25 +157,26 @@ def _plan_document(plan, membership) -> OfficialDocument:
                                  f"năm {plan.year}")
     doc.part("I. MỤC ĐÍCH, YÊU CẦU")
     doc.paragraph(f"Kiểm tra các cơ sở kinh doanh dịch vụ dễ bị lợi dụng để hoạt động mại dâm trên địa bàn "
-                  f"{unit.name}, bảo đảm đạt chỉ tiêu {plan.target:g}% cơ sở đang hoạt động được kiểm tra trong "
-                  f"năm {plan.year}; ưu tiên cơ sở có nguy cơ cao và cơ sở chưa từng được kiểm tra.")
+                  f"{unit.name}, bảo đảm đạt chỉ tiêu {vn_number(plan.target)}% cơ sở đang hoạt động được kiểm "
+                  f"tra trong năm {plan.year}; ưu tiên cơ sở có nguy cơ cao và cơ sở chưa từng được kiểm tra.")
     doc.part("II. ĐỐI TƯỢNG, THỜI GIAN KIỂM TRA")
-    doc.paragraph(f"Tổng số cơ sở đang hoạt động: {plan.operating}; đã kiểm tra trong năm: {plan.visited}; "
-                  f"cần kiểm tra thêm: {plan.needed} cơ sở, theo danh sách dưới đây (xếp theo mức độ rủi ro, "
+    doc.paragraph(f"Tổng số cơ sở đang hoạt động: {vn_number(plan.operating)}; đã kiểm tra trong năm: "
+                  f"{vn_number(plan.visited)}; cần kiểm tra thêm: {vn_number(plan.needed)} cơ sở, theo danh sách "
+                  f"dưới đây (xếp theo mức độ rủi ro, "
                   f"phân bổ đều từ tháng {plan.months[0]} đến tháng 12).")
     doc.table(["TT", "Tên cơ sở", "Địa chỉ", "Loại hình", "Tháng", "Điểm rủi ro"],
-              [[str(n), e.name, e.address, e.type.name, str(item.month), f"{item.score:g}"]
+              [[str(n), e.name, e.address, e.type.name, str(item.month), vn_number(item.score)]
                for n, e, item in _plan_rows(plan)], widths=[10, 50, 50, 25, 13, 17])
     doc.part("III. CÁCH XÁC ĐỊNH MỨC ĐỘ RỦI RO")
     w = plan.weights
     for line in (
-        f"Loại hình kinh doanh: hệ số rủi ro của loại hình × {w.type_weight:g};",
-        f"Vi phạm bị phát hiện trong 24 tháng gần nhất: số vi phạm × {w.violations_weight:g};",
-        f"Tin báo, tố giác liên quan đến cơ sở: số tin × {w.tips_weight:g};",
-        f"Có tụ điểm phức tạp đang hoạt động trên địa bàn xã, phường: {w.hotspot_weight:g};",
+        f"Loại hình kinh doanh: hệ số rủi ro của loại hình × {vn_number(w.type_weight)};",
+        f"Vi phạm bị phát hiện trong 24 tháng gần nhất: số vi phạm × {vn_number(w.violations_weight)};",
+        f"Tin báo, tố giác liên quan đến cơ sở: số tin × {vn_number(w.tips_weight)};",
+        f"Có tụ điểm phức tạp đang hoạt động trên địa bàn xã, phường: {vn_number(w.hotspot_weight)};",
         f"Số tháng kể từ lần kiểm tra gần nhất (tối đa {w.months_cap}, chưa từng kiểm tra tính tối đa) × "
-        f"{w.months_weight:g};",
-        f"Số lao động: mỗi 10 người × {w.workers_weight:g}.",
+        f"{vn_number(w.months_weight)};",
+        f"Số lao động: mỗi 10 người × {vn_number(w.workers_weight)}.",
     ):
         doc.bullet(line)
     doc.part("IV. TỔ CHỨC THỰC HIỆN")

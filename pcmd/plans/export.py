@@ -9,9 +9,8 @@ import re
 
 from django.db.models import Prefetch
 
-from pcmd.core.documents import OfficialDocument
+from pcmd.core.documents import OfficialDocument, is_people_committee
 from pcmd.core.models import fold
-from pcmd.geo.models import Level
 
 from .models import Plan, Task
 
@@ -20,11 +19,7 @@ PART_HEADING = re.compile(r"^\s*\**\s*([IVX]{1,4})\s*[.:]\s*(.+?)\**\s*$")
 NUMBERED_HEADING = re.compile(r"^\d+(\.\d+)*\.\s")
 LABEL = re.compile(r"[^\W\d_]{3,}")  # a section worth printing has a word, not just "II.2"
 COLLECTIVE_SIGNER = "TM. ỦY BAN NHÂN DÂN"
-
-
-def is_people_committee(issuer: str) -> bool:
-    text = fold(issuer)
-    return text.startswith(("uy ban nhan dan", "ubnd"))
+SENTENCE_END = re.compile(r"(?<=[.;:])\s+")
 
 
 def document_title(title: str) -> str:
@@ -69,10 +64,33 @@ def unit_phrase(unit) -> str:
     return name[:1].lower() + name[1:] if name else ""
 
 
+def committee_name(unit) -> str:
+    """ "Ủy ban nhân dân phường Thủy Nguyên": the People's Committee of a unit."""
+    return f"Ủy ban nhân dân {unit_phrase(unit)}"
+
+
+def plan_issuer(plan: Plan) -> str:
+    """The body that issues the plan: the People's Committee of the plan's OWN unit whenever the plan was issued
+    by a People's Committee (a ward plan whose text was read as issued by "UBND thành phố Hải Phòng" — the
+    managing body's line of its header — is still the ward's); another body (a Ban chỉ đạo, a Phòng) as written."""
+    if not plan.issuer or is_people_committee(plan.issuer):
+        return committee_name(plan.unit)
+    return plan.issuer
+
+
 def issuer_sentence_name(plan: Plan) -> str:
-    if is_people_committee(plan.issuer or "Ủy ban nhân dân") and plan.unit.level in (Level.COMMUNE, Level.PROVINCE):
-        return f"Ủy ban nhân dân {unit_phrase(plan.unit)}"
-    return plan.issuer or plan.unit.name
+    return plan_issuer(plan)
+
+
+def task_heading_and_text(task: Task) -> tuple[str, str]:
+    """(heading, text after it) with nothing printed twice: a title cut with "…" from the task's text, or a text
+    that starts with the title, becomes the text's full first sentence as heading and the rest as text."""
+    title, text = task.title.strip().rstrip(".:"), (task.text or "").strip()
+    stem = title.removesuffix("…").rstrip(" ,;")
+    if text and fold(text).startswith(fold(stem)):
+        first, *rest = SENTENCE_END.split(text, maxsplit=1)
+        return first.rstrip(" .;:"), " ".join(rest).strip()
+    return title, "" if fold(text) == fold(title) else text
 
 
 def target_groups(targets) -> list[tuple[str, list[str]]]:
@@ -131,8 +149,20 @@ def signer_lines(plan: Plan) -> list[str]:
 
 
 def recipient_lines(plan: Plan) -> list[str]:
-    lines = [line.strip().lstrip("-–+ ").strip() for line in (plan.recipients or "").splitlines()]
-    return [line for line in lines if line] or ["Lưu: VT."]
+    """The plan's recipients, one per line as stored; the closing adds the ";" and the final "- Lưu: VT."."""
+    lines = [line.strip() for line in (plan.recipients or "").splitlines()]
+    return [line for line in lines if line]
+
+
+def distinct_duties(duties) -> list[str]:
+    """One paragraph per reporting sentence: a sentence that set several frequencies (6-month, yearly, ad hoc)
+    made one duty per frequency, all with the same text."""
+    texts: list[str] = []
+    for duty in duties:
+        text = duty_text(duty)
+        if fold(text) not in {fold(t) for t in texts}:
+            texts.append(text)
+    return texts
 
 
 def load(plan: Plan) -> Plan:
@@ -145,10 +175,11 @@ def load(plan: Plan) -> Plan:
 
 def plan_to_docx(plan: Plan) -> bytes:
     plan = load(plan)
-    issuer = plan.issuer or f"Ủy ban nhân dân {plan.unit.name}"
+    issuer = plan_issuer(plan)
     years = plan.years
     doc = OfficialDocument(
-        issuer=issuer, number=plan.number, symbol="KH-UBND" if is_people_committee(issuer) else "KH",
+        issuer=issuer, issuer_parent=committee_name(plan.unit), number=plan.number,
+        symbol="KH-UBND" if is_people_committee(issuer) else "KH",
         place=plan.place or place_name(plan.unit), date=plan.issue_date, year=years[0] if years else None,
         kind="KẾ HOẠCH", title=document_title(plan.title),
     )
@@ -178,9 +209,10 @@ def plan_to_docx(plan: Plan) -> bytes:
     if tasks:
         doc.part(f"{next(numbers)}. NHIỆM VỤ, GIẢI PHÁP")
         for n, task in enumerate(tasks, start=1):
-            doc.heading(f"{n}. {task.title.rstrip('.:')}")
-            if task.text and fold(task.text) != fold(task.title):
-                doc.paragraph(task.text)
+            heading, text = task_heading_and_text(task)
+            doc.heading(f"{n}. {heading}")
+            if text:
+                doc.paragraph(text)
             line = task_line(task)
             if line:
                 doc.paragraph(line, italic=True)
@@ -188,8 +220,8 @@ def plan_to_docx(plan: Plan) -> bytes:
     if duties:
         doc.part(f"{next(numbers)}. TỔ CHỨC THỰC HIỆN")
         doc.heading("Chế độ báo cáo")
-        for duty in duties:
-            doc.bullet(duty_text(duty))
+        for text in distinct_duties(duties):
+            doc.bullet(text)
     doc.closing(recipients=recipient_lines(plan), signer_lines=signer_lines(plan), signer_name=plan.signer_name)
     return doc.to_bytes()
 

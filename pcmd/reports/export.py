@@ -7,6 +7,7 @@ frozen figures, a draft the live figures of the moment.
 import re
 
 from pcmd.core.documents import OfficialDocument
+from pcmd.core.exports import target_number
 from pcmd.core.models import fold
 from pcmd.plans.export import COLLECTIVE_SIGNER, place_name, unit_phrase
 
@@ -55,9 +56,18 @@ def filename(report: Report, extension: str) -> str:
     return f"{stem}-lan-{report.revision}-v{report.version}.{extension}"
 
 
+def sheet_target(figure: dict):
+    """A figure's target as a number where it is one ("≥ 80%" is 80 shown with its sign), else its text; a report
+    frozen before targets were kept as numbers keeps its text."""
+    number = target_number(figure.get("target_value"), figure.get("target_comparator", ""),
+                           percent=figure.get("metric") == "percent")
+    return number or figure["target"]
+
+
 def sheet_rows(report: Report, figures: list[dict]) -> list[list]:
     rows = [[n, f["group"], f["name"], f["value"] if f["value"] is not None else f["text"],
-             f["numerator"], f["denominator"], f["target"], f["status_label"]] for n, f in enumerate(figures, start=1)]
+             f["numerator"], f["denominator"], sheet_target(f), f["status_label"]]
+            for n, f in enumerate(figures, start=1)]
     rows.append([])
     rows.append(["", "Báo cáo", report.title, report.unit.name, "", "", "", report.get_status_display()])
     rows.append(["", "Phiên bản", report.version_text])

@@ -71,6 +71,8 @@ def _row(indicator, value, target, judgement, group: str) -> dict:
         "text": _text(numerator, denominator, indicator.metric) if value is not None else (
             "0" if indicator.metric == "count" else "—"),
         "target": target.label if target is not None else "",
+        "target_value": float(target.value) if target is not None and target.value is not None else None,
+        "target_comparator": target.comparator if target is not None else "",
         "status": str(judgement.status), "status_label": judgement.status.label, "colour": judgement.colour,
     }
 

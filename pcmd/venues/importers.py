@@ -57,6 +57,7 @@ class EstablishmentImporter(imports.Importer):
     name = "establishments"
     title = "cơ sở kinh doanh"
     model = Establishment
+    fast_insert = True  # nothing refers to the new rows' keys after the write
     columns = [
         Column("Tên cơ sở", "name", _text("name"), required=True, example="Karaoke Hoàng Gia"),
         Column("Loại hình", "type", imports.text(120), required=True, example="Karaoke",
@@ -72,8 +73,11 @@ class EstablishmentImporter(imports.Importer):
                note="Chỉ cần khi nhập cho cả nước và tên xã trùng ở nhiều tỉnh."),
         Column("Thôn, tổ dân phố", "hamlet", imports.text(200), example="Tổ dân phố số 1", dropdown=_hamlet_names,
                note="Phải thuộc đúng xã, phường đã ghi."),
-        Column("Số đăng ký kinh doanh", "registration_number", _text("registration_number"), example="0201234567",
-               note="Dùng để nhận ra cơ sở đã có: nhập lại sẽ cập nhật, không tạo bản trùng."),
+        Column("Số đăng ký kinh doanh", "registration_number",
+               imports.identifier(Establishment._meta.get_field("registration_number").max_length),
+               example="0201234567",
+               note="Dùng để nhận ra cơ sở đã có: nhập lại sẽ cập nhật, không tạo bản trùng. Cột để dạng chữ (Text) "
+                    "để giữ số 0 ở đầu."),
         Column("Số giấy phép kinh doanh", "licence_number", _text("licence_number"), example="15/GP-UBND"),
         Column("Ngày cấp giấy phép", "licence_date", imports.date(not_future=True), example="15/03/2024",
                note="Ngày/tháng/năm, không ở tương lai."),
@@ -110,7 +114,7 @@ class EstablishmentImporter(imports.Importer):
     HEADER = {c.field: c.header for c in columns}
 
     def prepare(self, rows: list[Row], scope: ImportScope) -> None:
-        communes = _CommuneIndex(_communes(scope))
+        communes = scope.cached("communes", lambda: _CommuneIndex(_communes(scope)))
         for row in rows:
             commune, reason = communes.find(row.values["unit"], row.values.get("province"))
             row.commune = commune
@@ -118,29 +122,29 @@ class EstablishmentImporter(imports.Importer):
                 row.error(self.HEADER["unit"], reason)
         rows_ok = [r for r in rows if not r.errors]
         unit_ids = {r.commune.pk for r in rows_ok}
-        types = {}
-        for t in EstablishmentType.objects.all():
-            types[folded(t.name)] = types[folded(t.code)] = t
-        hamlets = {}
-        for h in AdminUnit.objects.filter(parent_id__in=unit_ids, level=Level.HAMLET):
-            hamlets[(h.parent_id, folded(h.name))] = hamlets[(h.parent_id, folded(h.code))] = h
-        agencies = {}
-        province_ids = {r.commune.province_id for r in rows_ok}
-        for a in Agency.objects.filter(unit_id__in=unit_ids | province_ids).select_related("kind"):
-            agencies[(a.unit_id, folded(a.name))] = a
-            if a.kind_id:
-                agencies.setdefault((a.unit_id, folded(a.kind.name)), a)
-        defaults = ManagingAgencies([r.commune for r in rows_ok])
+        types = scope.cached("types", _types)
+        places = scope.cached("places", _Places)
+        places.load(unit_ids, {r.commune.province_id for r in rows_ok})
+        hamlets, agencies = places.hamlets, places.agencies
+        defaults = scope.cached("defaults", lambda: ManagingAgencies(communes.all))
         for r in rows_ok:
             r.name_key = Establishment.make_name_key(r.values["name"], r.values["address"])
-        keys = {r.name_key for r in rows_ok}
+        existing_by_reg, existing_by_key = {}, {}
+        # Set-wise: one query for the registration numbers of the batch, one for the names of the rows not found
+        # by number (not an OR, which the planners answer by scanning the communes' rows). Each goes by its own
+        # index only: the rows kept are those of the batch's communes, which came from the scope
+        # (`_communes(scope)`), so a record outside the scope is never matched; adding the scope's province
+        # or path to the query made SQLite walk the province index — every row of the province, per batch.
         regs = {r.values["registration_number"] for r in rows_ok if r.values.get("registration_number")}
         regs |= {r.upper() for r in regs}
-        existing_by_reg, existing_by_key = {}, {}
-        # Two indexed lookups rather than one OR (which the planners answer by scanning the communes' rows).
-        in_scope = scope.queryset(Establishment.objects.all(), "view")
-        found = [*in_scope.filter(registration_number__in=regs), *in_scope.filter(name_key__in=keys)]
-        found = sorted((e for e in found if e.unit_id in unit_ids), key=lambda e: -e.pk)
+        found = list(Establishment.objects.filter(registration_number__in=regs).order_by()) if regs else []
+        found = [e for e in found if e.unit_id in unit_ids]
+        matched = {(e.unit_id, e.registration_number.upper()) for e in found}
+        keys = {r.name_key for r in rows_ok
+                if (r.commune.pk, (r.values.get("registration_number") or "").upper()) not in matched}
+        if keys:
+            found += [e for e in Establishment.objects.filter(name_key__in=keys).order_by() if e.unit_id in unit_ids]
+        found.sort(key=lambda e: -e.pk)
         for e in found:  # the oldest record (lowest pk) is written last, so it is the one updated
             if e.registration_number:
                 existing_by_reg[(e.unit_id, e.registration_number.upper())] = e
@@ -191,7 +195,6 @@ class EstablishmentImporter(imports.Importer):
             elif "managing_agency" in row.raw or existing is None or not obj.managing_agency_id:
                 obj.managing_agency_id = bound_agency or defaults.get(commune, etype.pk)  # as the form does
             obj.name_key = name_key
-            obj.refresh_search_text()
             try:
                 establishment_check(obj, membership=scope.membership)
             except ValidationError as exc:
@@ -201,6 +204,32 @@ class EstablishmentImporter(imports.Importer):
                 continue
             row.instance, row.is_update = obj, existing is not None
             row.key = (commune.pk, "reg", reg) if reg else (commune.pk, "name", name_key)
+
+
+def _types() -> dict:
+    types = {}
+    for t in EstablishmentType.objects.all():
+        types[folded(t.name)] = types[folded(t.code)] = t
+    return types
+
+
+class _Places:
+    """Hamlets and agencies of the communes (and their provinces) met so far in the import, loaded once each."""
+
+    def __init__(self):
+        self.hamlets, self.agencies, self.loaded = {}, {}, set()
+
+    def load(self, unit_ids: set, province_ids: set) -> None:
+        communes, provinces = unit_ids - self.loaded, province_ids - self.loaded
+        if communes:
+            for h in AdminUnit.objects.filter(parent_id__in=communes, level=Level.HAMLET):
+                self.hamlets[(h.parent_id, folded(h.name))] = self.hamlets[(h.parent_id, folded(h.code))] = h
+        if communes or provinces:
+            for a in Agency.objects.filter(unit_id__in=communes | provinces).select_related("kind"):
+                self.agencies[(a.unit_id, folded(a.name))] = a
+                if a.kind_id:
+                    self.agencies.setdefault((a.unit_id, folded(a.kind.name)), a)
+        self.loaded |= communes | provinces
 
 
 def _exact(text: str) -> str:
@@ -213,7 +242,9 @@ class _CommuneIndex:
     def __init__(self, queryset):
         self.by_key = defaultdict(list)
         self.provinces = {}
-        for c in queryset.only("pk", "code", "name", "division_type", "province_id", "path", "level", "parent_id"):
+        self.all = list(queryset.only("pk", "code", "name", "division_type", "province_id", "path", "level",
+                                      "parent_id"))
+        for c in self.all:
             self.by_key[folded(c.code)].append(c)
             self.by_key[folded(c.name)].append(c)
             short = folded(c.name).removeprefix(folded(c.division_type)).strip()
