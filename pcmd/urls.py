@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from pcmd.api import token_views as api_token_views
 from pcmd.core import views as core_views
 from pcmd.geo import registry as geo_registry
 from pcmd.geo import views as geo_views
@@ -37,6 +38,9 @@ urlpatterns = [
     path("gioi-thieu/<str:token>/", support_referral_views.public_referral_link, name="public_referral_link"),
     path("", include("pcmd.indicators.urls")),
     path("", include("pcmd.dashboard.urls")),
+    path("api/v1/", include("pcmd.api.urls")),
+    path("tai-khoan/khoa-api/", api_token_views.token_list, name="api_tokens"),
+    path("tai-khoan/khoa-api/tao/", api_token_views.token_new, name="api_token_new"),
     path("quan-tri/", admin.site.urls),
 ]
 
