@@ -20,7 +20,8 @@ COMMON = ["id", "updated_at", "version"]
 
 
 def code_of(field: str):
-    return serializers.SlugRelatedField(source=field, slug_field="code", read_only=True)
+    """A related unit shown by its code (the field of the same name)."""
+    return serializers.SlugRelatedField(slug_field="code", read_only=True)
 
 
 class ScopedPrimaryKey(serializers.PrimaryKeyRelatedField):
