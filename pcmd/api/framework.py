@@ -361,6 +361,20 @@ class StrictSerializer(serializers.ModelSerializer):
                 if name not in names:
                     self.fields.pop(name)
 
+    def get_fields(self):
+        """Read-only choices may be blank and nullable columns null, as stored (the schema says so too)."""
+        fields = super().get_fields()
+        model = getattr(getattr(self, "Meta", None), "model", None)
+        for name, field in fields.items():
+            model_field = _model_field(model, field.source or name)
+            if model_field is None:
+                continue
+            if field.read_only and isinstance(field, serializers.ChoiceField) and model_field.blank:
+                field.allow_blank = True
+            if field.read_only and model_field.null:
+                field.allow_null = True
+        return fields
+
     def to_internal_value(self, data):
         if not isinstance(data, dict):
             raise exceptions.ValidationError({"non_field_errors": ["Nội dung phải là một đối tượng JSON."]})
@@ -369,6 +383,15 @@ class StrictSerializer(serializers.ModelSerializer):
         if unknown:
             raise exceptions.ValidationError({name: ["Trường không được hỗ trợ hoặc chỉ đọc."] for name in unknown})
         return super().to_internal_value(data)
+
+
+def _model_field(model, name: str):
+    if model is None or "." in name:
+        return None
+    try:
+        return model._meta.get_field(name)
+    except Exception:
+        return None
 
 
 class UnitCodeField(serializers.SlugRelatedField):

@@ -1,5 +1,6 @@
 """What each resource shows and takes (writes go through the apps' services, never straight to the model)."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from pcmd.enforcement.models import CriminalCase
@@ -11,7 +12,7 @@ from pcmd.outreach.models import Activity, ActivityKind, Course
 from pcmd.plans.models import Plan, Target, Task, TaskProgress
 from pcmd.reports.models import Report
 from pcmd.tips.forms import STAFF_CHANNELS
-from pcmd.tips.models import Tip
+from pcmd.tips.models import Tip, TipChannel
 from pcmd.venues.models import Establishment, EstablishmentType
 
 from .framework import StrictSerializer, UnitCodeField
@@ -112,6 +113,14 @@ class EstablishmentSerializer(StrictSerializer):
         read_only_fields = COMMON
 
 
+@extend_schema_field({"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]", "example": "14:30"})
+class ClockField(serializers.TimeField):
+    """A time of day as HH:MM (OpenAPI's "time" format would need a UTC offset)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", input_formats=["%H:%M", "%H:%M:%S"], **kwargs)
+
+
 class ViolationSerializer(StrictSerializer):
     type = serializers.SlugRelatedField(slug_field="code", queryset=ViolationType.objects.filter(is_active=True))
 
@@ -130,6 +139,7 @@ class SanctionSerializer(StrictSerializer):
 class VisitSerializer(StrictSerializer):
     unit = code_of("unit")
     establishment = ScopedPrimaryKey(model=Establishment)
+    time = ClockField(required=False, allow_null=True)
     violations = ViolationSerializer(many=True, required=False, context={"nested": True})
     sanctions = SanctionSerializer(many=True, required=False, context={"nested": True})
 
@@ -164,7 +174,8 @@ class TipSerializer(StrictSerializer):
     """A tip without its reporter (the reporter's identity is never sent out by the API)."""
 
     unit = UnitCodeField(help_text="Mã xã, phường nơi xảy ra.")
-    channel = serializers.ChoiceField(choices=STAFF_CHANNELS)
+    channel = serializers.ChoiceField(choices=TipChannel.choices, help_text="Nguồn tiếp nhận; “web” chỉ do trang "
+                                      "công khai ghi, không nhận qua API.")
     establishment = ScopedPrimaryKey(model=Establishment, required=False, allow_null=True)
     is_anonymous = serializers.BooleanField(required=False, default=True)
     reporter_name = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=200)
@@ -180,6 +191,12 @@ class TipSerializer(StrictSerializer):
                   "closed_at"]
         read_only_fields = [*COMMON, "code", "received_at", "status", "status_changed_at", "assigned_agency",
                             "due_date", "extensions", "handled_on", "outcome", "closed_at"]
+
+
+    def validate_channel(self, value):
+        if value not in dict(STAFF_CHANNELS):
+            raise serializers.ValidationError("Nguồn “web” chỉ dành cho trang báo tin công khai.")
+        return value
 
 
 class ActivitySerializer(StrictSerializer):

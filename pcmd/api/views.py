@@ -56,9 +56,13 @@ LIST_PARAMS = [
                      description="Định dạng: json (mặc định), csv, ndjson (một bản ghi một dòng)."),
 ]
 PERIOD_PARAM = OpenApiParameter("period", str, description="Kỳ: 2026, 2026S1, 2026Q2, 202605 hoặc 2026-2030.")
-DELETED_SERIALIZER = inline_serializer("Deleted", {
-    "id": serializers.CharField(help_text="Mã bản ghi đã xóa."),
-    "deleted_at": serializers.DateTimeField(),
+DELETED_SERIALIZER = inline_serializer("DeletedPage", {
+    "next": serializers.URLField(allow_null=True, help_text="Trang sau (con trỏ)."),
+    "previous": serializers.URLField(allow_null=True),
+    "results": inline_serializer("Deleted", many=True, fields={
+        "id": serializers.CharField(help_text="Mã bản ghi đã xóa."),
+        "deleted_at": serializers.DateTimeField(),
+    }),
 })
 BULK_RESULT = inline_serializer("BulkResult", {
     "created": serializers.IntegerField(), "updated": serializers.IntegerField(),
