@@ -4,9 +4,9 @@ import datetime
 import json
 
 import pytest
-from django.utils.http import urlencode
 from auditlog.models import LogEntry
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from pcmd.api import tokens
 from pcmd.api.models import ApiToken, Tombstone

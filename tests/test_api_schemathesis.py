@@ -50,7 +50,7 @@ def test_schema_fuzzing_finds_no_server_error_and_no_violation(member_factory, b
         @settings(max_examples=EXAMPLES, derandomize=True, deadline=None, database=None,
                   suppress_health_check=list(HealthCheck))
         @given(case=operation.as_strategy())
-        def run(case):
+        def run(case, operation=operation):
             response = case.call(app=app, headers=headers)
             try:
                 case.validate_response(response, checks=CHECKS, headers=headers)
