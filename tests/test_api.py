@@ -292,3 +292,12 @@ def test_schema_docs_and_token_pages(owner, client, login):
     client.post("/tai-khoan/khoa-api/", {"revoke": token.pk})
     token.refresh_from_db()
     assert token.revoked_at is not None
+
+
+def test_audit_page_names_the_key(owner, api, member_factory, verified_login, bach_dang):
+    token, secret = make_key(owner, {"venues": "write"})
+    est = Establishment.objects.filter(unit=bach_dang).order_by("pk").first()
+    assert api(secret, "patch", f"/api/v1/establishments/{est.pk}/", {"notes": "Qua khóa"}).status_code == 200
+    admin = member_factory("api.admin", None, Role.ADMIN)
+    page = verified_login(admin).get("/nhat-ky/").content.decode()
+    assert f"qua khóa API pcmd_{token.lookup}" in page
