@@ -323,6 +323,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {},
     "DISABLE_ERRORS_AND_WARNINGS": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "pcmd.api.schema.add_examples"],
 }
 API_MAX_BODY_BYTES = int(os.environ.get("PCMD_API_MAX_BODY_BYTES", str(2 * 1024 * 1024)))
 # django-auditlog's correlation id marks the entries written through an API key ("api:<lookup>"); it is never

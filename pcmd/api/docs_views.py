@@ -39,6 +39,8 @@ def docs(request):
             body = (op.get("requestBody") or {}).get("content", {}).get("application/json", {})
             examples = [(name, _json(ex.get("value"))) for name, ex in (body.get("examples") or {}).items()]
             for status, response in (op.get("responses") or {}).items():
+                if not status.startswith("2"):
+                    continue  # the errors' examples: once, at the top of the page
                 content = (response.get("content") or {}).get("application/json", {})
                 for name, ex in (content.get("examples") or {}).items():
                     examples.append((f"{name} ({status})", _json(ex.get("value"))))
@@ -50,7 +52,11 @@ def docs(request):
                 "body": bool(body), "examples": examples, "anchor": op.get("operationId", ""),
                 "statuses": sorted(op.get("responses", {})),
             })
-    return render(request, "api/docs.html", {"groups": sorted(groups.items()), "info": spec.get("info", {})})
+    from .schema import ERROR_CODES, ERROR_EXAMPLES
+
+    errors = [(code, ERROR_CODES[code], _json(ERROR_EXAMPLES[code])) for code in ERROR_CODES]
+    return render(request, "api/docs.html", {"groups": sorted(groups.items()), "info": spec.get("info", {}),
+                                             "errors": errors})
 
 
 def _json(value) -> str:

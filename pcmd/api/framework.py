@@ -254,7 +254,8 @@ class NDJSONRenderer(renderers.BaseRenderer):
     def render(self, data, accepted_media_type=None, renderer_context=None):
         rows = _rows(data)
         encoder = json.JSONEncoder(ensure_ascii=False, default=str, separators=(",", ":"))
-        return "".join(encoder.encode(row) + "\n" for row in rows).encode()
+        # An empty page is one empty line (DRF drops the Content-Type of an empty body).
+        return "".join(encoder.encode(row) + "\n" for row in rows).encode() or b"\n"
 
 
 class CSVRenderer(renderers.BaseRenderer):
