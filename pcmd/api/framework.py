@@ -449,6 +449,10 @@ class Resource(viewsets.GenericViewSet):
         action = "view"
         return self.filter(scoped(self.base_queryset(), self.membership, action, units=self.key_units()))
 
+    def get_object(self):
+        check_id(self.kwargs.get(self.lookup_url_kwarg or self.lookup_field))
+        return super().get_object()
+
     def writable(self, obj, action="change") -> bool:
         model = type(obj)
         return scoped(model._default_manager.filter(pk=obj.pk), self.membership, action,
@@ -507,6 +511,17 @@ class Resource(viewsets.GenericViewSet):
 
     def after_read(self, obj) -> None:
         """A sensitive resource logs its reads (AccessLog.record)."""
+
+
+MAX_ID = 2**63 - 1
+
+
+def check_id(raw) -> int:
+    """A record id from the path: digits within the database's range, else simply not there (404)."""
+    text = str(raw or "")
+    if not text.isdigit() or not 0 < int(text) <= MAX_ID:
+        raise exceptions.NotFound()
+    return int(text)
 
 
 def _moment(raw: str, name: str):

@@ -32,6 +32,12 @@ class ScopedPrimaryKey(serializers.PrimaryKeyRelatedField):
         self.model = kwargs.pop("model")
         super().__init__(**kwargs)
 
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int | str) or not str(data).isdigit() \
+                or not 0 < int(data) < 2**63:
+            self.fail("does_not_exist", pk_value=data)
+        return super().to_internal_value(data)
+
     def get_queryset(self):
         view = self.context.get("view")
         if view is None:

@@ -40,7 +40,7 @@ from pcmd.venues.importers import establishments as establishment_importer
 from pcmd.venues.models import Establishment
 
 from . import serializers as s
-from .framework import Resource, UpdatedCursor, moment
+from .framework import Resource, UpdatedCursor, check_id, moment
 from .models import Tombstone
 from .signals import TRACKED
 
@@ -450,6 +450,7 @@ class TipViewSet(ReadResource, mixins.CreateModelMixin):
 def run_action(view, model, request, pk, slug):
     """One step of the app's action table (core.actions), with the same form, service, states and re-checks as
     the page; the record found through scoped() narrowed to the key's units."""
+    pk = check_id(pk)
     found = core_actions.actions_for(model).get(slug)
     if found is None or found.result_template:
         raise exceptions.NotFound()
