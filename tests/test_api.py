@@ -301,3 +301,17 @@ def test_audit_page_names_the_key(owner, api, member_factory, verified_login, ba
     admin = member_factory("api.admin", None, Role.ADMIN)
     page = verified_login(admin).get("/nhat-ky/").content.decode()
     assert f"qua khóa API pcmd_{token.lookup}" in page
+
+
+def test_odd_ids_and_characters_are_answered_not_crashed(owner, api):
+    _t, secret = make_key(owner, {"venues": "write", "tips": "write"})
+    for url in ("/api/v1/establishments/99999999999999999999999/", "/api/v1/tips/0/actions/xac-minh/"):
+        method = "post" if "actions" in url else "get"
+        r = api(secret, method, url, {} if method == "post" else None)
+        assert r.status_code == 404 and r.json()["code"] == "not_found", url
+    r = api(secret, "post", "/api/v1/establishments/", {"managing_agency": 10**30, "name": "x"})
+    assert r.status_code == 400 and "managing_agency" in r.json()["errors"]
+    r = api(secret, "get", "/api/v1/establishments/?unit=%00")
+    assert r.status_code == 400 and r.json()["code"] == "invalid"
+    r = api(secret, "post", "/api/v1/establishments/", [1, 2])
+    assert r.status_code == 400 and r.json()["message"]

@@ -9,6 +9,6 @@ class ApiConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from . import models, signals  # noqa: F401  (tombstones on delete)
+        from . import models, schema, signals  # noqa: F401  (tombstones on delete; the key in the schema)
 
         auditlog.register(models.ApiToken, exclude_fields=["digest", "last_used_at"])

@@ -1,6 +1,7 @@
 """drf-spectacular's schema, with the API's JSON error documented on every operation."""
 
 from drf_spectacular import openapi
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 
@@ -113,3 +114,14 @@ def _example(schema, components, writing, depth=0, name=""):
     if kind == "boolean":
         return False
     return SAMPLES.get(schema.get("format", ""), "…")
+
+
+class KeyScheme(OpenApiAuthenticationExtension):
+    """The key as an HTTP bearer token in the schema (`Authorization: Bearer pcmd_…`)."""
+
+    target_class = "pcmd.api.framework.TokenAuthentication"
+    name = "khoaTruyCap"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "http", "scheme": "bearer", "bearerFormat": "pcmd_<mã nhận diện>_<bí mật>",
+                "description": "Khóa tạo ở trang “Khóa truy cập API” (menu tài khoản)."}
