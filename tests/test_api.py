@@ -219,7 +219,8 @@ def test_police_key_never_reaches_support(member_factory, api, client, bach_dang
     _t, secret = make_key(police)
     assert "support" not in _t.modules
     for path in ("/api/v1/support/", "/api/v1/clients/", "/api/v1/referrals/", "/api/v1/counselling/"):
-        assert api(secret, "get", path).status_code == 404, path
+        r = api(secret, "get", path)
+        assert r.status_code == 404 and r.json()["code"] == "not_found", path
     support_pages = [reverse(name, args=args) for name, args, module, _a in walk(bach_dang) if module == "support"]
     assert len(support_pages) >= 5
     for url in support_pages:
@@ -315,3 +316,11 @@ def test_odd_ids_and_characters_are_answered_not_crashed(owner, api):
     assert r.status_code == 400 and r.json()["code"] == "invalid"
     r = api(secret, "post", "/api/v1/establishments/", [1, 2])
     assert r.status_code == 400 and r.json()["message"]
+
+
+def test_unicode_digits_are_not_numbers(owner, api, client, login):
+    _t, secret = make_key(owner)
+    assert api(secret, "get", "/api/v1/establishments/?page_size=²").json()["errors"]["page_size"]
+    assert api(secret, "get", "/api/v1/establishments/²/").status_code == 404
+    login(owner)
+    assert client.post("/tai-khoan/khoa-api/", {"revoke": "²"}).status_code == 302

@@ -1,6 +1,6 @@
 """The OpenAPI 3 schema and a documentation page rendered from it (no script, no CDN: the CSP holds)."""
 
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from drf_spectacular.generators import SchemaGenerator
@@ -20,6 +20,12 @@ def schema(request):
     """GET /api/v1/schema/: the OpenAPI 3 document (JSON)."""
     body = OpenApiJsonRenderer().render(build_schema(), renderer_context={})
     return HttpResponse(body, content_type="application/vnd.oai.openapi+json; charset=utf-8")
+
+
+def not_found(request):
+    """Any /api/v1/ address that is not a resource: the API's JSON 404."""
+    return JsonResponse({"code": "not_found", "message": "Không có địa chỉ này trong API (xem /api/v1/docs/).",
+                         "errors": {}}, status=404)
 
 
 METHODS = ("get", "post", "put", "patch", "delete")

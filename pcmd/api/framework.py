@@ -337,7 +337,7 @@ class UpdatedCursor(pagination.CursorPagination):
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None or raw == "":
             return self.page_size
-        if not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
+        if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= self.max_page_size:
             raise exceptions.ValidationError({"page_size": [f"Phải là số nguyên từ 1 đến {self.max_page_size}."]})
         return int(raw)
 
@@ -480,7 +480,7 @@ class Resource(viewsets.GenericViewSet):
     # --- body size
     def initial(self, request, *args, **kwargs):
         length = request.META.get("CONTENT_LENGTH") or "0"
-        if length.isdigit() and int(length) > MAX_BODY_BYTES:
+        if length.isascii() and length.isdigit() and int(length) > MAX_BODY_BYTES:
             raise TooLarge(f"Nội dung gửi lên quá lớn (tối đa {MAX_BODY_BYTES // 1024} KB mỗi yêu cầu).")
         super().initial(request, *args, **kwargs)
 
@@ -519,7 +519,7 @@ MAX_ID = 2**63 - 1
 def check_id(raw) -> int:
     """A record id from the path: digits within the database's range, else simply not there (404)."""
     text = str(raw or "")
-    if not text.isdigit() or not 0 < int(text) <= MAX_ID:
+    if not (text.isascii() and text.isdigit()) or not 0 < int(text) <= MAX_ID:
         raise exceptions.NotFound()
     return int(text)
 

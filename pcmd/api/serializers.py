@@ -33,8 +33,9 @@ class ScopedPrimaryKey(serializers.PrimaryKeyRelatedField):
         super().__init__(**kwargs)
 
     def to_internal_value(self, data):
-        if isinstance(data, bool) or not isinstance(data, int | str) or not str(data).isdigit() \
-                or not 0 < int(data) < 2**63:
+        text = str(data)
+        if isinstance(data, bool) or not isinstance(data, int | str) or not (text.isascii() and text.isdigit()) \
+                or not 0 < int(text) < 2**63:
             self.fail("does_not_exist", pk_value=data)
         return super().to_internal_value(data)
 

@@ -52,7 +52,7 @@ def token_list(request):
     mine = ApiToken.objects.filter(user=request.user).select_related("membership", "membership__unit")
     if request.method == "POST":
         raw = request.POST.get("revoke", "")
-        token = mine.filter(pk=int(raw)).first() if raw.isdigit() and len(raw) < 12 else None
+        token = mine.filter(pk=int(raw)).first() if raw.isascii() and raw.isdigit() and len(raw) < 12 else None
         if token is None:
             messages.error(request, "Không tìm thấy khóa cần thu hồi.")
         else:

@@ -1,6 +1,6 @@
 """/api/v1/ (included from pcmd/urls.py). Webhooks are added by their own module at `/api/v1/webhooks/`."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from rest_framework.routers import SimpleRouter
 
 from . import docs_views, indicator_views, views
@@ -28,4 +28,6 @@ urlpatterns = [
     path("indicators/", indicators.as_view({"get": "list"}), name="api-indicators-list"),
     path("indicators/values/", indicators.as_view({"get": "values"}), name="api-indicators-values"),
     path("", include(router.urls)),
+    # Keep last: any other /api/v1/ address is a JSON 404 (add new resources above this line).
+    re_path(r"^.*$", docs_views.not_found, name="api_not_found"),
 ]
