@@ -219,8 +219,9 @@ def test_police_key_never_reaches_support(member_factory, api, client, bach_dang
     _t, secret = make_key(police)
     assert "support" not in _t.modules
     for path in ("/api/v1/support/", "/api/v1/clients/", "/api/v1/referrals/", "/api/v1/counselling/"):
-        r = api(secret, "get", path)
-        assert r.status_code == 404 and r.json()["code"] == "not_found", path
+        for method in ("get", "post"):
+            r = api(secret, method, path, {} if method == "post" else None)
+            assert r.status_code == 404 and r.json()["code"] == "not_found", path
     support_pages = [reverse(name, args=args) for name, args, module, _a in walk(bach_dang) if module == "support"]
     assert len(support_pages) >= 5
     for url in support_pages:
