@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -99,6 +101,7 @@ INSTALLED_APPS = [
     "pcmd.dashboard",
     "pcmd.ops",
     "pcmd.webhooks",
+    "pcmd.api",
 ]
 
 MIDDLEWARE = [
@@ -108,6 +111,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "pcmd.api.middleware.KeysOnlyForApiMiddleware",
     "pcmd.core.middleware.RejectNulMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -324,6 +328,36 @@ PUBLIC_SUBMIT_GLOBAL_HOUR = int(os.environ.get("PCMD_PUBLIC_SUBMIT_GLOBAL_HOUR",
 PUBLIC_LOOKUP_PER_CLIENT_HOUR = int(os.environ.get("PCMD_PUBLIC_LOOKUP_PER_CLIENT_HOUR", "20"))
 PUBLIC_LOOKUP_GLOBAL_HOUR = int(os.environ.get("PCMD_PUBLIC_LOOKUP_GLOBAL_HOUR", "3000"))
 PUBLIC_CHALLENGE_MAX_AGE = int(os.environ.get("PCMD_PUBLIC_CHALLENGE_MAX_AGE", "7200"))
+
+# The API (/api/v1/, docs/api.md): keys, quotas, limits. Errors are JSON {code, message, errors}.
+REST_FRAMEWORK = {
+    # authentication (keys), permissions (matrix AND key) and quotas: pcmd.api.framework.Resource
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": [],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "pcmd.api.schema.AutoSchema",
+    "EXCEPTION_HANDLER": "pcmd.api.framework.exception_handler",
+    "UNAUTHENTICATED_USER": None,
+    "URL_FORMAT_OVERRIDE": "format",
+    "COERCE_DECIMAL_TO_STRING": False,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "PCMD API",
+    "DESCRIPTION": "API của nền tảng PCMD (phòng, chống mại dâm): khóa truy cập theo phạm vi, phân trang theo con "
+                   "trỏ, chọn trường, bản ghi đã xóa, JSON/CSV/NDJSON. Xem /api/v1/docs/ và docs/api.md.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1/",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
+    "DISABLE_ERRORS_AND_WARNINGS": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "pcmd.api.schema.add_examples"],
+}
+API_MAX_BODY_BYTES = int(os.environ.get("PCMD_API_MAX_BODY_BYTES", str(2 * 1024 * 1024)))
+# django-auditlog's correlation id marks the entries written through an API key ("api:<lookup>"); it is never
+# taken from a request header (a client could write any), so the default header is off.
+AUDITLOG_CID_HEADER = None
 
 PAGE_SIZE = 25
 EXPORT_MAX_ROWS = int(os.environ.get("PCMD_EXPORT_MAX_ROWS", "200000"))

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from pcmd.api import token_views as api_token_views
 from pcmd.core import views as core_views
 from pcmd.geo import registry as geo_registry
 from pcmd.geo import views as geo_views
@@ -42,6 +43,9 @@ urlpatterns = [
     path("", include("pcmd.ops.urls")),
     path("healthz", ops_views.healthz, name="healthz"),
     path("", include("pcmd.webhooks.urls")),
+    path("api/v1/", include("pcmd.api.urls")),
+    path("tai-khoan/khoa-api/", api_token_views.token_list, name="api_tokens"),
+    path("tai-khoan/khoa-api/tao/", api_token_views.token_new, name="api_token_new"),
     path("quan-tri/", admin.site.urls),
 ]
 

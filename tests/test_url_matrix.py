@@ -40,6 +40,8 @@ PAGES = {
     # the inbox: every signed-in person's own notices (tests/test_inbox.py: another's notice is 404)
     "inbox": None,
     "inbox_preferences": None,
+    "api_tokens": None,  # the user's own API keys (pcmd.api)
+    "api_token_new": None,
 }
 # Pages that are not for signed-in work: checked elsewhere (test_auth) or not pages at all.
 NOT_WALKED = {"login", "logout", "otp_verify", "membership_switch"}
@@ -131,6 +133,8 @@ def url_patterns(resolver=None):
         if isinstance(entry, URLResolver):
             if entry.namespace == "admin":
                 continue  # Django's admin: staff only, has its own tests upstream
+            if str(entry.pattern) == "api/v1/":
+                continue  # the API (key authentication, not sessions): tests/test_api_matrix.py walks it
             yield from url_patterns(entry)
         elif isinstance(entry, URLPattern) and entry.name:
             yield entry

@@ -102,6 +102,9 @@ class AccessLog(models.Model):
     detail = models.CharField("Ghi chú", max_length=255, blank=True)
     count = models.PositiveIntegerField("Số hồ sơ hiển thị", null=True, blank=True)
     query = models.CharField("Bộ lọc", max_length=500, blank=True)
+    # The API key the read came through (pcmd.api: "name (pcmd_lookup…)"), so a key's reads are told apart
+    # from its owner's; the API sets `api_token_label` on the membership it acts with.
+    api_token = models.CharField("Khóa API", max_length=140, blank=True)
 
     class Meta:
         verbose_name = "lượt xem hồ sơ"
@@ -118,7 +121,7 @@ class AccessLog(models.Model):
         return cls.objects.create(
             user_id=getattr(membership, "user_id", None), role=getattr(membership, "role", "") or "",
             target=obj._meta.label_lower, object_id=str(obj.pk), unit_id=getattr(obj, "unit_id", None),
-            action=action, detail=detail[:255],
+            action=action, detail=detail[:255], api_token=getattr(membership, "api_token_label", ""),
         )
 
     @classmethod
@@ -130,5 +133,5 @@ class AccessLog(models.Model):
         return cls.objects.create(
             user_id=getattr(membership, "user_id", None), role=getattr(membership, "role", "") or "",
             target=model._meta.label_lower, object_id="", unit_id=unit, action=action, detail=detail[:255],
-            count=count, query=(query or "")[:500],
+            count=count, query=(query or "")[:500], api_token=getattr(membership, "api_token_label", ""),
         )

@@ -9,7 +9,7 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from pcmd.geo.models import AdminUnit, Level
@@ -27,20 +27,44 @@ def agency_bound(membership) -> bool:
     return membership is not None and membership.role in AGENCY_BOUND_ROLES and bool(membership.agency_id)
 
 
-def scoped(queryset: QuerySet, membership, action: str = "view") -> QuerySet:
+def scoped(queryset: QuerySet, membership, action: str = "view", *, units=None, module: str = "") -> QuerySet:
+    """The records of `queryset` the membership may `action`.
+
+    `units` narrows further to those units (and the units under them): an API key made for a part of the
+    seat's scope (pcmd.api). None = the seat's whole scope; an empty list = nothing. `module` names the
+    matrix row for a model that has none of its own (the API's tombstones, scoped as the deleted records).
+    """
     model = queryset.model
     if action == "incoming":
-        return _incoming(queryset, membership)
-    if membership is None or not allowed(membership.role, model.module, action):
+        queryset = _incoming(queryset, membership)
+        return queryset if units is None else within_any(queryset, units)
+    if membership is None or not allowed(membership.role, module or model.module, action):
         return queryset.none()
     agency_field = getattr(model, "scope_agency_field", "")
     if action == "view":  # a model may limit viewing too (tips: only those assigned to the agency)
         agency_field = getattr(model, "scope_agency_view_field", "")
     if agency_field and agency_bound(membership):
         queryset = queryset.filter(**{agency_field: membership.agency_id})
+    if units is not None:
+        queryset = within_any(queryset, units)
     if membership.unit_id is None:
         return queryset
     return within(queryset, membership.unit)
+
+
+def within_any(queryset: QuerySet, units) -> QuerySet:
+    """The records of any of `units` or the units under them (none when `units` is empty)."""
+    condition = Q()
+    for unit in units:
+        condition |= _within_q(queryset.model, unit)
+    return queryset.filter(condition) if units else queryset.none()
+
+
+def _within_q(model, unit) -> Q:
+    if unit.level == Level.PROVINCE:
+        return Q(**{model.scope_province_field: unit.pk})
+    path_lookup = f"{model.scope_unit_field}__path" if model.scope_unit_field else "path"
+    return Q(**{f"{path_lookup}__startswith": unit.path})
 
 
 def takes_in(membership, module: str) -> bool:
@@ -87,11 +111,7 @@ def with_directory_above(queryset: QuerySet, membership, action: str = "view") -
 
 def within(queryset: QuerySet, unit) -> QuerySet:
     """The records of `unit` and the units under it (a province uses its denormalised column)."""
-    model = queryset.model
-    if unit.level == Level.PROVINCE:
-        return queryset.filter(**{model.scope_province_field: unit.pk})
-    path_lookup = f"{model.scope_unit_field}__path" if model.scope_unit_field else "path"
-    return queryset.filter(**{f"{path_lookup}__startswith": unit.path})
+    return queryset.filter(_within_q(queryset.model, unit))
 
 
 # The pickers: every form or page that lists units or seats for a user takes them from here, so a
@@ -99,15 +119,15 @@ def within(queryset: QuerySet, unit) -> QuerySet:
 PICKER_LEVELS = (Level.PROVINCE, Level.COMMUNE)
 
 
-def unit_choices(membership, levels=PICKER_LEVELS, *, under=None, active: bool = True) -> QuerySet:
+def unit_choices(membership, levels=PICKER_LEVELS, *, under=None, active: bool = True, units=None) -> QuerySet:
     """The units of `levels` a picker offers the member: inside their scope, and inside `under` when given
     (a province's communes, a commune's hamlets). Ordered by the tree; a page may re-order by name."""
-    units = AdminUnit.objects.filter(level__in=list(levels))
+    found = AdminUnit.objects.filter(level__in=list(levels))
     if active:
-        units = units.filter(is_active=True)
+        found = found.filter(is_active=True)
     if under is not None:
-        units = within(units, under)
-    return scoped(units, membership, "view")
+        found = within(found, under)
+    return scoped(found, membership, "view", units=units)
 
 
 def membership_choices(membership) -> QuerySet:
@@ -119,7 +139,7 @@ def membership_choices(membership) -> QuerySet:
     return seats if membership.unit_id is None else within(seats, membership.unit)
 
 
-def chosen_unit(membership, raw: str, *, by: str = "code"):
+def chosen_unit(membership, raw: str, *, by: str = "code", units=None):
     """The province or commune a page was asked to show (`?don-vi=`, by code or by id), which must lie
     in the membership's scope (else 404); the membership's own unit when nothing was asked."""
     raw = (raw or "").strip()
@@ -127,8 +147,8 @@ def chosen_unit(membership, raw: str, *, by: str = "code"):
         return membership.unit
     if by == "pk" and not (raw.isascii() and raw.isdigit()):
         raise Http404
-    unit = (scoped(AdminUnit.objects.filter(level__in=[Level.PROVINCE, Level.COMMUNE]), membership, "view")
-            .filter(**{by: raw}).first())
+    unit = (scoped(AdminUnit.objects.filter(level__in=[Level.PROVINCE, Level.COMMUNE]), membership, "view",
+                   units=units).filter(**{by: raw}).first())
     if unit is None:
         raise Http404
     return unit

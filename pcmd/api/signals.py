@@ -1,0 +1,37 @@
+"""Tombstones: every deletion of a record the API exposes is kept (model, id, unit, time) in the same transaction,
+whatever deleted it (a page, a service, a cascade), so a client polling `/api/v1/<resource>/deleted/` sees it."""
+
+from django.db.models.signals import post_delete, pre_delete
+from django.dispatch import receiver
+
+from .models import Tombstone
+
+# model labels (app_label.model) the API exposes: filled by api.resources at start-up
+TRACKED: set[str] = set()
+
+
+def _where(instance) -> tuple:
+    data = {}
+    if hasattr(instance, "get_additional_data"):
+        try:
+            data = instance.get_additional_data() or {}
+        except Exception:  # a parent already gone: fall back to the record's own columns
+            data = {}
+    unit = data.get("unit", getattr(instance, "unit_id", None))
+    province = data.get("province", getattr(instance, "province_id", None))
+    return unit, province
+
+
+@receiver(pre_delete)
+def _note_place(sender, instance, **kwargs):
+    if sender._meta.label_lower in TRACKED:
+        instance._tombstone_place = _where(instance)
+
+
+@receiver(post_delete)
+def _tombstone(sender, instance, **kwargs):
+    if sender._meta.label_lower not in TRACKED:
+        return
+    unit, province = getattr(instance, "_tombstone_place", None) or _where(instance)
+    Tombstone.objects.create(model=sender._meta.label_lower, object_id=str(instance.pk), unit_id=unit,
+                             province_id=province)
