@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "pcmd.reports",
     "pcmd.public",
     "pcmd.dashboard",
+    "pcmd.aggregates",
 ]
 
 MIDDLEWARE = [

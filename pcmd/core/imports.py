@@ -248,16 +248,22 @@ class Importer:
         raise NotImplementedError
 
     def write(self, creates: list, updates: list) -> None:
-        self.model._default_manager.bulk_create(creates, batch_size=1000)
-        if updates:
-            now = timezone.now()
-            for obj in updates:
-                if hasattr(obj, "version"):
-                    obj.version += 1
-                if hasattr(obj, "updated_at"):
-                    obj.updated_at = now
-            extra = [f for f in ("version", "updated_at") if hasattr(self.model, f)]
-            bulk_update(self.model, updates, [*self.update_fields, *extra])
+        from pcmd.aggregates.services import track
+
+        # Bulk writes skip signals: the aggregates of the rows written are refreshed here, in the batch's
+        # transaction (the cells the updated rows counted in before, and those of every row after).
+        with track(self.model, [obj.pk for obj in updates]) as tracked:
+            self.model._default_manager.bulk_create(creates, batch_size=1000)
+            tracked.add(obj.pk for obj in creates)
+            if updates:
+                now = timezone.now()
+                for obj in updates:
+                    if hasattr(obj, "version"):
+                        obj.version += 1
+                    if hasattr(obj, "updated_at"):
+                        obj.updated_at = now
+                extra = [f for f in ("version", "updated_at") if hasattr(self.model, f)]
+                bulk_update(self.model, updates, [*self.update_fields, *extra])
 
     # --- shared
     @property
