@@ -37,6 +37,11 @@ GROUPS = [
 BAD = ("cham", "khong_dat")  # statuses a leader must act on (behind, missed)
 
 
+# Rows of the scorecard per page on screen: Hà Nội's 126 communes × 34 indicators were 960 KB of HTML in one page;
+# 30 rows keep a page of every column under 200 KB (tests/test_dashboard.py measures it), one group far less.
+SCORECARD_PAGE_ROWS = 30
+
+
 def ordered_indicators() -> list[tuple[str, list[Indicator]]]:
     """[(group heading, indicators)] in the scorecard's column order."""
     out = []

@@ -253,7 +253,7 @@ def comm_hamlets(period, by, ids):
 
 # --- reach -----------------------------------------------------------------------------------
 
-def _reach(groups, period, by, ids):
+def _reach(groups, period, by, ids, registry=False):
     """People of `groups` reached by activities in the period / their Denominator for the year of the period end.
 
     Denominator at by="province": the province's own row for a group when it entered one (as the
@@ -270,7 +270,7 @@ def _reach(groups, period, by, ids):
     with_base = set(bases.values_list("unit", flat=True).distinct().order_by())
     reached_all: dict[int, int] = {}
     reached: dict[int, int] = {}
-    per_unit = _reach_per_unit(fields, total, period, by, ids)
+    per_unit = _reach_per_unit(fields, total, period, by, ids, registry)
     for group_id, unit_id, people in per_unit:
         reached_all[group_id] = reached_all.get(group_id, 0) + (people or 0)
         if unit_id in with_base:
@@ -287,13 +287,13 @@ def _reach(groups, period, by, ids):
     return {unit_id: (reached.get(unit_id) or 0, base.get(unit_id, 0)) for unit_id in reached_all.keys() | base.keys()}
 
 
-def _reach_per_unit(fields, total, period, by, ids):
+def _reach_per_unit(fields, total, period, by, ids, registry=False):
     """[(group id, unit id, people)] of the period: from the aggregates (kinds reach_<group>, one cell per unit
-    and block) when the period is whole months, else from the activities."""
+    and block) when the period is whole months, else (or with `registry`) from the activities."""
     from pcmd.aggregates.models import Cell
     from pcmd.aggregates.services import blocks
 
-    cover = blocks(period.start, period.end)
+    cover = None if registry else blocks(period.start, period.end)
     if cover is None:
         acts = _restrict(Activity.objects.filter(date__gte=period.start, date__lte=period.end), by, ids)
         # Grouped by (level, unit): one row per unit, merged by the caller by whether the unit has a base.
