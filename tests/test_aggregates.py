@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -23,8 +24,9 @@ from pcmd.core.periods import Period
 from pcmd.geo.models import AdminUnit, Level
 from pcmd.indicators import engine
 from pcmd.indicators.computations.outreach import PRESS_KINDS, STUDENT_GROUPS, _reach
-from pcmd.indicators.computations.registries import venues_inspected_registry
+from pcmd.indicators.computations.registries import venues_inspected_registry, venues_managed_registry
 from pcmd.inspections.models import Visit
+from pcmd.org.models import Agency
 from pcmd.outreach.models import Activity, ActivityKind, Audience
 from pcmd.tips.models import Tip, TipOutcome
 from pcmd.venues.models import Establishment, EstablishmentStatus, EstablishmentType
@@ -32,14 +34,15 @@ from pcmd.venues.models import Establishment, EstablishmentStatus, Establishment
 pytestmark = pytest.mark.django_db
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
+TODAY = timezone.localdate()
 DAYS = st.dates(datetime.date(2010, 12, 1), datetime.date(2012, 1, 31))  # nothing of the demo is dated there
 STATUSES = st.sampled_from([EstablishmentStatus.OPERATING, EstablishmentStatus.OPERATING, EstablishmentStatus.CLOSED])
 OUTCOMES = st.sampled_from(["", TipOutcome.DUPLICATE, TipOutcome.SPAM, "", ""])
 IX = st.integers(0, 50)
 
 OPS = st.lists(st.one_of(
-    st.tuples(st.just("est_create"), st.integers(0, 2), STATUSES),
-    st.tuples(st.just("est_edit"), IX, st.integers(0, 2), STATUSES),
+    st.tuples(st.just("est_create"), st.integers(0, 2), STATUSES, st.booleans()),
+    st.tuples(st.just("est_edit"), IX, st.integers(0, 2), STATUSES, st.booleans()),
     st.tuples(st.just("visit_create"), IX, DAYS),
     st.tuples(st.just("visit_edit"), IX, IX, DAYS),
     st.tuples(st.just("visit_delete"), IX),
@@ -53,9 +56,10 @@ OPS = st.lists(st.one_of(
     st.tuples(st.just("acts_bulk_create"), st.integers(0, 2), st.lists(DAYS, min_size=1, max_size=3)),
 ), min_size=1, max_size=25)
 
-PERIODS = ["2011", "2011S1", "2011Q4", "201112", "201201", "2010-2012"]
-CODES = ["VISITS_MADE", "VENUES_INSPECTED", "TIPS_RECEIVED", "COMM_SESSIONS", "PRESS_ITEMS", "REACH_VENUE_WORKERS",
-         "REACH_STUDENTS"]
+# Reviews (profile saves) are dated today: the managed share is also asked for this year and the next.
+PERIODS = ["2011", "2011S1", "2011Q4", "201112", "201201", "2010-2012", str(TODAY.year), f"{TODAY.year + 1}S1"]
+CODES = ["VISITS_MADE", "VENUES_INSPECTED", "VENUES_MANAGED", "TIPS_RECEIVED", "COMM_SESSIONS", "PRESS_ITEMS",
+         "REACH_VENUE_WORKERS", "REACH_STUDENTS"]
 
 
 @pytest.fixture
@@ -65,17 +69,20 @@ def place(db):
     p.save()
     communes = [AdminUnit.objects.create(code=f"AGG{n}", name=f"Xã Tổng Hợp {n}", level=Level.COMMUNE, parent=p,
                                          province=p, path=f"AGG/AGG{n}/") for n in (1, 2)]
+    agency = Agency(name="Cơ quan tổng hợp", unit=p)
+    agency.save()
     kinds = (ActivityKind.objects.exclude(code__in=PRESS_KINDS).order_by("pk").first(),
              ActivityKind.objects.filter(code__in=PRESS_KINDS).order_by("pk").first() or
              ActivityKind.objects.create(code=PRESS_KINDS[0], name="Báo chí"))
-    return [p, *communes], kinds
+    return [p, *communes], (kinds, agency)
 
 
 def _at(day, hour):
     return datetime.datetime.combine(day, datetime.time(hour), tzinfo=VN)
 
 
-def apply(ops, units, kinds):
+def apply(ops, units, kinds_and_agency):
+    kinds, agency = kinds_and_agency
     etype = EstablishmentType.objects.order_by("pk").first()
     ests, visits, tips, acts = [], [], [], []
 
@@ -85,12 +92,13 @@ def apply(ops, units, kinds):
     for op in ops:
         name = op[0]
         if name == "est_create":
-            e = Establishment(name="cs", type=etype, address="x", unit=units[op[1]], status=op[2])
+            e = Establishment(name="cs", type=etype, address="x", unit=units[op[1]], status=op[2],
+                              managing_agency=agency if op[3] else None)
             e.save()
             ests.append(e)
         elif name == "est_edit" and ests:
             e = pick(ests, op[1])
-            e.unit, e.status = units[op[2]], op[3]
+            e.unit, e.status, e.managing_agency = units[op[2]], op[3], agency if op[4] else None
             e.save()
         elif name == "visit_create" and ests:
             e = pick(ests, op[1])
@@ -178,6 +186,8 @@ def _registry(code, period, by, ids):
     fn = engine.COMPUTATIONS[code]
     if code == "VENUES_INSPECTED":
         return venues_inspected_registry(period, by, ids)
+    if code == "VENUES_MANAGED":
+        return venues_managed_registry(period, by, ids)
     if isinstance(fn, engine.CellCount):
         return {k: v for k, v in fn.spec(period, by, ids).items() if v[0]}
     groups = {"REACH_VENUE_WORKERS": [Audience.EST_WORKERS], "REACH_STUDENTS": list(STUDENT_GROUPS)}[code]

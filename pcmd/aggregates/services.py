@@ -106,6 +106,58 @@ class Kind:
         return {key: (provinces[key[0]], n) for key, n in sums.items()}
 
 
+@dataclass(frozen=True)
+class ManagedKind(Kind):
+    """VENUES_MANAGED's numerator at the end of each month: operating establishments with a managing agency
+    reviewed (profile updated, or visited) within the `window` days ending on the month's last day.
+
+    Cell (unit, start = month index of the month, months 1); not additive: a period reads the cell of its last
+    month. A review on day d counts for the month ends in [d, d + window − 1], so the cells of year Y depend on
+    reviews of years Y − 1 and Y: a write touching year y refreshes the cells of y and y + 1 (`cells_for`).
+    """
+
+    window: int = 365
+
+    def cells(self, units, years) -> dict[tuple[int, int, int], tuple[int, int]]:
+        from pcmd.inspections.models import Visit
+        from pcmd.venues.models import Establishment, EstablishmentStatus
+
+        wanted = set(years) if years is not None else None
+        ests = Establishment.objects.filter(status=EstablishmentStatus.OPERATING, managing_agency__isnull=False)
+        if units is not None:
+            ests = ests.filter(unit__in=list(units))
+        days: dict[int, list[datetime.date]] = {}
+        where: dict[int, tuple[int, int]] = {}
+        for pk, unit_id, province_id, updated in ests.order_by().values_list("pk", "unit", "province", "updated_at"):
+            where[pk] = (unit_id, province_id)
+            days[pk] = [timezone.localtime(updated).date()] if updated else []
+        visits = Visit.objects.filter(establishment__status=EstablishmentStatus.OPERATING,
+                                      establishment__managing_agency__isnull=False)
+        if units is not None:
+            visits = visits.filter(establishment__unit__in=list(units))
+        if wanted is not None:
+            visits = visits.filter(date__gte=datetime.date(min(wanted) - 1, 1, 1),
+                                   date__lte=datetime.date(max(wanted), 12, 31))
+        for est_id, day in visits.order_by().values_list("establishment", "date").iterator(chunk_size=20_000):
+            if est_id in days:
+                days[est_id].append(day)
+        counts: dict[tuple[int, int], int] = defaultdict(int)
+        for pk, review_days in days.items():
+            months: set[int] = set()
+            for day in review_days:  # month ends e with day <= e <= day + window - 1
+                last = day + datetime.timedelta(days=self.window - 1)
+                first_m, last_m = month_index(day), month_index(last)
+                if (last + datetime.timedelta(days=1)).day != 1:
+                    last_m -= 1  # the month of `last` ends after it
+                months.update(range(first_m, last_m + 1))
+            unit_id = where[pk][0]
+            for m in months:
+                if wanted is None or m // 12 in wanted:
+                    counts[(unit_id, m)] += 1
+        province = dict(where.values())  # {unit: province}
+        return {(u, m, 1): (province[u], n) for (u, m), n in counts.items()}
+
+
 def _midnight(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
 
@@ -137,6 +189,9 @@ def _kinds() -> dict[str, Kind]:
         Kind("press", lambda: Activity.objects.filter(kind__code__in=press),
              sources={"outreach.Activity": ("unit", "date")}),
     ]
+    # VENUES_MANAGED: numerator at each month's end (denominator: "operating").
+    kinds.append(ManagedKind("managed", Establishment.objects.all, sources={
+        "venues.Establishment": ("unit", None), "inspections.Visit": ("establishment__unit", "date+1")}))
     # REACH_*: people of each group reached by activities.
     for column in REACH_FIELDS:
         kinds.append(Kind(column, Activity.objects.all, value=column,
@@ -206,12 +261,15 @@ def cells_for(model, pks: Iterable[int]) -> set[tuple[str, int, int | None]]:
             if date_path is None or kind.date is None:
                 out.update((kind.name, u, None) for u in qs.values_list(unit_path, flat=True).distinct())
                 continue
-            for unit_id, day in qs.values_list(unit_path, date_path).distinct():
+            following = date_path.endswith("+1")  # the record also counts in the next year's cells
+            for unit_id, day in qs.values_list(unit_path, date_path.removesuffix("+1")).distinct():
                 if day is None:
                     continue
                 if isinstance(day, datetime.datetime):
                     day = timezone.localtime(day).date()
                 out.add((kind.name, unit_id, day.year))
+                if following:
+                    out.add((kind.name, unit_id, day.year + 1))
     return out
 
 

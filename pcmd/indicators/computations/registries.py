@@ -74,6 +74,18 @@ def venues_inspected_registry(period, by, ids):
 
 @computes("VENUES_MANAGED")
 def venues_managed(period, by, ids):
+    """Read from the aggregates (kind "managed" at the period's last month over "operating"); the registry
+    (venues_managed_registry, the definition) when the period does not end on a month's last day."""
+    from pcmd.aggregates.services import STATE, blocks, month_index, read
+
+    if blocks(period.start, period.end) is None or MANAGED_REVIEW_DAYS != 365:
+        return venues_managed_registry(period, by, ids)
+    managed = read("managed", by, ids, [(month_index(period.end), 1)])
+    operating = read("operating", by, ids, [STATE])
+    return {unit_id: (managed.get(unit_id, 0), n) for unit_id, n in operating.items() if n}
+
+
+def venues_managed_registry(period, by, ids):
     """Operating establishments under management / operating establishments.
 
     "Under management" (rà soát, thống kê, quản lý): a managing agency is assigned AND the profile was

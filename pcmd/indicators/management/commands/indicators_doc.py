@@ -54,6 +54,62 @@ Generated from `pcmd/indicators/catalogue.py` by `pcmd indicators-doc`; do not e
 """
 
 
+AGGREGATES = """\
+## Số liệu tổng hợp / Aggregates (pcmd/aggregates)
+
+Các chỉ số nặng nhất đọc **ô tổng hợp** theo đơn vị và khối lịch (tháng, quý, 6 tháng, năm) thay vì quét lại
+sổ ở mỗi lần xem; ô được tính lại ngay trong giao dịch của lần ghi nên lần tải trang sau đã thấy số mới.
+The heaviest indicators read aggregate cells per unit and calendar block instead of rescanning the registries;
+a write recomputes its cells in its own transaction, so the next page load shows it.
+
+- **Cells.** `aggregates_cell` (kind, unit, province, start, months, n): one count per unit (the record's unit,
+  commune or province's own) for every month, quarter, half-year and year (`start` = year × 12 + month − 1 of
+  the block's first month, `months` 1/3/6/12), or one cell per unit for a state without a date (`months` 0).
+  A period made of whole months is covered by the fewest blocks (a year: one cell per unit; `2026-2030`: five).
+  Distinct counts (establishments visited) are not additive: they read one block, and a period of several blocks
+  (a phase) is computed from the registry. A period not made of whole months is computed from the registry.
+- **Kinds and the indicators that read them** (pcmd/aggregates/services.py `_kinds`, the one definition):
+
+  | Kind | Counts | Read by |
+  |---|---|---|
+  | `visits` | visits, by the visit's unit and date | `VISITS_MADE` |
+  | `inspected` | distinct operating establishments visited (establishment's unit) | `VENUES_INSPECTED` num. |
+  | `operating` | operating establishments now (a state) | `VENUES_INSPECTED`, `VENUES_MANAGED` den. |
+  | `managed` | at each month's end: operating, with an agency, reviewed in 365 days | `VENUES_MANAGED` num. |
+  | `tips_received` | tips not duplicate nor spam, by local date of `received_at` | `TIPS_RECEIVED` |
+  | `sessions`, `press` | activities not of / of the press kinds | `COMM_SESSIONS`, `PRESS_ITEMS` |
+  | `reach_<group>` | people of the group reached by activities (sum) | `REACH_*` num. (bases: denominators) |
+
+  Read from the registries as before (light, or not expressible as cells of a month): `TIPS_ON_TIME` (the
+  overdue part depends on "yesterday" for the running period), `COMMITMENTS_SIGNED` (validity on the
+  "as of" day), `COMM_COMMUNES` / `COMM_HAMLETS`
+  (quarters up to "as of"), training, plans, integration, cases, hotspots, and every `SUPPORT_*` figure (these
+  keep the consent rule `pcmd.support.consent.counted` evaluated on the period's "as of" day, which a stored
+  cell could not: a consent withdrawn today changes last year's count).
+- **Fresh on every write — never blind increments.** A write names the cells (kind, unit, year) its rows counted
+  in before and after, and those cells are *recomputed from the registry* (`refresh_cells`), in the write's
+  transaction: correct by construction; a commune's year is a few hundred rows.
+  - Single saves and deletes (services, CRUD, admin) of `Visit`, `Establishment`, `Tip`, `Activity`:
+    `pcmd/aggregates/signals.py` (pre_save/pre_delete read the old cells, post_save/post_delete refresh).
+  - **Bulk paths skip signals and must call ONE function:**
+    `pcmd.aggregates.services.refresh_for(units, months=None)` — every kind for those unit ids over the
+    years of `months` (None: all years) — after the bulk write, in the same transaction. When the records are
+    known, `with track(Model, pks_before) as t: …bulk write…; t.add(created_pks)` does the same from the
+    records. `core.imports.Importer.write` uses `track` (so every importer, including a rewritten fast
+    establishment import that keeps calling `Importer.write` or calls `refresh_for` itself); the demo seed
+    calls `rebuild()` at its end.
+- **Rebuild.** `pcmd aggregates-rebuild [KIND …]` recomputes every cell from the registries (after a restore,
+  a raw SQL repair, or a change of a kind's definition). tests/test_aggregates.py proves, with hypothesis on
+  SQLite and PostgreSQL, that after random sequences of creates, edits (date, unit, establishment, status,
+  outcome, kind) and deletes — single saves, `track`-ed bulk updates and bulk creates with `refresh_for` — the
+  stored cells equal the rebuilt ones and every indicator above equals its registry definition.
+- **Figures** (`bench/indicators.py --reuse`, national: 3,321 communes, 199,240 establishments, 1,039,620
+  visits, 250,000 tips, 300,000 activities; 2-core machine shared with other jobs):
+
+FIGURES
+"""
+
+
 def _yes(flag: bool) -> str:
     return "Có" if flag else "Không"
 
@@ -81,7 +137,8 @@ def as_markdown() -> str:
             *([f"- **Ẩn số dưới 5:** {_yes(i.sensitive)}"] if i.sensitive else []),
             "",
         ]
-    return "\n".join(lines)
+    lines.append(AGGREGATES.rstrip("\n"))
+    return "\n".join(lines) + "\n"
 
 
 class Command(BaseCommand):
