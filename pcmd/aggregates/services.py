@@ -174,9 +174,11 @@ def _kinds() -> dict[str, Kind]:
         # VISITS_MADE
         Kind("visits", Visit.objects.all, sources={"inspections.Visit": ("unit", "date")}),
         # VENUES_INSPECTED: numerator (operating establishments visited, by the establishment's unit) …
+        # An establishment's status or unit counts in the years of its visits (under its unit before and after).
         Kind("inspected", lambda: Visit.objects.filter(establishment__status=operating),
              unit="establishment__unit", province="establishment__province", distinct="establishment",
-             sources={"inspections.Visit": ("establishment__unit", "date"), "venues.Establishment": ("unit", None)}),
+             sources={"inspections.Visit": ("establishment__unit", "date"),
+                      "venues.Establishment": ("unit", "visits__date")}),
         # … and denominator (operating establishments now).
         Kind("operating", lambda: Establishment.objects.filter(status=operating), date=None,
              sources={"venues.Establishment": ("unit", None)}),
@@ -190,8 +192,10 @@ def _kinds() -> dict[str, Kind]:
              sources={"outreach.Activity": ("unit", "date")}),
     ]
     # VENUES_MANAGED: numerator at each month's end (denominator: "operating").
+    # A review on day d counts at the month ends of d's year and the next (window of 365 days).
     kinds.append(ManagedKind("managed", Establishment.objects.all, sources={
-        "venues.Establishment": ("unit", None), "inspections.Visit": ("establishment__unit", "date+1")}))
+        "venues.Establishment": [("unit", "visits__date+1"), ("unit", "updated_at+1")],
+        "inspections.Visit": ("establishment__unit", "date+1")}))
     # REACH_*: people of each group reached by activities.
     for column in REACH_FIELDS:
         kinds.append(Kind(column, Activity.objects.all, value=column,
@@ -252,25 +256,28 @@ def cells_for(model, pks: Iterable[int]) -> set[tuple[str, int, int | None]]:
     if not pks:
         return out
     for kind in kinds().values():
-        if label not in kind.sources:
-            continue
-        unit_path, date_path = kind.sources[label]
-        for start in range(0, len(pks), 5000):
-            chunk = pks[start:start + 5000]
-            qs = model._default_manager.filter(pk__in=chunk).order_by()
-            if date_path is None or kind.date is None:
-                out.update((kind.name, u, None) for u in qs.values_list(unit_path, flat=True).distinct())
-                continue
-            following = date_path.endswith("+1")  # the record also counts in the next year's cells
-            for unit_id, day in qs.values_list(unit_path, date_path.removesuffix("+1")).distinct():
-                if day is None:
-                    continue
-                if isinstance(day, datetime.datetime):
-                    day = timezone.localtime(day).date()
-                out.add((kind.name, unit_id, day.year))
-                if following:
-                    out.add((kind.name, unit_id, day.year + 1))
+        paths = kind.sources.get(label, [])
+        for unit_path, date_path in [paths] if isinstance(paths, tuple) else paths:
+            _add_cells(out, kind, model, pks, unit_path, date_path)
     return out
+
+
+def _add_cells(out: set, kind: Kind, model, pks: list[int], unit_path: str, date_path: str | None) -> None:
+    for start in range(0, len(pks), 5000):
+        chunk = pks[start:start + 5000]
+        qs = model._default_manager.filter(pk__in=chunk).order_by()
+        if date_path is None or kind.date is None:
+            out.update((kind.name, u, None) for u in qs.values_list(unit_path, flat=True).distinct())
+            continue
+        following = date_path.endswith("+1")  # the record also counts in the next year's cells
+        for unit_id, day in qs.values_list(unit_path, date_path.removesuffix("+1")).distinct():
+            if day is None:
+                continue
+            if isinstance(day, datetime.datetime):
+                day = timezone.localtime(day).date()
+            out.add((kind.name, unit_id, day.year))
+            if following:
+                out.add((kind.name, unit_id, day.year + 1))
 
 
 @contextlib.contextmanager
