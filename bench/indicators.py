@@ -72,7 +72,7 @@ def main():
     marker = _marker(name)
     if args.reuse and marker.exists():
         started = time.perf_counter()
-        counts = _counts(args.tips)
+        counts = _counts("-")
         gen_s = time.perf_counter() - started
         print(f"reused={marker}", flush=True)
     else:
