@@ -100,8 +100,8 @@ a write recomputes its cells in its own transaction, so the next page load shows
     calls `rebuild()` at its end.
 - **Rebuild.** `pcmd aggregates-rebuild [KIND …]` recomputes every cell from the registries (after a restore,
   a raw SQL repair, a change of a kind's definition, an activity kind's code changed, or an administrative
-  reorganisation that moves records between units with bulk updates). tests/test_aggregates.py proves, with hypothesis on
-  SQLite and PostgreSQL, that after random sequences of creates, edits (date, unit, establishment, status,
+  reorganisation that moves records between units with bulk updates). tests/test_aggregates.py proves, with
+  hypothesis on SQLite and PostgreSQL, that after random sequences of creates, edits (date, unit, establishment, status,
   outcome, kind) and deletes — single saves, `track`-ed bulk updates and bulk creates with `refresh_for` — the
   stored cells equal the rebuilt ones and every indicator above equals its registry definition.
 - **Figures** (`bench/indicators.py --reuse`, national: 3,321 communes, 199,240 establishments, 1,039,620
