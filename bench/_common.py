@@ -15,22 +15,26 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 
-def throwaway_database(name: str) -> str:
+def throwaway_database(name: str, keep: bool = False) -> str:
     """A fresh database URL: a temporary SQLite file, or with DATABASE_URL=postgresql://…/DB a
-    database DB_<name> on that server, dropped and created anew."""
+    database DB_<name> on that server, dropped and created anew. With `keep` an existing database of
+    that name is kept as it is (benchmarks whose data takes long to build reuse it)."""
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
         path = Path(tempfile.gettempdir()) / f"pcmd_{name}_bench.sqlite3"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        if not keep:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
         return f"sqlite:///{path}"
     import psycopg
 
     parts = urlparse(url)
     database = f"{parts.path.lstrip('/') or 'pcmd'}_{name}_bench"
     with psycopg.connect(urlunparse(parts._replace(path="/postgres")), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{database}"')
-        conn.execute(f'CREATE DATABASE "{database}"')
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database]).fetchone()
+        if not (keep and exists):
+            conn.execute(f'DROP DATABASE IF EXISTS "{database}"')
+            conn.execute(f'CREATE DATABASE "{database}"')
     return urlunparse(parts._replace(path=f"/{database}"))
 
 
@@ -44,9 +48,10 @@ def best_of(n, fn):
     return min(times), result
 
 
-def django_on_throwaway_database(name: str) -> None:
-    """Point Django at a fresh database, set it up and migrate it; prints which engine runs."""
-    os.environ["DATABASE_URL"] = throwaway_database(name)
+def django_on_throwaway_database(name: str, keep: bool = False) -> None:
+    """Point Django at a fresh database (or, with `keep`, the one left by an earlier run), set it up and
+    migrate it; prints which engine runs."""
+    os.environ["DATABASE_URL"] = throwaway_database(name, keep)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pcmd.settings")
     import django
 

@@ -58,15 +58,38 @@ def main():
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--scale", default="national", choices=("demo", "province", "national"),
                         help="the demo seed's scale (demo and province: quick checks of the baseline)")
+    parser.add_argument("--reuse", action="store_true",
+                        help="keep the generated database and reuse it on the next run with --reuse (same scale)")
+    parser.add_argument("--generate-only", action="store_true", help="build (or find) the data and stop")
     args = parser.parse_args()
     if args.engines:
         return run_engines(args)
 
-    django_on_throwaway_database("indicators")
+    name = f"indicators_{args.scale}" if args.reuse else "indicators"
+    django_on_throwaway_database(name, keep=args.reuse)
     from django.db import connection
 
-    counts, gen_s = generate(args)
+    marker = _marker(name)
+    if args.reuse and marker.exists():
+        started = time.perf_counter()
+        counts = _counts("-")
+        gen_s = time.perf_counter() - started
+        print(f"reused={marker}", flush=True)
+    else:
+        counts, gen_s = generate(args)
+        if args.reuse:
+            marker.write_text("generated\n")
     print(" ".join(f"{k}={v}" for k, v in counts.items()) + f" generate_s={gen_s:.1f}", flush=True)
+    # The aggregates from the registries (the seed rebuilds them at its end; a reused database may predate them).
+    from pcmd.aggregates.services import rebuild
+
+    started = time.perf_counter()
+    cells = sum(rebuild().values())
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    print(f"aggregates_rebuild_s={time.perf_counter() - started:.1f} cells={cells}", flush=True)
+    if args.generate_only:
+        return
 
     from pcmd.core.periods import Period
     from pcmd.indicators import engine
@@ -136,7 +159,8 @@ def run_engines(args):
             env.pop("DATABASE_URL", None)
         argv = [sys.executable, str(ROOT / "bench" / "indicators.py"), "--tips", str(args.tips),
                 "--activities", str(args.activities), "--plan-share", str(args.plan_share),
-                "--year", str(args.year), "--requests", str(args.requests), "--scale", args.scale]
+                "--year", str(args.year), "--requests", str(args.requests), "--scale", args.scale,
+                *(["--reuse"] if args.reuse else []), *(["--generate-only"] if args.generate_only else [])]
         print(f"== {engine_name}", flush=True)
         proc = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, text=True)
         lines = []
@@ -169,7 +193,7 @@ def generate(args):
     print(f"seed_{args.scale}_s={seed_s:.1f}", flush=True)
     have = Tip.objects.count()
     with transaction.atomic():
-        added = top_up_tips(max(0, args.tips - have))
+        top_up_tips(max(0, args.tips - have))
     from pcmd.outreach.models import Activity
 
     with transaction.atomic():
@@ -177,21 +201,37 @@ def generate(args):
         commune_plans(args.plan_share, args.year)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
+    counts = _counts(len(ctx.logins))
+    return counts, time.perf_counter() - started
+
+
+def _marker(name: str):
+    """The file saying a reusable database `name` was generated to the end (per engine and database)."""
+    import tempfile
+    from pathlib import Path
+
+    from django.db import connection
+
+    database = str(connection.settings_dict["NAME"]).replace("/", "_")
+    return Path(tempfile.gettempdir()) / f"pcmd_{name}_{connection.vendor}_{database}.done"
+
+
+def _counts(seed_logins) -> dict:
     from pcmd.geo.models import AdminUnit, Level
     from pcmd.hotspots.models import Hotspot
     from pcmd.inspections.models import Visit
     from pcmd.outreach.models import Activity
     from pcmd.plans.models import Plan
+    from pcmd.tips.models import Tip
     from pcmd.venues.models import Establishment
 
-    counts = {
+    return {
         "provinces": AdminUnit.objects.filter(level=Level.PROVINCE).count(),
         "communes": AdminUnit.objects.filter(level=Level.COMMUNE, is_active=True).count(),
         "establishments": Establishment.objects.count(), "visits": Visit.objects.count(),
-        "tips": have + added, "activities": Activity.objects.count(), "hotspots": Hotspot.objects.count(),
-        "plans": Plan.objects.count(), "seed_logins": len(ctx.logins),
+        "tips": Tip.objects.count(), "activities": Activity.objects.count(), "hotspots": Hotspot.objects.count(),
+        "plans": Plan.objects.count(), "seed_logins": seed_logins,
     }
-    return counts, time.perf_counter() - started
 
 
 def top_up_tips(n: int) -> int:
@@ -646,7 +686,7 @@ def _scorecard_p95(args) -> str:
     province = AdminUnit.objects.get(code=HA_NOI)
     client = Client(HTTP_HOST="localhost")
     client.force_login(get_user_model().objects.get(username="hanoi.lanhdao"))
-    url = f"{path}?unit={province.pk}&period={args.year}"
+    url = f"{path}?don-vi={province.code}&ky={args.year}"
     first = client.get(url, secure=True)
     if first.status_code != 200:
         print(f"scorecard_status={first.status_code}")

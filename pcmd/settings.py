@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "pcmd.ops",
     "pcmd.webhooks",
     "pcmd.api",
+    "pcmd.aggregates",
 ]
 
 MIDDLEWARE = [

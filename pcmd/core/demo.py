@@ -280,6 +280,9 @@ def seed(scale: str = "demo", *, seed_value: int = 2026) -> SeedContext:
     for seeder in SEEDERS:
         with transaction.atomic():
             seeder(ctx)
+    from pcmd.aggregates.services import rebuild
+
+    rebuild()  # the seeders write in bulk (no signals): the aggregates are computed once at the end
     return ctx
 
 

@@ -318,22 +318,33 @@ class Importer:
         raise NotImplementedError
 
     def write(self, creates: list, updates: list) -> None:
+        from pcmd.aggregates.services import kinds, refresh_for, track
+
         for obj in (*creates, *updates):
             if hasattr(obj, "refresh_search_text"):
                 obj.refresh_search_text()  # here, not in prepare: the preview never needs it
-        if self.fast_insert:
-            bulk_insert(self.model, creates)
-        else:
-            self.model._default_manager.bulk_create(creates, batch_size=1000)
-        if updates:
-            now = timezone.now()
-            for obj in updates:
-                if hasattr(obj, "version"):
-                    obj.version += 1
-                if hasattr(obj, "updated_at"):
-                    obj.updated_at = now
-            extra = [f for f in ("version", "updated_at") if hasattr(self.model, f)]
-            bulk_update(self.model, updates, [*self.update_fields, *extra])
+        # Bulk writes skip signals: the aggregates of the rows written are refreshed here, in the batch's
+        # transaction (the cells the updated rows counted in before, and those of every row after).
+        with track(self.model, [obj.pk for obj in updates]) as tracked:
+            if self.fast_insert:
+                bulk_insert(self.model, creates)
+                # COPY gives no primary keys back: refresh the kinds this model feeds, for the units written.
+                label = self.model._meta.label
+                fed = [name for name, kind in kinds().items() if label in kind.sources]
+                if creates and fed:
+                    refresh_for({getattr(obj, "unit_id", None) for obj in creates}, kind_names=fed)
+            else:
+                self.model._default_manager.bulk_create(creates, batch_size=1000)
+                tracked.add(obj.pk for obj in creates)
+            if updates:
+                now = timezone.now()
+                for obj in updates:
+                    if hasattr(obj, "version"):
+                        obj.version += 1
+                    if hasattr(obj, "updated_at"):
+                        obj.updated_at = now
+                extra = [f for f in ("version", "updated_at") if hasattr(self.model, f)]
+                bulk_update(self.model, updates, [*self.update_fields, *extra])
 
     # --- shared
     @property

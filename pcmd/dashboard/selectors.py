@@ -37,6 +37,11 @@ GROUPS = [
 BAD = ("cham", "khong_dat")  # statuses a leader must act on (behind, missed)
 
 
+# Rows of the scorecard per page on screen: Hà Nội's 126 communes × 34 indicators were 960 KB of HTML in one page;
+# 20 rows keep a page of every column under 200 KB (tests/test_dashboard.py measures it), one group far less.
+SCORECARD_PAGE_ROWS = 20
+
+
 def ordered_indicators() -> list[tuple[str, list[Indicator]]]:
     """[(group heading, indicators)] in the scorecard's column order."""
     out = []
@@ -223,15 +228,18 @@ class Cell:
     def html(self) -> str:
         """The cell's markup, built here with plain escaping, since a
         template or format_html per cell is the slowest part of a 100-commune grid."""
-        title = f"{self.indicator.name}: {self.status_label}" if self.judgement is not None else self.indicator.name
+        # The column's header names the indicator and the note under the table explains hidden figures: the
+        # cell's title says only its status, so a big grid stays light (a phone loads a page under 200 KB).
+        title = self.status_label if self.judgement is not None else ""
         if self.masked:
-            title = f"{self.indicator.name}: {suppression.NOTE}"
+            title = "Số nhỏ được ẩn"
+        title = f' title="{_esc(title)}"' if title else ""
         badge = (f' <span class="badge text-bg-{self.colour} status-badge">{_esc(self.status_label)}</span>'
                  if self.badge else "")
         target = f'<div class="small text-muted">CT: {_esc(self.target)}</div>' if self.target else ""
         return mark_safe(  # every variable part is escaped above or here
-            f'<a class="text-decoration-none dash-cell" href="{_esc(self.link)}" data-code="{self.indicator.code}"'
-            f' title="{_esc(title)}"><span class="fw-semibold">{_esc(self.text)}</span>{badge}</a>{target}')
+            f'<a class="dash-cell" href="{_esc(self.link)}" data-code="{self.indicator.code}"'
+            f'{title}><span class="fw-semibold">{_esc(self.text)}</span>{badge}</a>{target}')
 
     @property
     def bad(self) -> bool:

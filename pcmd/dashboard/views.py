@@ -4,6 +4,8 @@ Thin views: the focus unit is checked against the membership (404 outside it), t
 from selectors (the indicator engine, computed on every request).
 """
 
+from urllib.parse import urlencode
+
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -47,14 +49,40 @@ def leader(request):
 @pickers.canonical_params(legacy_unit_pk=True)
 @module_view("dashboard", "view")
 def scorecard(request):
+    """The grid of units × indicators. On screen a big province is shown in pages of rows (`trang`) and, when
+    asked, one group of indicators (`nhom`), so a phone receives a small page; Excel has every row and column."""
     focus, period, today, ctx = _context(request)
-    card = selectors.scorecard(focus, period, today, own_commune=ctx["own_commune"])
-    if request.GET.get("format") == "xlsx":
+    xlsx = request.GET.get("format") == "xlsx"
+    groups = selectors.ordered_indicators()
+    chosen = _int_param(request, "nhom", 1, len(groups)) if not xlsx else None
+    codes = [i.code for i in groups[chosen - 1][1]] if chosen else None
+    card = selectors.scorecard(focus, period, today, codes=codes, own_commune=ctx["own_commune"])
+    if xlsx:
         return xlsx_response(title=f"Bảng điểm {period.code}", headers=selectors.export_headers(card),
                              rows=selectors.export_rows(card), filename=f"bang-diem-{focus.id}-{period.code}",
                              freeze_columns=1)
-    ctx["card"] = card
+    row_count = len(card.rows)
+    pages = max(1, -(-row_count // selectors.SCORECARD_PAGE_ROWS))
+    page = _int_param(request, "trang", 1, pages) or 1
+    first = (page - 1) * selectors.SCORECARD_PAGE_ROWS
+    card.rows = card.rows[first:first + selectors.SCORECARD_PAGE_ROWS]  # figures and masks computed on all rows
+    base = {k: v for k, v in (("don-vi", focus.code), ("ky", period.code)) if v}
+    ctx.update(card=card, group_links=[
+        (label, urlencode({**base, "nhom": n}), n == chosen) for n, (label, _members) in enumerate(groups, 1)],
+        all_groups_link=urlencode(base), chosen_group=chosen,
+        page_links=[(n, urlencode({**base, **({"nhom": chosen} if chosen else {}), "trang": n}), n == page)
+                    for n in range(1, pages + 1)] if pages > 1 else [],
+        first_row=first + 1, last_row=first + len(card.rows), row_count=row_count)
     return render(request, "dashboard/scorecard.html", ctx)
+
+
+def _int_param(request, name: str, low: int, high: int) -> int | None:
+    """A whole number in [low, high] from the query string, None when absent or anything else (never a 500)."""
+    raw = (request.GET.get(name) or "").strip()
+    if not raw.isdigit():
+        return None
+    value = int(raw)
+    return value if low <= value <= high else None
 
 
 @pickers.canonical_params

@@ -120,7 +120,45 @@ class CountSpec:
         return out
 
 
-def count_indicator(code: str, spec: CountSpec) -> CountSpec:
+@dataclass(frozen=True)
+class CellCount:
+    """A count read from the aggregate cells (pcmd.aggregates) of `kind`, the registry's `spec` defining it.
+
+    The period is covered by the fewest calendar blocks (a year is one cell per unit); a period not made of
+    whole months, or a distinct count over several blocks (not additive), is answered by `spec` from the
+    registry. `spec` is also the definition the rebuild and the tests compare with.
+    """
+
+    kind: str
+    spec: CountSpec
+    distinct: bool = False
+
+    def cover(self, period: Period):
+        from pcmd.aggregates.services import blocks
+
+        cover = blocks(period.start, period.end)
+        if cover is None or (self.distinct and len(cover) > 1):
+            return None
+        return cover
+
+    def __call__(self, period: Period, by: str, ids: Collection[int] | None) -> dict[int, tuple]:
+        from pcmd.aggregates.services import read
+
+        cover = self.cover(period)
+        if cover is None:
+            return self.spec(period, by, ids)
+        return {unit_id: (n, None) for unit_id, n in read(self.kind, by, ids, cover).items() if n}
+
+    def monthly(self, period: Period, by: str, ids: Collection[int] | None) -> dict[datetime.date, int]:
+        from pcmd.aggregates.services import monthly
+
+        if (period.start.month, period.start.day, period.end.month, period.end.day) != (1, 1, 12, 31) or \
+                period.start.year != period.end.year:
+            return self.spec.monthly(period, by, ids)
+        return monthly(self.kind, by, ids, period.start.year)
+
+
+def count_indicator(code: str, spec: CountSpec | CellCount) -> CountSpec | CellCount:
     computes(code)(spec)
     return spec
 
@@ -253,7 +291,7 @@ def monthly_series(indicator: Indicator | str, *, level: str, units: Iterable | 
     if isinstance(indicator, str):
         indicator = BY_CODE[indicator]
     spec = _computation(indicator)
-    if not isinstance(spec, CountSpec):
+    if not isinstance(spec, CountSpec | CellCount):
         raise ValueError(f"{indicator.code} has no monthly series (not a counted registry)")
     by = "unit" if level == "commune" else "province"
     counts = spec.monthly(Period.parse(str(year)), by, _ids(units) if level != "country" else None)

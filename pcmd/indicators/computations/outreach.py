@@ -47,7 +47,7 @@ from pcmd.outreach.models import (
 from pcmd.venues.models import Establishment, EstablishmentStatus
 
 from ..catalogue import BY_CODE
-from ..engine import CountSpec, communes_of, computes, count_indicator
+from ..engine import CellCount, CountSpec, communes_of, computes, count_indicator
 
 # Kinds of activity that are published items (tin, bài, phóng sự) rather than sessions held.
 PRESS_KINDS = ("bao-chi", "phong-su", "mang-xa-hoi")
@@ -253,7 +253,7 @@ def comm_hamlets(period, by, ids):
 
 # --- reach -----------------------------------------------------------------------------------
 
-def _reach(groups, period, by, ids):
+def _reach(groups, period, by, ids, registry=False):
     """People of `groups` reached by activities in the period / their Denominator for the year of the period end.
 
     Denominator at by="province": the province's own row for a group when it entered one (as the
@@ -268,12 +268,9 @@ def _reach(groups, period, by, ids):
         total = total + F(name)
     bases = _restrict(Denominator.objects.filter(year=period.end.year, group__in=groups), by, ids)
     with_base = set(bases.values_list("unit", flat=True).distinct().order_by())
-    acts = _restrict(Activity.objects.filter(date__gte=period.start, date__lte=period.end), by, ids)
-    # Grouped by (level, unit): one row per unit, merged here by whether the unit has a base (a
-    # correlated EXISTS per activity was 5× slower at national scale).
     reached_all: dict[int, int] = {}
     reached: dict[int, int] = {}
-    per_unit = acts.values(by, "unit").annotate(s=Sum(total)).values_list(by, "unit", "s").order_by()
+    per_unit = _reach_per_unit(fields, total, period, by, ids, registry)
     for group_id, unit_id, people in per_unit:
         reached_all[group_id] = reached_all.get(group_id, 0) + (people or 0)
         if unit_id in with_base:
@@ -288,6 +285,24 @@ def _reach(groups, period, by, ids):
         if by == "province" and own is not None:
             reached[unit_id] = reached_all.get(unit_id)  # the province's row covers all of it
     return {unit_id: (reached.get(unit_id) or 0, base.get(unit_id, 0)) for unit_id in reached_all.keys() | base.keys()}
+
+
+def _reach_per_unit(fields, total, period, by, ids, registry=False):
+    """[(group id, unit id, people)] of the period: from the aggregates (kinds reach_<group>, one cell per unit
+    and block) when the period is whole months, else (or with `registry`) from the activities."""
+    from pcmd.aggregates.models import Cell
+    from pcmd.aggregates.services import blocks
+
+    cover = None if registry else blocks(period.start, period.end)
+    if cover is None:
+        acts = _restrict(Activity.objects.filter(date__gte=period.start, date__lte=period.end), by, ids)
+        # Grouped by (level, unit): one row per unit, merged by the caller by whether the unit has a base.
+        return acts.values(by, "unit").annotate(s=Sum(total)).values_list(by, "unit", "s").order_by()
+    where = Q()
+    for start, months in cover:
+        where |= Q(start=start, months=months)
+    cells = _restrict(Cell.objects.filter(where, kind__in=fields), by, ids)
+    return cells.values(by, "unit").annotate(s=Sum("n")).values_list(by, "unit", "s").order_by()
 
 
 @computes("REACH_VENUE_WORKERS")
@@ -374,9 +389,11 @@ if "STAFF_TRAINED_COMMUNE" in BY_CODE:
 # --- counts ----------------------------------------------------------------------------------
 
 # Sessions held: every activity except published items (press, broadcast reports, online posts).
-count_indicator("COMM_SESSIONS", CountSpec(lambda: Activity.objects.exclude(kind__code__in=PRESS_KINDS), "date"))
+count_indicator("COMM_SESSIONS", CellCount("sessions", CountSpec(
+    lambda: Activity.objects.exclude(kind__code__in=PRESS_KINDS), "date")))
 # Items published: activities of the press, broadcast-report and online-post kinds.
-count_indicator("PRESS_ITEMS", CountSpec(lambda: Activity.objects.filter(kind__code__in=PRESS_KINDS), "date"))
+count_indicator("PRESS_ITEMS", CellCount("press", CountSpec(
+    lambda: Activity.objects.filter(kind__code__in=PRESS_KINDS), "date")))
 
 
 # --- integration, commitments ----------------------------------------------------------------

@@ -18,7 +18,7 @@ from pcmd.plans.models import Plan, PlanStatus
 from pcmd.tips.models import Tip, TipOutcome
 from pcmd.venues.models import Establishment, EstablishmentStatus
 
-from ..engine import CountSpec, communes_of, computes, count_indicator
+from ..engine import CellCount, CountSpec, communes_of, computes, count_indicator
 
 MANAGED_REVIEW_DAYS = 365  # an establishment's profile counts as reviewed for a year
 
@@ -41,6 +41,19 @@ def _grouped(qs, by, **counts) -> dict[int, tuple]:
 
 @computes("VENUES_INSPECTED")
 def venues_inspected(period, by, ids):
+    """Read from the aggregates (kinds "inspected" over "operating"), the registry when the period is not
+    one calendar block (a distinct count: venues_inspected_registry)."""
+    from pcmd.aggregates.services import STATE, blocks, read
+
+    cover = blocks(period.start, period.end)
+    if cover is None or len(cover) > 1:
+        return venues_inspected_registry(period, by, ids)
+    visited = read("inspected", by, ids, cover)
+    operating = read("operating", by, ids, [STATE])
+    return {unit_id: (visited.get(unit_id, 0), n) for unit_id, n in operating.items() if n}
+
+
+def venues_inspected_registry(period, by, ids):
     """Operating establishments with at least one visit in the period / operating establishments.
 
     The period's visits are joined with the condition in the ON clause (FilteredRelation) and counted
@@ -61,6 +74,18 @@ def venues_inspected(period, by, ids):
 
 @computes("VENUES_MANAGED")
 def venues_managed(period, by, ids):
+    """Read from the aggregates (kind "managed" at the period's last month over "operating"); the registry
+    (venues_managed_registry, the definition) when the period does not end on a month's last day."""
+    from pcmd.aggregates.services import STATE, blocks, month_index, read
+
+    if blocks(period.start, period.end) is None or MANAGED_REVIEW_DAYS != 365:
+        return venues_managed_registry(period, by, ids)
+    managed = read("managed", by, ids, [(month_index(period.end), 1)])
+    operating = read("operating", by, ids, [STATE])
+    return {unit_id: (managed.get(unit_id, 0), n) for unit_id, n in operating.items() if n}
+
+
+def venues_managed_registry(period, by, ids):
     """Operating establishments under management / operating establishments.
 
     "Under management" (rà soát, thống kê, quản lý): a managing agency is assigned AND the profile was
@@ -78,7 +103,7 @@ def venues_managed(period, by, ids):
     return _grouped(qs, by, num=Count("pk", distinct=True, filter=managed), den=Count("pk", distinct=True))
 
 
-count_indicator("VISITS_MADE", CountSpec(Visit.objects.all, "date"))
+count_indicator("VISITS_MADE", CellCount("visits", CountSpec(Visit.objects.all, "date")))
 
 
 # --- Tips ---------------------------------------------------------------------------------------
@@ -105,8 +130,8 @@ def tips_on_time(period, by, ids):
     return _grouped(qs, by, num=Count("pk", filter=handled & Q(handled_on__lte=F("due_date"))), den=Count("pk"))
 
 
-count_indicator("TIPS_RECEIVED", CountSpec(lambda: _real_tips().exclude(outcome=TipOutcome.SPAM), "received_at",
-                                           is_datetime=True))
+count_indicator("TIPS_RECEIVED", CellCount("tips_received", CountSpec(
+    lambda: _real_tips().exclude(outcome=TipOutcome.SPAM), "received_at", is_datetime=True)))
 
 
 # --- Plans --------------------------------------------------------------------------------------

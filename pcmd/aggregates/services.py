@@ -1,0 +1,378 @@
+"""Aggregates: the counts the indicators need, kept per unit and calendar block, fresh on every write.
+
+A *kind* is one count (visits made, operating establishments visited, tips received, sessions held, people
+of a group reached…) defined once here over a registry: which rows, which unit and date they belong to,
+what each adds (1, a column, or a distinct record). Its cells (models.Cell) hold the count per unit for
+every month, quarter, half-year and year (or, for a state without a date, one cell per unit).
+
+Cells are never incremented blindly: a write names the (kind, unit, year) it touches and those cells are
+*recomputed from the registry* inside the same transaction (`refresh_cells`) — correct by construction,
+cheap because one unit's year is a few hundred rows. So a rebuild (`rebuild`, `pcmd aggregates-rebuild`)
+and the incremental path give the same cells (tests/test_aggregates.py proves it with hypothesis).
+
+Who calls what:
+- single saves and deletes of the source models (services, CRUD, admin): signals.py, which takes the
+  cells of the row before the write (pre_save / pre_delete) and refreshes them with the row's cells after
+  it, in the write's transaction;
+- bulk paths (imports, seeders, anything using bulk_create / bulk_update / QuerySet.update / raw SQL),
+  which skip signals, call ONE function: `refresh_for(units, months=None)` — every kind of those units for
+  the years of `months` (None: all years) — or, when they know the records, `track(model, pks)` around the
+  write. core.imports.Importer.write does the latter; the demo seed rebuilds at its end.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+SPANS = (12, 6, 3, 1)
+STATE = (0, 0)  # (start, months) of a state cell
+
+
+def month_index(day: datetime.date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One aggregated count over a registry.
+
+    `queryset()` the rows counted; `unit`/`province` the paths of the unit and province they count for;
+    `date` the path of their date (None: a state, counted as it is now); `value` a column summed (None:
+    each row counts 1); `distinct` a path whose distinct values are counted instead (per block).
+    `sources` {model label: path from that model to the counted rows' unit field}: which writes touch it.
+    """
+
+    name: str
+    queryset: Callable
+    unit: str = "unit"
+    province: str = "province"
+    date: str | None = "date"
+    value: str | None = None
+    distinct: str | None = None
+    is_datetime: bool = False
+    sources: dict = field(default_factory=dict)  # model label → (unit path, date path or None) on that model
+
+    def rows(self, units: Iterable[int] | None, years: Iterable[int] | None):
+        qs = self.queryset()
+        if units is not None:
+            qs = qs.filter(**{f"{self.unit}__in": list(units)})
+        if years is not None and self.date is not None:
+            years = sorted(set(years))
+            start, after = datetime.date(years[0], 1, 1), datetime.date(years[-1] + 1, 1, 1)
+            if self.is_datetime:
+                start, after = _midnight(start), _midnight(after)
+            qs = qs.filter(**{f"{self.date}__gte": start, f"{self.date}__lt": after})
+            if len(years) < years[-1] - years[0] + 1:  # not contiguous: a cheap extra filter in Python below
+                pass
+        fields = [self.unit, self.province]
+        fields.append(self.date if self.date else self.unit)
+        fields.append(self.distinct or self.value or self.unit)
+        return qs.order_by().values_list(*fields).iterator(chunk_size=20_000)
+
+    def cells(self, units, years) -> dict[tuple[int, int, int], tuple[int, int]]:
+        """{(unit, start, months): (province, n)} computed from the registry."""
+        wanted = set(years) if years is not None else None
+        sums: dict = defaultdict(int)
+        sets: dict = defaultdict(set)
+        provinces: dict[int, int] = {}
+        for unit_id, province_id, day, extra in self.rows(units, years):
+            provinces[unit_id] = province_id
+            if self.date is None:
+                blocks = [STATE]
+            else:
+                if self.is_datetime:
+                    day = timezone.localtime(day).date()
+                if wanted is not None and day.year not in wanted:
+                    continue
+                m = month_index(day)
+                blocks = [(m - m % span, span) for span in SPANS]
+            for start, months in blocks:
+                key = (unit_id, start, months)
+                if self.distinct:
+                    sets[key].add(extra)
+                elif self.value:
+                    sums[key] += extra or 0
+                else:
+                    sums[key] += 1
+        if self.distinct:
+            return {key: (provinces[key[0]], len(keys)) for key, keys in sets.items()}
+        return {key: (provinces[key[0]], n) for key, n in sums.items()}
+
+
+@dataclass(frozen=True)
+class ManagedKind(Kind):
+    """VENUES_MANAGED's numerator at the end of each month: operating establishments with a managing agency
+    reviewed (profile updated, or visited) within the `window` days ending on the month's last day.
+
+    Cell (unit, start = month index of the month, months 1); not additive: a period reads the cell of its last
+    month. A review on day d counts for the month ends in [d, d + window − 1], so the cells of year Y depend on
+    reviews of years Y − 1 and Y: a write touching year y refreshes the cells of y and y + 1 (`cells_for`).
+    """
+
+    window: int = 365
+
+    def cells(self, units, years) -> dict[tuple[int, int, int], tuple[int, int]]:
+        from pcmd.inspections.models import Visit
+        from pcmd.venues.models import Establishment, EstablishmentStatus
+
+        wanted = set(years) if years is not None else None
+        ests = Establishment.objects.filter(status=EstablishmentStatus.OPERATING, managing_agency__isnull=False)
+        if units is not None:
+            ests = ests.filter(unit__in=list(units))
+        days: dict[int, list[datetime.date]] = {}
+        where: dict[int, tuple[int, int]] = {}
+        for pk, unit_id, province_id, updated in ests.order_by().values_list("pk", "unit", "province", "updated_at"):
+            where[pk] = (unit_id, province_id)
+            days[pk] = [timezone.localtime(updated).date()] if updated else []
+        visits = Visit.objects.filter(establishment__status=EstablishmentStatus.OPERATING,
+                                      establishment__managing_agency__isnull=False)
+        if units is not None:
+            visits = visits.filter(establishment__unit__in=list(units))
+        if wanted is not None:
+            visits = visits.filter(date__gte=datetime.date(min(wanted) - 1, 1, 1),
+                                   date__lte=datetime.date(max(wanted), 12, 31))
+        for est_id, day in visits.order_by().values_list("establishment", "date").iterator(chunk_size=20_000):
+            if est_id in days:
+                days[est_id].append(day)
+        counts: dict[tuple[int, int], int] = defaultdict(int)
+        for pk, review_days in days.items():
+            months: set[int] = set()
+            for day in review_days:  # month ends e with day <= e <= day + window - 1
+                last = day + datetime.timedelta(days=self.window - 1)
+                first_m, last_m = month_index(day), month_index(last)
+                if (last + datetime.timedelta(days=1)).day != 1:
+                    last_m -= 1  # the month of `last` ends after it
+                months.update(range(first_m, last_m + 1))
+            unit_id = where[pk][0]
+            for m in months:
+                if wanted is None or m // 12 in wanted:
+                    counts[(unit_id, m)] += 1
+        province = dict(where.values())  # {unit: province}
+        return {(u, m, 1): (province[u], n) for (u, m), n in counts.items()}
+
+
+def _midnight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+
+
+def _kinds() -> dict[str, Kind]:
+    from pcmd.inspections.models import Visit
+    from pcmd.outreach.models import REACH_FIELDS, Activity
+    from pcmd.tips.models import Tip, TipOutcome
+    from pcmd.venues.models import Establishment, EstablishmentStatus
+
+    press = ("bao-chi", "phong-su", "mang-xa-hoi")  # computations.outreach.PRESS_KINDS
+    operating = EstablishmentStatus.OPERATING
+    kinds = [
+        # VISITS_MADE
+        Kind("visits", Visit.objects.all, sources={"inspections.Visit": ("unit", "date")}),
+        # VENUES_INSPECTED: numerator (operating establishments visited, by the establishment's unit) …
+        # An establishment's status or unit counts in the years of its visits (under its unit before and after).
+        Kind("inspected", lambda: Visit.objects.filter(establishment__status=operating),
+             unit="establishment__unit", province="establishment__province", distinct="establishment",
+             sources={"inspections.Visit": ("establishment__unit", "date"),
+                      "venues.Establishment": ("unit", "visits__date")}),
+        # … and denominator (operating establishments now).
+        Kind("operating", lambda: Establishment.objects.filter(status=operating), date=None,
+             sources={"venues.Establishment": ("unit", None)}),
+        # TIPS_RECEIVED
+        Kind("tips_received", lambda: Tip.objects.exclude(outcome__in=[TipOutcome.DUPLICATE, TipOutcome.SPAM]),
+             date="received_at", is_datetime=True, sources={"tips.Tip": ("unit", "received_at")}),
+        # COMM_SESSIONS, PRESS_ITEMS
+        Kind("sessions", lambda: Activity.objects.exclude(kind__code__in=press),
+             sources={"outreach.Activity": ("unit", "date")}),
+        Kind("press", lambda: Activity.objects.filter(kind__code__in=press),
+             sources={"outreach.Activity": ("unit", "date")}),
+    ]
+    # VENUES_MANAGED: numerator at each month's end (denominator: "operating").
+    # A review on day d counts at the month ends of d's year and the next (window of 365 days).
+    kinds.append(ManagedKind("managed", Establishment.objects.all, sources={
+        "venues.Establishment": [("unit", "visits__date+1"), ("unit", "updated_at+1")],
+        "inspections.Visit": ("establishment__unit", "date+1")}))
+    # REACH_*: people of each group reached by activities.
+    for column in REACH_FIELDS:
+        kinds.append(Kind(column, Activity.objects.all, value=column,
+                          sources={"outreach.Activity": ("unit", "date")}))
+    return {k.name: k for k in kinds}
+
+
+_KINDS: dict[str, Kind] | None = None
+
+
+def kinds() -> dict[str, Kind]:
+    global _KINDS
+    if _KINDS is None:
+        _KINDS = _kinds()
+    return _KINDS
+
+
+def source_labels() -> set[str]:
+    return {label for kind in kinds().values() for label in kind.sources}
+
+
+# --------------------------------------------------------------------------- writing cells
+
+
+def refresh_cells(cells: Iterable[tuple[str, int, int | None]]) -> int:
+    """Recompute the cells (kind, unit, year or None for all years) from the registry; returns cells written.
+
+    Deletes the kind's cells of those units and years and writes them anew. Runs in the caller's
+    transaction (or its own): the write and its aggregates commit together.
+    """
+    from .models import Cell
+
+    by_kind_year: dict[tuple[str, int | None], set[int]] = defaultdict(set)
+    for kind_name, unit_id, year in cells:
+        if unit_id is not None:
+            by_kind_year[(kind_name, None if kinds()[kind_name].date is None else year)].add(unit_id)
+    written = 0
+    with transaction.atomic():
+        for (kind_name, year), units in sorted(by_kind_year.items(), key=lambda kv: (kv[0][0], kv[0][1] or 0)):
+            kind = kinds()[kind_name]
+            years = None if year is None else [year]
+            stale = Cell.objects.filter(kind=kind_name, unit__in=units)
+            if years is not None:
+                stale = stale.filter(start__gte=year * 12, start__lt=(year + 1) * 12)
+            stale.delete()
+            fresh = kind.cells(units, years)
+            Cell.objects.bulk_create([Cell(kind=kind_name, unit_id=u, province_id=p, start=s, months=m, n=n)
+                                      for (u, s, m), (p, n) in fresh.items()], batch_size=5000)
+            written += len(fresh)
+    return written
+
+
+def cells_for(model, pks: Iterable[int]) -> set[tuple[str, int, int | None]]:
+    """The cells (kind, unit, year) the records `pks` of `model` count in now (read from the database)."""
+    label = model._meta.label
+    pks = [pk for pk in pks if pk is not None]
+    out: set = set()
+    if not pks:
+        return out
+    for kind in kinds().values():
+        paths = kind.sources.get(label, [])
+        for unit_path, date_path in [paths] if isinstance(paths, tuple) else paths:
+            _add_cells(out, kind, model, pks, unit_path, date_path)
+    return out
+
+
+def _add_cells(out: set, kind: Kind, model, pks: list[int], unit_path: str, date_path: str | None) -> None:
+    for start in range(0, len(pks), 5000):
+        chunk = pks[start:start + 5000]
+        qs = model._default_manager.filter(pk__in=chunk).order_by()
+        if date_path is None or kind.date is None:
+            out.update((kind.name, u, None) for u in qs.values_list(unit_path, flat=True).distinct())
+            continue
+        following = date_path.endswith("+1")  # the record also counts in the next year's cells
+        for unit_id, day in qs.values_list(unit_path, date_path.removesuffix("+1")).distinct():
+            if day is None:
+                continue
+            if isinstance(day, datetime.datetime):
+                day = timezone.localtime(day).date()
+            out.add((kind.name, unit_id, day.year))
+            if following:
+                out.add((kind.name, unit_id, day.year + 1))
+
+
+@contextlib.contextmanager
+def track(model, pks: Iterable[int] | None = None):
+    """Around a bulk write of `model`'s records: refresh the cells they counted in before and after.
+
+        with aggregates.track(Visit, [v.pk for v in changed]) as tracked:
+            Visit.objects.bulk_update(changed, ["date"])
+            tracked.add(v.pk for v in created)   # records created in the block (pks known after the write)
+    """
+    tracked = _Tracked(model, set(pks or ()))
+    tracked.before = cells_for(model, tracked.pks)
+    yield tracked
+    refresh_cells(tracked.before | cells_for(model, tracked.pks))
+
+
+class _Tracked:
+    def __init__(self, model, pks):
+        self.model, self.pks, self.before = model, pks, set()
+
+    def add(self, pks: Iterable[int]) -> None:
+        self.pks.update(pk for pk in pks if pk is not None)
+
+
+def refresh_for(units: Iterable[int], months: Iterable[datetime.date] | None = None,
+                kind_names: Iterable[str] | None = None) -> int:
+    """THE function for bulk paths that know where they wrote but not what: recompute every kind (or
+    `kind_names`) for `units` over the years of `months` (None: all years). Same transaction as the caller."""
+    units = {u for u in units if u is not None}
+    years = None if months is None else sorted({m.year for m in months})
+    names = list(kind_names) if kind_names is not None else list(kinds())
+    cells = [(name, u, y) for name in names for u in units for y in (years or [None])]
+    return refresh_cells(cells)
+
+
+def rebuild(kind_names: Iterable[str] | None = None) -> dict[str, int]:
+    """Recompute every cell from the registries ({kind: cells written}). `pcmd aggregates-rebuild`."""
+    from .models import Cell
+
+    out = {}
+    for name in (list(kind_names) if kind_names is not None else list(kinds())):
+        with transaction.atomic():
+            Cell.objects.filter(kind=name).delete()
+            fresh = kinds()[name].cells(None, None)
+            Cell.objects.bulk_create([Cell(kind=name, unit_id=u, province_id=p, start=s, months=m, n=n)
+                                      for (u, s, m), (p, n) in fresh.items()], batch_size=5000)
+            out[name] = len(fresh)
+    return out
+
+
+# --------------------------------------------------------------------------- reading cells
+
+
+def blocks(start: datetime.date, end: datetime.date) -> list[tuple[int, int]] | None:
+    """The fewest calendar blocks [(start index, months)] covering whole months start..end, or None when the
+    period does not begin on a 1st or end on a month's last day (then the registry answers)."""
+    if start.day != 1 or (end + datetime.timedelta(days=1)).day != 1 or end < start:
+        return None
+    p, last = month_index(start), month_index(end)
+    out = []
+    while p <= last:
+        span = next(s for s in SPANS if p % s == 0 and p + s - 1 <= last)
+        out.append((p, span))
+        p += span
+    return out
+
+
+def read(kind_name: str, by: str, ids, cover: list[tuple[int, int]]) -> dict[int, int]:
+    """{unit or province id: summed n} of the kind's cells in the blocks `cover` (by "unit" or "province")."""
+    from django.db.models import Q, Sum
+
+    from .models import Cell
+
+    by_span: dict[int, list[int]] = defaultdict(list)
+    for start, months in cover:
+        by_span[months].append(start)
+    where = Q()
+    for months, starts in by_span.items():
+        where |= Q(months=months, start__in=starts) if len(starts) > 1 else Q(months=months, start=starts[0])
+    qs = Cell.objects.filter(where, kind=kind_name)
+    if ids is not None:
+        qs = qs.filter(**{f"{by}__in": ids})
+    if by == "unit" and len(cover) == 1:  # one cell per unit: no grouping needed
+        return dict(qs.values_list("unit", "n"))
+    return dict(qs.order_by().values(by).annotate(s=Sum("n")).values_list(by, "s"))
+
+
+def monthly(kind_name: str, by: str, ids, year: int) -> dict[datetime.date, int]:
+    """{first day of month: n} over the given units together for one year (month cells)."""
+    from django.db.models import Sum
+
+    from .models import Cell
+
+    qs = Cell.objects.filter(kind=kind_name, months=1, start__gte=year * 12, start__lt=(year + 1) * 12)
+    if ids is not None:
+        qs = qs.filter(**{f"{by}__in": ids})
+    rows = qs.order_by().values("start").annotate(s=Sum("n")).values_list("start", "s")
+    return {datetime.date(start // 12, start % 12 + 1, 1): n for start, n in rows}
