@@ -273,7 +273,8 @@ def _bulk(view, importer, request) -> Response:
         pending = [r for r in rows if not r.errors]
         importer.check(pending, scope)
         good = [r for r in pending if not r.errors]
-        importer.write([r.instance for r in good if not r.is_update], [r.instance for r in good if r.is_update])
+        importer.write([r.instance for r in good if not r.is_update], [r.instance for r in good if r.is_update],
+                       keys=True)
         created = sum(1 for r in good if not r.is_update)
         updated = len(good) - created
         rejected = len(rows) - len(good)

@@ -317,7 +317,9 @@ class Importer:
         """
         raise NotImplementedError
 
-    def write(self, creates: list, updates: list) -> None:
+    def write(self, creates: list, updates: list, *, keys: bool = False) -> None:
+        """Save a batch. `keys`: the caller needs the new rows' primary keys (the API answers with them), so the
+        fast insert, which does not return them, is not used."""
         from pcmd.aggregates.services import kinds, refresh_for, track
 
         for obj in (*creates, *updates):
@@ -326,7 +328,7 @@ class Importer:
         # Bulk writes skip signals: the aggregates of the rows written are refreshed here, in the batch's
         # transaction (the cells the updated rows counted in before, and those of every row after).
         with track(self.model, [obj.pk for obj in updates]) as tracked:
-            if self.fast_insert:
+            if self.fast_insert and not keys:
                 bulk_insert(self.model, creates)
                 # COPY gives no primary keys back: refresh the kinds this model feeds, for the units written.
                 label = self.model._meta.label

@@ -202,8 +202,8 @@ class ActivityImporter(imports.Importer):
             obj.covered = covered if ("hamlets_display" in row.raw or not is_update) else None
             row.instance, row.is_update, row.key = obj, is_update, key
 
-    def write(self, creates: list, updates: list) -> None:
-        super().write(creates, updates)
+    def write(self, creates: list, updates: list, *, keys: bool = False) -> None:
+        super().write(creates, updates, keys=keys)
         through = Activity.hamlets.through
         changed = [a for a in [*creates, *updates] if getattr(a, "covered", None) is not None]
         through.objects.filter(activity_id__in=[a.pk for a in updates if a.covered is not None]).delete()
@@ -348,8 +348,8 @@ class StaffImporter(imports.Importer):
             row.instance, row.is_update = obj, is_update
             row.key = list(key)  # a person once a file (one course per import)
 
-    def write(self, creates: list, updates: list) -> None:
-        super().write(creates, updates)
+    def write(self, creates: list, updates: list, *, keys: bool = False) -> None:
+        super().write(creates, updates, keys=keys)
         seats = [Participant(course=s.course, staff=s, attended=s.attended) for s in [*creates, *updates]
                  if getattr(s, "course", None) is not None]
         Participant.objects.bulk_create(seats, update_conflicts=True, unique_fields=["course", "staff"],
