@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from pcmd.geo.models import AdminUnit, Level
 
+from .collation import vi_order
 from .periods import MAX_YEAR, MIN_YEAR, Period, PeriodError, lower_first, recent_periods, year_from_query
 from .scoping import PICKER_LEVELS, chosen_unit, unit_choices
 
@@ -77,7 +78,7 @@ def unit_options(membership) -> list:
         levels = [Level.COMMUNE]
     else:
         return []
-    return list(unit_choices(membership, levels).order_by("name"))
+    return list(unit_choices(membership, levels).order_by(vi_order()))
 
 
 def period_choices(today: datetime.date | None = None, current: Period | None = None) -> list[tuple[str, str]]:
@@ -216,7 +217,8 @@ def unit_field(form, name: str = "unit", levels=PICKER_LEVELS, *, under=None, ac
     choices is refused with a Vietnamese message. Call it after marking the field disabled, if it is. Returns
     the field."""
     field = form.fields[name]
-    field.queryset = unit_choices(form.membership, levels, under=under, active=active).select_related("province")
+    field.queryset = (unit_choices(form.membership, levels, under=under, active=active).select_related("province")
+                      .order_by("path" if len(levels) > 1 else vi_order()))  # one level: by name, Vietnamese order
     field.label_from_instance = lambda u: u.label
     if field.disabled:  # the unit cannot change here (a record's, a commune seat's): only the one shown
         value = form.get_initial_for_field(field, name)

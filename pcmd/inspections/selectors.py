@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db.models import Count, Exists, Max, OuterRef, QuerySet
 from django.utils import timezone
 
+from pcmd.core.collation import vi_sort_key
 from pcmd.core.scoping import within
 from pcmd.geo.models import AdminUnit
 from pcmd.venues.models import Establishment, EstablishmentStatus
@@ -79,7 +80,7 @@ def coverage(*, unit, year: int) -> Coverage:
              AdminUnit.objects.filter(pk__in=values).values_list("pk", "name", "code")}
     out = sorted((CoverageRow(pk, names.get(pk, ("—", ""))[0], int(v.denominator), int(v.numerator),
                               names.get(pk, ("—", ""))[1])
-                  for pk, v in values.items()), key=lambda r: r.name)
+                  for pk, v in values.items()), key=lambda r: vi_sort_key(r.name))
     total = totals["VENUES_INSPECTED"]
     total_row = CoverageRow(unit.pk if unit else 0, unit.name if unit else "Toàn quốc", int(total.denominator or 0),
                             int(total.numerator))

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.db.models.functions import Substr
 
+from pcmd.core.collation import vi_order
 from pcmd.core.models import fold
 from pcmd.core.scoping import unit_choices, within
 from pcmd.geo.models import AdminUnit, Level
@@ -139,7 +140,7 @@ def derive_parents(membership):
 
 def derive_units(membership, parent: Plan):
     """Communes of the parent's province the member may write a plan for (the commune picker)."""
-    return unit_choices(membership, [Level.COMMUNE], under=parent.unit).order_by("name")
+    return unit_choices(membership, [Level.COMMUNE], under=parent.unit).order_by(vi_order())
 
 
 def _check_units(parent: Plan, unit: AdminUnit) -> None:
@@ -288,7 +289,7 @@ def plan_coverage(*, province: AdminUnit, year: int, within_unit: AdminUnit | No
     rows = list(communes.annotate(
         issued_plan=Subquery(covering.filter(status=PlanStatus.ISSUED).order_by("-pk").values("pk")[:1]),
         draft_plan=Subquery(covering.filter(status=PlanStatus.DRAFT).order_by("-pk").values("pk")[:1]),
-    ).order_by("name").only("pk", "code", "name", "path"))
+    ).order_by(vi_order()).only("pk", "code", "name", "path"))
     issued = sum(1 for r in rows if r.issued_plan)
     draft = sum(1 for r in rows if r.draft_plan and not r.issued_plan)
     from pcmd.core.periods import Period

@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 
+from pcmd.core.collation import vi_order
 from pcmd.core.crud import ScopedModelForm, add_errors
 from pcmd.core.pickers import UnitSearchInput, unit_field
 from pcmd.core.scoping import scoped, within
@@ -157,7 +158,7 @@ class TransferForm(ReasonForm):
         field = self.fields["to_unit"]
         field.queryset = (AdminUnit.objects.filter(level=Level.COMMUNE, is_active=True)
                           .exclude(pk=tip.unit_id).select_related("province")
-                          .order_by("province__name", "name"))
+                          .order_by(vi_order("province__name"), vi_order()))
         field.label_from_instance = lambda u: f"{u.name} — {u.province.name}"
         if membership is not None and membership.unit_id is None:
             # A national seat may send anywhere, and its unit search answers every commune: a search box rather
