@@ -190,6 +190,11 @@ def indicator_approvals(request):
         approvals = within(approvals, unit)
     ctx = _base_ctx(request, unit, period, error)
     ctx.update(approvals=approvals[:200], can_approve=services.can_approve(membership))
+    if unit is not None and not error:  # what an approval of this unit and period locks, before locking it
+        from pcmd.dashboard.selectors import own_commune
+
+        ctx["figures"] = services.approval_figures(unit, period, own_commune=own_commune(membership))
+        ctx["covering"] = services.approval_covering(unit, period)
     return render(request, "indicators/approvals.html", ctx)
 
 
