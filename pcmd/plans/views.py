@@ -140,7 +140,9 @@ def task_detail(request, pk):
                 return HttpResponseRedirect(reverse("task_detail", args=[task.pk]))
         status = 400
     else:
-        form = ProgressForm(initial={"date": timezone.localdate()})
+        # The status stays where the last update left it: an officer adding a note does not reset it.
+        form = ProgressForm(initial={"date": timezone.localdate(),
+                                     **({"status": task.latest_status} if task.latest_status else {})})
     task.latest_status_label = selectors.STATUS_LABELS.get(task.latest_status, "Chưa cập nhật")
     ctx = {"task": task, "progress": selectors.task_progress(task), "form": form, "can_post": can_post,
            "leads": task.lead_agencies.all(), "partners": task.partner_agencies.all()}
