@@ -126,6 +126,9 @@
       if (el) { choose(el); box.focus(); }
     });
     box.addEventListener("blur", function () { setTimeout(close, 150); });
+    // The box itself has no name: only a chosen suggestion (the "change" dispatched on the code input) tells a
+    // filter form that refreshes on change (htmx) to reload; half-typed text waits for the "Lọc" button.
+    box.addEventListener("change", function (event) { event.stopPropagation(); });
   }
 
   function setupAll(root) {
