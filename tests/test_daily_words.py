@@ -104,3 +104,11 @@ def test_no_stale_promises_in_templates():
 def test_money_widget_groups_digits():
     field = MoneyField()
     assert isinstance(field.widget, forms.TextInput) and field.widget.format_value(1500000) == "1.500.000"
+
+
+def test_money_widget_shows_junk_back_as_typed():
+    assert MoneyField().widget.format_value("²") == "²"
+    with pytest.raises(ValidationError):
+        MoneyField().clean("²")
+    with pytest.raises(ValidationError):
+        MoneyField().clean("٤٠")  # digits of another script are not đồng

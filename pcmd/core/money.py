@@ -31,7 +31,7 @@ class MoneyInput(forms.TextInput):
         super().__init__(attrs={"inputmode": "numeric", "autocomplete": "off", **(attrs or {})})
 
     def format_value(self, value):
-        if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+        if isinstance(value, int) or (isinstance(value, str) and value.isascii() and value.isdigit()):
             return group(value)
         return super().format_value(value)
 
@@ -59,7 +59,7 @@ class MoneyField(forms.IntegerField):
             text = _CURRENCY.sub("", value.strip())
             if text.startswith("-") and re.fullmatch(r"-\s*\d[\d.,\s\u00a0]*", text):
                 raise ValidationError("Số tiền không được âm.", code="min_value")
-            if re.fullmatch(r"\d{1,3}([.,\s\u00a0]\d{3})+|\d+", text):
+            if re.fullmatch(r"[0-9]{1,3}([.,\s\u00a0][0-9]{3})+|[0-9]+", text):
                 value = re.sub(r"[.,\s\u00a0]", "", text)
             elif text:
                 raise ValidationError(self.error_messages["invalid"], code="invalid")
