@@ -12,18 +12,18 @@ pytestmark = pytest.mark.django_db
 
 
 def test_changes_are_recorded_with_who_and_what(login, owner, bd_agency):
-    login(owner).post(f"/co-quan/{bd_agency.pk}/sua/", {"name": bd_agency.name, "phone": "0225 999",
+    login(owner).post(f"/co-quan/{bd_agency.pk}/sua/", {"name": bd_agency.name, "phone": "0225 3999 999",
                                                        "is_active": "on", "version": bd_agency.version})
     entry = LogEntry.objects.get_for_object(bd_agency).latest("timestamp")
     assert entry.actor == owner and entry.action == LogEntry.Action.UPDATE
-    assert entry.changes_dict["phone"] == ["", "0225 999"]
+    assert entry.changes_dict["phone"] == ["", "0225 3999 999"]
     assert entry.additional_data["province"] == bd_agency.province_id
 
 
 def test_audit_page_filters_and_is_scoped_to_the_admins_province(login, verified_login, member_factory, owner,
                                                                  bd_agency, ninh_binh_commune, hai_phong):
-    login(owner).post(f"/co-quan/{bd_agency.pk}/sua/", {"name": bd_agency.name, "phone": "1", "is_active": "on",
-                                                        "version": bd_agency.version})
+    login(owner).post(f"/co-quan/{bd_agency.pk}/sua/", {"name": bd_agency.name, "phone": "0912 345 678",
+                                                        "is_active": "on", "version": bd_agency.version})
     hp_admin = member_factory("adm.hp", hai_phong, Role.ADMIN)
     page = verified_login(hp_admin).get("/nhat-ky/", {"actor": owner.pk, "action": 1})
     assert page.status_code == 200

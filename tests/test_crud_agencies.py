@@ -67,14 +67,14 @@ def test_create_edit_delete_with_history(login, owner, bach_dang):
     assert agency.province_id == bach_dang.province_id
 
     response = client.post(f"/co-quan/{agency.pk}/sua/", {"name": "Trường THCS Bạch Đằng (cơ sở 2)",
-                                                         "phone": "0225 111", "is_active": "on",
+                                                         "phone": "0225 3111 111", "is_active": "on",
                                                          "version": agency.version})
     assert response.status_code == 302
     agency.refresh_from_db()
-    assert agency.phone == "0225 111" and agency.version == 2
+    assert agency.phone == "0225 3111 111" and agency.version == 2
 
     detail = client.get(f"/co-quan/{agency.pk}/").content.decode()
-    assert "Lịch sử thay đổi" in detail and "0225 111" in detail and "p.owner" in detail or "Thử" in detail
+    assert "Lịch sử thay đổi" in detail and "0225 3111 111" in detail and "p.owner" in detail or "Thử" in detail
 
     response = client.post(f"/co-quan/{agency.pk}/xoa/")
     assert response.status_code == 302 and not Agency.objects.filter(pk=agency.pk).exists()
@@ -83,18 +83,19 @@ def test_create_edit_delete_with_history(login, owner, bach_dang):
 def test_concurrent_edit_is_refused_and_keeps_what_was_typed(login, owner, bd_agency):
     client = login(owner)
     stale = bd_agency.version
-    first = client.post(f"/co-quan/{bd_agency.pk}/sua/", {"name": bd_agency.name, "phone": "111", "is_active": "on",
+    first = client.post(f"/co-quan/{bd_agency.pk}/sua/", {"name": bd_agency.name, "phone": "0225 3111 111",
+                                                          "is_active": "on",
                                                           "version": stale})
     assert first.status_code == 302
-    second = client.post(f"/co-quan/{bd_agency.pk}/sua/", {"name": bd_agency.name, "phone": "222",
+    second = client.post(f"/co-quan/{bd_agency.pk}/sua/", {"name": bd_agency.name, "phone": "0225 3222 222",
                                                            "is_active": "on", "version": stale})
     assert second.status_code == 400
     text = second.content.decode()
-    assert "vừa được người khác cập nhật" in text and 'value="222"' in text
+    assert "vừa được người khác cập nhật" in text and 'value="0225 3222 222"' in text
     bd_agency.refresh_from_db()
-    assert bd_agency.phone == "111"
+    assert bd_agency.phone == "0225 3111 111"
     # The re-shown form carries the current version: saving again is a deliberate overwrite.
-    third = client.post(f"/co-quan/{bd_agency.pk}/sua/", {"name": bd_agency.name, "phone": "222",
+    third = client.post(f"/co-quan/{bd_agency.pk}/sua/", {"name": bd_agency.name, "phone": "0225 3222 222",
                                                           "is_active": "on", "version": second.context["version"]})
     assert third.status_code == 302
 

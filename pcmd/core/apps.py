@@ -18,5 +18,7 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from . import lookups  # noqa: F401  (registers the range-safe `in` on integer columns)
+        from .collation import register_sqlite_collation
 
         connection_created.connect(_sqlite_pragmas, dispatch_uid="pcmd_sqlite_pragmas")
+        connection_created.connect(register_sqlite_collation, dispatch_uid="pcmd_sqlite_vi_collation")

@@ -27,6 +27,7 @@ from django.views import View
 from . import actions, services
 from .exports import xlsx_response
 from .models import AccessLog
+from .money import money_fields, phone_fields
 from .scoping import get_scoped_or_404, require, scoped
 from .search import search
 
@@ -41,6 +42,8 @@ class ScopedModelForm(forms.ModelForm):
             queryset = getattr(form_field, "queryset", None)
             if queryset is not None and getattr(queryset.model, "module", ""):
                 form_field.queryset = scoped(queryset, membership, "view")
+        money_fields(self)  # amounts typed with thousands separators (core.money)
+        phone_fields(self)
 
     def posted_choice(self, name: str):
         """The record posted for a choice field before the form is cleaned (to narrow other choices),

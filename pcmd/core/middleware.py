@@ -1,5 +1,9 @@
 """Project-wide middleware: security headers, the audit log's client address, and refusing NUL characters."""
 
+import uuid
+
+from auditlog.cid import correlation_id
+from auditlog.context import set_extra_data
 from auditlog.middleware import AuditlogMiddleware as BaseAuditlogMiddleware
 from django.conf import settings
 from django.http import HttpResponseBadRequest, JsonResponse
@@ -46,6 +50,16 @@ class AuditlogMiddleware(BaseAuditlogMiddleware):
     @staticmethod
     def _get_remote_port(request):
         return None
+
+    def __call__(self, request):
+        # Every entry a request writes shares one correlation id (LogEntry.cid), made here rather than read from a
+        # header the client writes: the history folds a create's second save into the create (core.history).
+        token = correlation_id.set(uuid.uuid4().hex)
+        try:
+            with set_extra_data(context_data=self.get_extra_data(request)):
+                return self.get_response(request)
+        finally:
+            correlation_id.reset(token)
 
 
 NUL_REFUSED = "Dữ liệu gửi lên chứa ký tự không hợp lệ (ký tự NUL). Hãy xóa ký tự đó rồi gửi lại."

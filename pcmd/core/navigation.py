@@ -35,6 +35,10 @@ class Page:
     # the seats that take in transferred records (core.scoping.takes_in)
     badge: str = ""  # dotted path of a function(membership) -> int shown beside the label (e.g. new items)
     roles: frozenset = frozenset()  # when set, only these roles see the page (a step of the support wall)
+    # What the card says the seat may do there: by default "add" of the module in the matrix; a page whose work
+    # is another rule names it (dotted path of a function(membership) -> bool) and the words for it.
+    can: str = ""
+    can_label: str = "Xem và cập nhật"
 
 
 PAGES = [
@@ -132,7 +136,8 @@ PAGES += [
     Page("indicators", "indicators", "indicator_completeness", "Mức độ đầy đủ số liệu",
          "Xã, phường chưa nhập số liệu của kỳ; tỷ lệ đã nhập", "bi-check2-square"),
     Page("indicators", "indicators", "indicator_approvals", "Phê duyệt số liệu",
-         "Phê duyệt, khóa số liệu của kỳ; mở lại có ghi lý do", "bi-lock"),
+         "Phê duyệt, khóa số liệu của kỳ; mở lại có ghi lý do", "bi-lock",
+         can="pcmd.indicators.services.can_approve", can_label="Xem và phê duyệt"),
     Page("indicators", "indicators", "dhis2_import", "Trao đổi số liệu DHIS2",
          "Xuất, nhập số liệu chỉ số theo định dạng dataValueSets (JSON, CSV, XML, ADX) của DHIS2",
          "bi-arrow-down-up"),
@@ -199,7 +204,9 @@ def menu_for(membership) -> list[dict]:
         if shown and (not page.roles or membership.role in page.roles):
             groups[page.group]["pages"].append({
                 "url": reverse(page.url_name), "label": page.label, "description": page.description,
-                "icon": page.icon, "can_add": allowed(membership.role, page.module, "add"),
+                "icon": page.icon, "can_label": page.can_label,
+                "can_add": (import_string(page.can)(membership) if page.can
+                            else allowed(membership.role, page.module, "add")),
                 "badge": import_string(page.badge)(membership) if page.badge else 0,
             })
     return [group for group in groups.values() if group["pages"]]

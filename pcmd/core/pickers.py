@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from pcmd.geo.models import AdminUnit, Level
 
+from .collation import vi_order
 from .periods import MAX_YEAR, MIN_YEAR, Period, PeriodError, lower_first, recent_periods, year_from_query
 from .scoping import PICKER_LEVELS, chosen_unit, unit_choices
 
@@ -77,7 +78,7 @@ def unit_options(membership) -> list:
         levels = [Level.COMMUNE]
     else:
         return []
-    return list(unit_choices(membership, levels).order_by("name"))
+    return list(unit_choices(membership, levels).order_by(vi_order()))
 
 
 def period_choices(today: datetime.date | None = None, current: Period | None = None) -> list[tuple[str, str]]:
@@ -216,7 +217,8 @@ def unit_field(form, name: str = "unit", levels=PICKER_LEVELS, *, under=None, ac
     choices is refused with a Vietnamese message. Call it after marking the field disabled, if it is. Returns
     the field."""
     field = form.fields[name]
-    field.queryset = unit_choices(form.membership, levels, under=under, active=active).select_related("province")
+    field.queryset = (unit_choices(form.membership, levels, under=under, active=active).select_related("province")
+                      .order_by("path" if len(levels) > 1 else vi_order()))  # one level: by name, Vietnamese order
     field.label_from_instance = lambda u: u.label
     if field.disabled:  # the unit cannot change here (a record's, a commune seat's): only the one shown
         value = form.get_initial_for_field(field, name)
@@ -233,6 +235,60 @@ def unit_field(form, name: str = "unit", levels=PICKER_LEVELS, *, under=None, ac
         form.initial[name] = _code(form.initial[name])
     if field.initial is not None:
         field.initial = _code(field.initial)
+    return field
+
+
+class AgencySearchInput(forms.TextInput):
+    """The search box of a large agency field (a national or province seat's tip filter: thousands of agencies): the
+    posted value is the agency's number; ``static/pcmd/unit-picker.js`` searches by name through ``/co-quan/goi-y/``,
+    which answers only the agencies in the member's scope. The chosen agency is shown under the box."""
+
+    template_name = "core/widgets/unit_search.html"
+
+    def __init__(self, *, under=None, attrs=None):
+        super().__init__(attrs={"autocomplete": "off", "spellcheck": "false", **(attrs or {})})
+        self.under = under
+
+    def get_context(self, name, value, attrs):
+        from pcmd.org.models import Agency
+
+        context = super().get_context(name, value, attrs)
+        raw = str(context["widget"]["value"] or "")
+        agency = (Agency.objects.select_related("unit").filter(pk=int(raw)).first()
+                  if raw.isascii() and raw.isdigit() and len(raw) < 12 else None)
+        under = self.under.code if self.under is not None else ""
+        context["widget"]["attrs"].update({
+            "data-unit-picker": f"{reverse('agency_pick')}?{urlencode({'trong': under})}",
+            "data-label": agency_label(agency) if agency is not None else "",
+            "data-placeholder": "Gõ tên cơ quan, ví dụ “công an Bạch Đằng”…",
+            "data-empty": "Không có cơ quan nào phù hợp trong phạm vi của bạn.",
+            "placeholder": "Số hiệu cơ quan",
+        })
+        context["unit"] = None
+        context["agency"] = agency
+        context["agency_label"] = agency_label(agency) if agency is not None else ""
+        return context
+
+
+def agency_label(agency) -> str:
+    """An agency with its unit, to tell apart the many "Công an xã" of a province."""
+    unit = getattr(agency, "unit", None)
+    return f"{agency.name} — {unit.name}" if unit is not None and unit.name not in agency.name else agency.name
+
+
+def agency_field(form, name: str, queryset, *, under=None):
+    """Offer the agencies of ``queryset`` (already scoped) in the form's field: a drop-down when there are up to
+    PICKER_LIMIT, else a search box whose suggestions (``org.views.agency_pick``) come from the member's scope.
+    Validation is the field's own (an agency outside the queryset is refused). Returns the field."""
+    field = form.fields[name]
+    field.queryset = queryset.select_related("unit")
+    if field.queryset.count() <= PICKER_LIMIT:
+        return field
+    field.label_from_instance = agency_label
+    field.widget = AgencySearchInput(under=under, attrs=field.widget.attrs)
+    field.error_messages["invalid_choice"] = ("Không có cơ quan này trong phạm vi của bạn. Hãy gõ tên rồi chọn "
+                                              "trong danh sách gợi ý.")
+    field.help_text = field.help_text or "Gõ tên cơ quan (không cần dấu) rồi chọn trong danh sách gợi ý."
     return field
 
 

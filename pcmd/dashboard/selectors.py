@@ -18,6 +18,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
+from pcmd.core.collation import vi_order
 from pcmd.core.periods import Period
 from pcmd.core.scoping import unit_choices, within
 from pcmd.geo.models import AdminUnit, Level
@@ -83,9 +84,9 @@ class Focus:
     def children(self) -> list[AdminUnit]:
         """The scorecard's rows: provinces of the country, communes of a province, or the commune itself."""
         if self.level == "country":
-            return list(AdminUnit.objects.filter(level=Level.PROVINCE, is_active=True).order_by("name"))
+            return list(AdminUnit.objects.filter(level=Level.PROVINCE, is_active=True).order_by(vi_order()))
         if self.level == "province":
-            return list(engine.communes_of([self.unit.pk]).order_by("name"))
+            return list(engine.communes_of([self.unit.pk]).order_by(vi_order()))
         return [self.unit]
 
     @property
@@ -144,10 +145,10 @@ def picker_units(membership, focus: Focus) -> list[AdminUnit]:
     home = home_unit(membership)
     units = []
     if home is None:
-        units += list(unit_choices(membership, [Level.PROVINCE]).order_by("name"))
+        units += list(unit_choices(membership, [Level.PROVINCE]).order_by(vi_order()))
     province = focus.province
     if province is not None and (home is None or home.level == Level.PROVINCE):
-        units += list(unit_choices(membership, [Level.COMMUNE], under=province).order_by("name"))
+        units += list(unit_choices(membership, [Level.COMMUNE], under=province).order_by(vi_order()))
     return units
 
 

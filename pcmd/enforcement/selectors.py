@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet, Sum
 
+from pcmd.core.collation import vi_sort_key
 from pcmd.core.periods import Period
 from pcmd.geo.models import AdminUnit
 
@@ -91,7 +92,7 @@ def case_statistics(*, queryset: QuerySet, period: Period, group_by: str = "unit
     names = dict(AdminUnit.objects.filter(pk__in=[r.unit_id for r in rows]).values_list("pk", "name"))
     for row in rows:
         row.name = names.get(row.unit_id, "")
-    rows.sort(key=lambda r: (-r.detected, r.name))
+    rows.sort(key=lambda r: (-r.detected, vi_sort_key(r.name)))
     total = CaseRow(None, "Tổng cộng")
     for name in ("detected", "initiated", "indicted", "tried", "cohort_indicted", "cohort_tried", "defendants",
                  "victims", "minor_victims"):

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
+from pcmd.core.collation import vi_sort_key
 from pcmd.core.periods import Period
 from pcmd.core.scoping import scoped
 from pcmd.geo.models import AdminUnit
@@ -80,7 +81,7 @@ def hotspot_counts(*, queryset: QuerySet, period: Period, group_by: str = "unit"
         row.name = names.get(row.unit_id, "")
         if any(row.values()):
             result.rows.append(row)
-    result.rows.sort(key=lambda r: (-r.active_end, -r.new, r.name))
+    result.rows.sort(key=lambda r: (-r.active_end, -r.new, vi_sort_key(r.name)))
     for m in MEASURES:
         setattr(result.total, m, sum(getattr(r, m) for r in result.rows))
     return result

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from pcmd.core.periods import Period
@@ -251,6 +251,51 @@ def fill(value: DataValue, row: Row, period: Period, membership, agency, now) ->
 
 
 # --- approval -----------------------------------------------------------------------------------
+
+@dataclass
+class ApprovalFigure:
+    code: str
+    name: str
+    metric: str
+    value: str  # as shown: a count, a percentage with its numerator and denominator, "<5" when hidden
+    entered: int  # units (the unit itself and its communes) that entered this figure for the period
+    expected: int
+
+
+def approval_figures(unit: AdminUnit, period: Period, *, own_commune=None) -> list[ApprovalFigure]:
+    """The figures an approval locks, as the engine reads them for the unit and period (the entered indicators),
+    with how many of the units covered entered each one; small counts about people hidden (suppression)."""
+    from pcmd.core.templatetags.pcmd import display
+
+    from . import engine, suppression
+
+    indicators = entered_indicators()
+    _rows, totals = engine.unit_breakdown([i.code for i in indicators], unit=unit, period=period)
+    units = [unit.pk] + (list(engine.communes_of([unit.pk]).values_list("pk", flat=True))
+                         if unit.level == Level.PROVINCE else [])
+    entered = dict(DataValue.objects.filter(unit__in=units, period=period.code,
+                                            indicator__in=[i.code for i in indicators])
+                   .order_by().values("indicator").annotate(n=Count("unit", distinct=True))
+                   .values_list("indicator", "n"))
+    def n(x):
+        return display(int(x) if float(x).is_integer() else round(x, 1))
+
+    out = []
+    for indicator in indicators:
+        total = totals.get(indicator.code)
+        if total is None:
+            shown = "—"
+        elif suppression.applies(indicator, unit=unit, own_commune=own_commune) and suppression.small(total):
+            shown = suppression.label(total)
+        elif indicator.metric == "percent":
+            shown = ("—" if total.value is None else
+                     f"{n(total.value)}% ({n(total.numerator)}/{n(total.denominator)})")
+        else:
+            shown = n(total.numerator)
+        out.append(ApprovalFigure(code=indicator.code, name=indicator.name, metric=indicator.metric, value=shown,
+                                  entered=entered.get(indicator.code, 0), expected=len(units)))
+    return out
+
 
 def approve(*, membership, unit: AdminUnit, period: Period, note: str = "") -> DataApproval:
     """Approve (lock) the unit's figures for the period; the reports module will call this too."""

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from pcmd.core import pickers
+from pcmd.core.collation import vi_order
 from pcmd.core.exports import xlsx_response
 from pcmd.core.periods import Period, PeriodError, period_from_query, recent_periods
 from pcmd.core.scoping import chosen_unit, get_scoped_or_404, module_view, require, scoped, unit_choices, within
@@ -40,14 +41,14 @@ def _communes(unit):
     if unit is None:
         return AdminUnit.objects.none()
     if unit.level == Level.PROVINCE:
-        return communes_of([unit.pk]).order_by("name")
+        return communes_of([unit.pk]).order_by(vi_order())
     return AdminUnit.objects.filter(pk=unit.pk)
 
 
 def _base_ctx(request, unit, period, error=""):
     """The unit and period of an entry page, with the shared picker (core.pickers): a national seat picks
     the province, a local seat keeps its own unit."""
-    provinces = (unit_choices(request.membership, [Level.PROVINCE]).order_by("name")
+    provinces = (unit_choices(request.membership, [Level.PROVINCE]).order_by(vi_order())
                  if request.membership.unit_id is None else None)
     return {"unit": unit, "period": period, "period_error": error, "provinces": provinces,
             "picker": pickers.picker(units=provinces, unit=unit, all_label="— Chọn tỉnh, thành phố —",
@@ -189,6 +190,11 @@ def indicator_approvals(request):
         approvals = within(approvals, unit)
     ctx = _base_ctx(request, unit, period, error)
     ctx.update(approvals=approvals[:200], can_approve=services.can_approve(membership))
+    if unit is not None and not error:  # what an approval of this unit and period locks, before locking it
+        from pcmd.dashboard.selectors import own_commune
+
+        ctx["figures"] = services.approval_figures(unit, period, own_commune=own_commune(membership))
+        ctx["covering"] = services.approval_covering(unit, period)
     return render(request, "indicators/approvals.html", ctx)
 
 

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.forms import inlineformset_factory
 
 from pcmd.core.crud import ScopedModelForm, add_errors
+from pcmd.core.money import money_fields
 from pcmd.core.pickers import unit_field
 from pcmd.core.scoping import membership_choices
 from pcmd.geo.models import AdminUnit
@@ -114,8 +115,12 @@ class SanctionForm(forms.ModelForm):
     class Meta:
         model = Sanction
         fields = ["kind", "amount", "decision_number", "decision_date", "suspension_months", "target", "individuals"]
-        widgets = {"decision_date": DATE, "amount": forms.NumberInput(attrs={"inputmode": "numeric", "step": "1000"}),
-                   "suspension_months": forms.NumberInput(attrs=NUMBER), "individuals": forms.NumberInput(attrs=NUMBER)}
+        widgets = {"decision_date": DATE, "suspension_months": forms.NumberInput(attrs=NUMBER),
+                   "individuals": forms.NumberInput(attrs=NUMBER)}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        money_fields(self)  # "40.000.000" (core.money)
 
 
 ViolationFormSet = inlineformset_factory(Visit, Violation, form=ViolationForm, extra=1, can_delete=True)

@@ -10,14 +10,15 @@ import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, QuerySet
 from django.utils import timezone
 
+from pcmd.core.collation import vi_sort_key
 from pcmd.core.scoping import within
 from pcmd.geo.models import AdminUnit
 from pcmd.venues.models import Establishment, EstablishmentStatus
 
-from .models import RiskWeights, Visit
+from .models import RiskWeights, Violation, Visit
 
 DEFAULT_TARGET_PERCENT = Decimal(60)
 RECENT_VIOLATION_MONTHS = 24
@@ -79,7 +80,7 @@ def coverage(*, unit, year: int) -> Coverage:
              AdminUnit.objects.filter(pk__in=values).values_list("pk", "name", "code")}
     out = sorted((CoverageRow(pk, names.get(pk, ("—", ""))[0], int(v.denominator), int(v.numerator),
                               names.get(pk, ("—", ""))[1])
-                  for pk, v in values.items()), key=lambda r: r.name)
+                  for pk, v in values.items()), key=lambda r: vi_sort_key(r.name))
     total = totals["VENUES_INSPECTED"]
     total_row = CoverageRow(unit.pk if unit else 0, unit.name if unit else "Toàn quốc", int(total.denominator or 0),
                             int(total.numerator))
@@ -154,6 +155,17 @@ FACTORS = [
 
 
 @dataclass
+class Candidate:
+    """An operating establishment not yet inspected in the year, as scored (a row, not a model instance)."""
+
+    pk: int
+    name: str
+    unit_id: int
+    workers_total: int
+    risk_weight: Decimal
+
+
+@dataclass
 class RiskItem:
     establishment: Establishment
     last_visit: datetime.date | None
@@ -165,6 +177,11 @@ class RiskItem:
     @property
     def never_inspected(self) -> bool:
         return self.last_visit is None
+
+    @property
+    def point_list(self) -> list[Decimal]:
+        """The points of each factor, in the order of FACTORS (the table's columns)."""
+        return [self.points[key] for key, _ in FACTORS]
 
 
 @dataclass
@@ -193,41 +210,51 @@ def risk_plan(*, unit, year: int, target: Decimal | None = None, today: datetime
         today.replace(year=today.year - 2, day=28)
     operating_qs = establishments_in(unit).filter(status=EstablishmentStatus.OPERATING)
     operating = operating_qs.count()
-    candidates = list(
-        operating_qs.filter(~visited_in_year(year))
-        .select_related("type", "unit")
-        .annotate(
-            last_visit=Max("visits__date"),
-            recent_violations=Count("visits__violations", filter=Q(visits__date__gte=cut), distinct=True),
-        )
-    )
+    candidates_qs = operating_qs.filter(~visited_in_year(year))
+    # Scores are computed from plain rows; only the establishments chosen become objects (a province of the
+    # national data has thousands of candidates).
+    candidates = [Candidate(*row) for row in candidates_qs.order_by().values_list(
+        "pk", "name", "unit_id", "workers_total", "type__risk_weight")]
+    # Two grouped queries over the candidates' visits (a join of establishments × visits × violations grouped by
+    # establishment took seconds for a province of the national data).
+    last_visits = dict(Visit.objects.filter(establishment__in=candidates_qs.values("pk")).order_by()
+                       .values("establishment_id").annotate(last=Max("date")).values_list("establishment_id", "last"))
+    recent = dict(Violation.objects.filter(visit__establishment__in=candidates_qs.values("pk"), visit__date__gte=cut)
+                  .order_by().values("visit__establishment_id").annotate(n=Count("pk"))
+                  .values_list("visit__establishment_id", "n"))
     visited = operating - len(candidates)
     needed = max(0, min(len(candidates), math.ceil(Decimal(target) * operating / 100) - visited))
     hot_units = _active_hotspot_units({e.unit_id for e in candidates})
-    tips = _tips_by_establishment([e.pk for e in candidates])
+    tips = _tips_by_establishment(candidates_qs.values("pk"))
     weight = {
         "type": weights.type_weight, "violations": weights.violations_weight, "tips": weights.tips_weight,
         "hotspot": weights.hotspot_weight, "months": weights.months_weight, "workers": weights.workers_weight,
     }
+    weight = {k: Decimal(v) for k, v in weight.items()}
+    tenth = Decimal("0.1")
     items = []
     for e in candidates:
-        months = weights.months_cap if e.last_visit is None else min(weights.months_cap,
-                                                                      _months_between(e.last_visit, today))
+        last_visit = last_visits.get(e.pk)
+        months = weights.months_cap if last_visit is None else min(weights.months_cap,
+                                                                    _months_between(last_visit, today))
         values = {
-            "type": Decimal(e.type.risk_weight),
-            "violations": Decimal(e.recent_violations),
+            "type": Decimal(e.risk_weight),
+            "violations": Decimal(recent.get(e.pk, 0)),
             "tips": Decimal(tips.get(e.pk, 0)),
             "hotspot": Decimal(1 if e.unit_id in hot_units else 0),
             "months": Decimal(months),
             "workers": Decimal(e.workers_total) / 10,
         }
-        points = {k: (values[k] * Decimal(weight[k])).quantize(Decimal("0.1")) for k in values}
-        items.append(RiskItem(establishment=e, last_visit=e.last_visit, values=values, points=points,
+        points = {k: (values[k] * weight[k]).quantize(tenth) for k in values}
+        items.append(RiskItem(establishment=e, last_visit=last_visit, values=values, points=points,
                               score=sum(points.values())))
     # Highest score first; at equal score, never-inspected first, then the longest since the last visit.
     items.sort(key=lambda i: (-i.score, not i.never_inspected, i.last_visit or datetime.date.min,
                               i.establishment.name, i.establishment.pk))
     chosen = items[:needed]
+    full = Establishment.objects.select_related("type", "unit").in_bulk([i.establishment.pk for i in chosen])
+    for item in chosen:
+        item.establishment = full[item.establishment.pk]
     first_month = today.month if year == today.year else (1 if year > today.year else 12)
     months = list(range(first_month, 13))
     for n, item in enumerate(chosen):  # round-robin: every month gets some of the riskiest

@@ -4,6 +4,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
@@ -79,8 +80,6 @@ def coverage_establishments(request):
         raise Http404
     qs = selectors.establishments_behind(unit=unit, year=year, which=which)
     from django.conf import settings
-    from django.core.paginator import Paginator
-
     page = Paginator(qs.order_by("unit__path", "name", "pk"), settings.PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -91,6 +90,8 @@ def coverage_establishments(request):
 
 
 # --- Risk-based plan --------------------------------------------------------------------------------------------
+
+PLAN_PAGE_SIZE = 100
 
 
 def _plan_from(request):
@@ -107,9 +108,12 @@ def _plan_from(request):
 @module_view("inspections", "view")
 def risk_plan(request):
     form, plan = _plan_from(request)
-    query = request.GET.urlencode()
+    query = request.GET.copy()
+    query.pop("page", None)
+    # A province's plan lists hundreds of establishments: the page shows them by pages, the exports all of them.
+    page = Paginator(plan.items, PLAN_PAGE_SIZE).get_page(request.GET.get("page")) if plan is not None else None
     return render(request, "inspections/risk_plan.html", {
-        "form": form, "plan": plan, "factors": selectors.FACTORS, "querystring": query,
+        "form": form, "plan": plan, "page": page, "factors": selectors.FACTORS, "querystring": query.urlencode(),
         "can_weights": allowed(request.membership.role, "inspections", "change"),
         "can_add": allowed(request.membership.role, "inspections", "add"),
     })

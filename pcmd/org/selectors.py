@@ -58,3 +58,27 @@ def audit_entries(membership, params):
         if data["date_to"]:
             entries = entries.filter(timestamp__date__lte=data["date_to"])
     return entries, form
+
+
+AGENCY_PICK_LIMIT = 20
+
+
+def agency_picks(membership, query: str, *, under=None, limit: int = AGENCY_PICK_LIMIT):
+    """What an agency search box suggests (core.pickers.AgencySearchInput): the active agencies in the member's
+    scope (``scoped``, inside ``under`` when given) whose name or unit has every word of the query, without
+    diacritics. Returns (agencies, more)."""
+    from django.db.models import Q
+
+    from pcmd.core.models import fold
+    from pcmd.core.scoping import scoped, within
+
+    from .models import Agency
+
+    agencies = scoped(Agency.objects.filter(is_active=True), membership, "view")
+    if under is not None:
+        agencies = within(agencies, under)
+    for word in fold(query).split():  # a word may name the agency or its unit ("cong an bach dang")
+        agencies = agencies.filter(Q(search_text__startswith=word) | Q(search_text__contains=f" {word}")
+                                   | Q(unit__search_text__startswith=word) | Q(unit__search_text__contains=f" {word}"))
+    found = list(agencies.select_related("unit").order_by("unit__level", "search_text", "pk")[:limit + 1])
+    return found[:limit], len(found) > limit

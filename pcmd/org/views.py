@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +18,8 @@ from django_otp import devices_for_user
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
-from pcmd.core.scoping import require
+from pcmd.core.pickers import agency_label
+from pcmd.core.scoping import chosen_unit, module_view, require
 
 from . import selectors, services
 from .forms import LoginForm, OTPTokenForm
@@ -151,3 +152,15 @@ def locked_out(request, credentials=None, *args, **kwargs):
 
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     return render(request, "registration/locked_out.html", {"minutes": minutes}, status=429)
+
+
+@module_view("org", "view")
+def agency_pick(request):
+    """The suggestions of an agency search box (core.pickers.AgencySearchInput), as JSON: only agencies in the
+    member's scope (inside ``?trong=<unit code>``, which must be in scope, else 404)."""
+    under = chosen_unit(request.membership, request.GET["trong"]) if request.GET.get("trong") else None
+    query = request.GET.get("q", "")[:100]
+    if len(query.strip()) < 2:
+        return JsonResponse({"results": [], "more": False})
+    agencies, more = selectors.agency_picks(request.membership, query, under=under)
+    return JsonResponse({"results": [{"code": str(a.pk), "label": agency_label(a)} for a in agencies], "more": more})

@@ -1,5 +1,6 @@
 import django_filters
 
+from pcmd.core.collation import vi_order
 from pcmd.core.filters import ScopedFilterSet, YearFilter
 from pcmd.core.pickers import UNIT
 from pcmd.core.scoping import unit_choices
@@ -43,7 +44,7 @@ class ActivityFilter(ScopedFilterSet):
             self.choices("hamlets", unit_choices(membership, [Level.HAMLET], active=False).order_by("code"))
         else:
             del self.filters["hamlets"]
-            self.choices("unit", unit_choices(membership, [Level.COMMUNE]).order_by("name"))
+            self.choices("unit", unit_choices(membership, [Level.COMMUNE]).order_by(vi_order()))
 
     def choices(self, name: str, queryset) -> None:
         self.filters[name].queryset = self.filters[name].extra["queryset"] = queryset
@@ -91,7 +92,7 @@ class CommuneCodeFilterSet(ScopedFilterSet):
             return  # a commune seat sees its own commune's records only anyway
         self.filters[UNIT] = django_filters.ModelChoiceFilter(
             label="Xã, phường", empty_label="Tất cả xã, phường", field_name=self.unit_field, to_field_name="code",
-            queryset=unit_choices(membership, [Level.COMMUNE]).order_by("name"))
+            queryset=unit_choices(membership, [Level.COMMUNE]).order_by(vi_order()))
 
 
 class IntegrationFilter(CommuneCodeFilterSet):

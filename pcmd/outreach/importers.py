@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from pcmd.core import imports
+from pcmd.core.collation import vi_order
 from pcmd.core.imports import Column, ImportScope, Row
 from pcmd.core.models import fold
 from pcmd.geo.models import AdminUnit, Level
@@ -58,7 +59,7 @@ def _resolve_province_or_commune(rows: list[Row], scope: ImportScope, header: st
 def _commune_names(scope):
     if scope.unit is None:
         return []
-    return list(_communes(scope).filter(is_active=True).order_by("name").values_list("name", flat=True))
+    return list(_communes(scope).filter(is_active=True).order_by(vi_order()).values_list("name", flat=True))
 
 
 def _agency_names(scope):

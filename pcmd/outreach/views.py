@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pcmd.core import pickers
+from pcmd.core.collation import vi_order
 from pcmd.core.periods import period_from_query
 from pcmd.core.scoping import get_scoped_or_404, module_view, scoped, within
 from pcmd.core.search import search
@@ -52,7 +53,7 @@ def outreach_overview(request):
     if unit is None:  # a national seat picks a province first
         return render(request, "outreach/overview.html", ctx)
     if unit.level == Level.PROVINCE:
-        communes = within(AdminUnit.objects.filter(level=Level.COMMUNE, is_active=True), unit).order_by("name")
+        communes = within(AdminUnit.objects.filter(level=Level.COMMUNE, is_active=True), unit).order_by(vi_order())
     elif unit.level == Level.COMMUNE:
         communes = [unit]
     else:

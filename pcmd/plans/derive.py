@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.db.models.functions import Substr
 
+from pcmd.core.collation import vi_order
 from pcmd.core.models import fold
 from pcmd.core.scoping import unit_choices, within
 from pcmd.geo.models import AdminUnit, Level
@@ -206,7 +207,7 @@ def derive_units(membership, parent: Plan):
     province itself."""
     if is_national_program(parent):
         return unit_choices(membership, [Level.PROVINCE]).filter(pk=parent.unit_id)
-    return unit_choices(membership, [Level.COMMUNE], under=parent.unit).order_by("name")
+    return unit_choices(membership, [Level.COMMUNE], under=parent.unit).order_by(vi_order())
 
 
 def is_national_program(plan: Plan) -> bool:
@@ -376,7 +377,7 @@ def plan_coverage(*, province: AdminUnit, year: int, within_unit: AdminUnit | No
     rows = list(communes.annotate(
         issued_plan=Subquery(covering.filter(status=PlanStatus.ISSUED).order_by("-pk").values("pk")[:1]),
         draft_plan=Subquery(covering.filter(status=PlanStatus.DRAFT).order_by("-pk").values("pk")[:1]),
-    ).order_by("name").only("pk", "code", "name", "path"))
+    ).order_by(vi_order()).only("pk", "code", "name", "path"))
     issued = sum(1 for r in rows if r.issued_plan)
     draft = sum(1 for r in rows if r.draft_plan and not r.issued_plan)
     from pcmd.core.periods import Period

@@ -4,12 +4,13 @@ from django.template.defaultfilters import filesizeformat
 
 from pcmd.core.crud import ScopedModelForm, add_errors
 from pcmd.core.pickers import unit_field
-from pcmd.geo.models import Level
+from pcmd.geo.models import AdminUnit, Level
 from pcmd.org.models import Agency
 
 from . import services
 from .models import LegalBasis, Plan, ProgressStatus, ReportingDuty, Target, Task, TaskProgress
 
+PLAN_LEVELS = [Level.PROVINCE, Level.DISTRICT, Level.COMMUNE]  # the units that issue plans
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -26,7 +27,7 @@ class PlanForm(ScopedModelForm):
         if self.instance.pk:
             self.fields["parent"].queryset = self.fields["parent"].queryset.exclude(pk=self.instance.pk)
             self.fields["unit"].disabled = True  # a plan stays with the unit that issued it
-        unit_field(self, "unit", [Level.PROVINCE, Level.DISTRICT, Level.COMMUNE], active=False)
+        unit_field(self, "unit", PLAN_LEVELS, active=False)
 
     def clean_period(self):
         period = self.cleaned_data["period"].strip().replace("–", "-").replace(" ", "")
@@ -47,13 +48,29 @@ class UploadForm(forms.Form):
         error_messages={"required": "Hãy chọn tệp văn bản kế hoạch.", "empty": "Tệp đã chọn không có nội dung."},
         widget=forms.ClearableFileInput(attrs={"accept": ".docx,.doc,.odt,.rtf,.txt,.pdf,.jpg,.jpeg,.png"}),
     )
+    unit = forms.ModelChoiceField(label="Đơn vị ban hành kế hoạch", required=False, queryset=AdminUnit.objects.none(),
+                                  help_text="Kế hoạch của xã, phường nào thì chọn xã, phường đó (để trống: đơn vị "
+                                            "của bạn).")
     parent = forms.ModelChoiceField(label="Kế hoạch cấp trên", required=False, queryset=Plan.objects.none(),
                                     help_text="Không bắt buộc: kế hoạch mà văn bản này triển khai.")
+    field_order = ["file", "unit", "parent"]
 
-    def __init__(self, *args, parents=None, **kwargs):
+    def __init__(self, *args, parents=None, membership=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.membership = membership
         if parents is not None:
             self.fields["parent"].queryset = parents
+        if membership is not None:
+            if membership.unit_id is not None:
+                self.fields["unit"].initial = membership.unit
+                self.fields["unit"].empty_label = f"{membership.unit.name} (đơn vị của bạn)"
+            unit_field(self, "unit", PLAN_LEVELS)
+
+    def clean_unit(self):
+        unit = self.cleaned_data.get("unit") or getattr(self.membership, "unit", None)
+        if unit is None:
+            raise forms.ValidationError("Hãy chọn đơn vị ban hành kế hoạch (tỉnh, thành phố hoặc xã, phường).")
+        return unit
 
     def clean_file(self):
         """Refuse an oversized file before reading it into memory (extract_text checks again)."""
@@ -65,6 +82,20 @@ class UploadForm(forms.Form):
             raise forms.ValidationError(f"Tệp quá lớn ({filesizeformat(upload.size)}); kích thước tối đa là "
                                         f"{filesizeformat(limit)}. Hãy bỏ bớt hình ảnh hoặc lưu lại tệp gọn hơn.")
         return upload
+
+
+class MoveForm(forms.Form):
+    """The review screen's "this draft belongs to another unit" (a ward plan uploaded by the province)."""
+
+    unit = forms.ModelChoiceField(label="Chuyển dự thảo sang đơn vị", queryset=AdminUnit.objects.none(),
+                                  error_messages={"required": "Hãy chọn đơn vị ban hành kế hoạch."})
+
+    def __init__(self, *args, membership, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.membership = membership
+        unit_field(self, "unit", PLAN_LEVELS)
+        if self.fields["unit"].widget.input_type == "select":
+            self.fields["unit"].queryset = self.fields["unit"].queryset.exclude(pk=plan.unit_id)
 
 
 class ConfirmForm(forms.Form):

@@ -346,6 +346,33 @@ def plan_confirm(*, plan: Plan, version: int, issued: bool) -> Plan:
 
 
 @transaction.atomic
+def plan_move(*, plan: Plan, unit, version: int) -> Plan:
+    """Move a draft to the unit that issues it (a ward plan uploaded by a province user): its targets, tasks and
+    duties go with it, and the tasks' lead and partner agencies are matched again among that unit's agencies.
+    Only a draft moves; the unit must issue plans (province, district or commune) and must not already hold the
+    same document. The caller checks the unit is in the member's scope (the form's choices)."""
+    if plan.status != PlanStatus.DRAFT:
+        raise ValidationError({"unit": "Chỉ chuyển được kế hoạch đang là dự thảo; kế hoạch đã ban hành thuộc về "
+                                       "đơn vị đã ban hành nó."})
+    if unit.level not in (Level.PROVINCE, Level.DISTRICT, Level.COMMUNE):
+        raise ValidationError({"unit": "Kế hoạch thuộc về một tỉnh, thành phố hoặc xã, phường; không thuộc về thôn, "
+                                       "tổ dân phố."})
+    if unit.pk == plan.unit_id:
+        raise ValidationError({"unit": f"Dự thảo đã thuộc {unit.name}."})
+    if plan.source_sha256 and Plan.objects.filter(unit=unit, source_sha256=plan.source_sha256).exclude(
+            pk=plan.pk).exists():
+        raise ValidationError({"unit": f"{unit.name} đã có kế hoạch nhập từ chính văn bản này."})
+    core_services.claim_version(plan, version)
+    plan.unit = unit
+    plan.save(update_fields=["unit", "province", "version", "updated_at"])  # province follows (UnitScopedModel)
+    tasks = list(plan.tasks.all())
+    Task.lead_agencies.through.objects.filter(task__in=tasks).delete()
+    Task.partner_agencies.through.objects.filter(task__in=tasks).delete()
+    tasks_link_agencies(tasks=tasks, unit=unit)
+    return plan
+
+
+@transaction.atomic
 def plan_issue(*, plan: Plan) -> Plan:
     """Draft -> issued (the document has been signed and sent)."""
     if plan.status != PlanStatus.DRAFT:

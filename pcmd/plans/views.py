@@ -18,8 +18,8 @@ from pcmd.core.crud import add_errors, version_from
 from pcmd.core.scoping import get_scoped_or_404, module_view, scoped
 
 from . import selectors, services
-from .forms import ConfirmForm, ProgressForm, UploadForm
-from .models import Plan, Task, TaskProgress
+from .forms import ConfirmForm, MoveForm, ProgressForm, UploadForm
+from .models import Plan, PlanStatus, Task, TaskProgress
 
 
 def _plan(request, pk, action="view") -> Plan:
@@ -38,14 +38,11 @@ def plan_upload(request):
     parents = scoped(Plan.objects.select_related("unit"), request.membership, "view")
     duplicate = None
     if request.method == "POST":
-        form = UploadForm(request.POST, request.FILES, parents=parents)
-        if request.membership.unit_id is None:
-            form.add_error(None, "Tài khoản cấp Trung ương không gắn với một đơn vị; hãy nhập kế hoạch bằng tài "
-                                 "khoản của đơn vị ban hành.")
-        elif form.is_valid():
+        form = UploadForm(request.POST, request.FILES, parents=parents, membership=request.membership)
+        if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                plan = services.plan_import(unit=request.membership.unit, file_name=upload.name, data=upload.read(),
+                plan = services.plan_import(unit=form.cleaned_data["unit"], file_name=upload.name, data=upload.read(),
                                             user=request.user, parent=form.cleaned_data["parent"])
             except services.DuplicatePlan as exc:
                 duplicate = exc.plan
@@ -58,7 +55,7 @@ def plan_upload(request):
                 return HttpResponseRedirect(reverse("plan_review", args=[plan.pk]))
         status = 400
     else:
-        form = UploadForm(parents=parents)
+        form = UploadForm(parents=parents, membership=request.membership)
         status = 200
     return render(request, "plans/upload.html", {"form": form, "duplicate": duplicate}, status=status)
 
@@ -66,9 +63,34 @@ def plan_upload(request):
 @module_view("plans", "change")
 def plan_review(request, pk):
     plan = _plan(request, pk, "change")
-    form = ConfirmForm(request.POST or None, initial={"issued": bool(plan.number and plan.issue_date)})
+    moving = request.method == "POST" and request.POST.get("buoc") == "don-vi"
+    form = ConfirmForm(request.POST if request.method == "POST" and not moving else None,
+                       initial={"issued": bool(plan.number and plan.issue_date)})
+    move_form = (MoveForm(request.POST if moving else None, membership=request.membership, plan=plan)
+                 if plan.status == PlanStatus.DRAFT else None)
+    if move_form is not None and not moving and move_form.fields["unit"].widget.input_type == "select" \
+            and not move_form.fields["unit"].queryset.exists():
+        move_form = None  # a commune seat: no other unit to move to
     status = 200
-    if request.method == "POST" and form.is_valid():
+    if moving:
+        if move_form is None:
+            messages.error(request, "Chỉ chuyển được kế hoạch đang là dự thảo.")
+            return HttpResponseRedirect(reverse("plan_review", args=[plan.pk]))
+        if move_form.is_valid():
+            try:
+                with transaction.atomic():
+                    services.plan_move(plan=plan, unit=move_form.cleaned_data["unit"],
+                                       version=version_from(request.POST.get("version", "")))
+                    if not _in_scope(Plan, plan.pk, request.membership):
+                        raise PermissionDenied
+            except ValidationError as exc:
+                add_errors(move_form, exc)
+                plan.refresh_from_db()
+            else:
+                messages.success(request, f"Đã chuyển dự thảo sang {plan.unit.name}; chỉ tiêu, nhiệm vụ đi theo.")
+                return HttpResponseRedirect(reverse("plan_review", args=[plan.pk]))
+        status = 400
+    elif request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
                 services.plan_confirm(plan=plan, version=version_from(request.POST.get("version", "")),
@@ -82,7 +104,8 @@ def plan_review(request, pk):
         else:
             messages.success(request, f"Đã lưu kế hoạch “{plan}”.")
             return HttpResponseRedirect(reverse("plan_detail", args=[plan.pk]))
-    ctx = {"plan": plan, "items": selectors.plan_items(plan), "lines": selectors.document_lines(plan), "form": form}
+    ctx = {"plan": plan, "items": selectors.plan_items(plan), "lines": selectors.document_lines(plan), "form": form,
+           "move_form": move_form}
     return render(request, "plans/review.html", ctx, status=status)
 
 
@@ -117,7 +140,9 @@ def task_detail(request, pk):
                 return HttpResponseRedirect(reverse("task_detail", args=[task.pk]))
         status = 400
     else:
-        form = ProgressForm(initial={"date": timezone.localdate()})
+        # The status stays where the last update left it: an officer adding a note does not reset it.
+        form = ProgressForm(initial={"date": timezone.localdate(),
+                                     **({"status": task.latest_status} if task.latest_status else {})})
     task.latest_status_label = selectors.STATUS_LABELS.get(task.latest_status, "Chưa cập nhật")
     ctx = {"task": task, "progress": selectors.task_progress(task), "form": form, "can_post": can_post,
            "leads": task.lead_agencies.all(), "partners": task.partner_agencies.all()}

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pcmd.core import pickers
+from pcmd.core.collation import vi_order
 from pcmd.core.scoping import module_view, unit_choices
 from pcmd.geo.models import AdminUnit, Level
 
@@ -40,7 +41,7 @@ class DeriveForm(forms.Form):
         if parent is not None:
             units = derive.derive_units(membership, parent)
         elif membership.unit_id is not None:
-            units = unit_choices(membership, [Level.COMMUNE]).order_by("name")
+            units = unit_choices(membership, [Level.COMMUNE]).order_by(vi_order())
         else:
             units = AdminUnit.objects.none()
             self.fields["unit"].help_text = "Chọn kế hoạch cấp trên, bấm “Xem trước” để hiện các xã, phường."
@@ -106,7 +107,7 @@ def plan_coverage(request):
     """Communes of a province with their plan for a year: issued, draft, none (indicator COMMUNES_WITH_PLAN)."""
     membership = request.membership
     year, error = pickers.year_from_request(request)
-    provinces = unit_choices(membership, [Level.PROVINCE]).order_by("name")
+    provinces = unit_choices(membership, [Level.PROVINCE]).order_by(vi_order())
     national = membership.unit_id is None
     unit = pickers.unit_from_query(request)  # a unit's code (404 outside scope, for every seat)
     if national:

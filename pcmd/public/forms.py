@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from pcmd.core.collation import vi_order
 from pcmd.core.scoping import within
 from pcmd.geo.models import AdminUnit
 from pcmd.public import challenge, uploads
@@ -45,12 +46,12 @@ class FilesMixin(forms.Form):
 
 
 def provinces():
-    return AdminUnit.objects.filter(level="province", is_active=True).order_by("name")
+    return AdminUnit.objects.filter(level="province", is_active=True).order_by(vi_order())
 
 
 def communes(province):
     """The communes of a province for the public form (no user: every citizen may choose any of them)."""
-    return within(AdminUnit.objects.filter(level="commune", is_active=True), province).order_by("name")
+    return within(AdminUnit.objects.filter(level="commune", is_active=True), province).order_by(vi_order())
 
 
 class ProvinceForm(forms.Form):

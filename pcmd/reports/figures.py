@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from pcmd.core.collation import vi_order
 from pcmd.core.periods import Period
 from pcmd.core.scoping import scoped
 from pcmd.dashboard.selectors import fmt, ordered_indicators
@@ -201,7 +202,7 @@ def rollup(report: Report, membership, own: list[dict]) -> Rollup | None:
     """For a province report: the sum of its communes' approved figures (their snapshots) beside its own."""
     if report.unit.level != Level.PROVINCE or report.type.source_type_id is None:
         return None
-    communes = list(engine.communes_of([report.unit_id]).order_by("name"))
+    communes = list(engine.communes_of([report.unit_id]).order_by(vi_order()))
     # The communes' reports of the summed frequency, whichever type (general or the province's own) they follow.
     summed = Report.objects.filter(type__level="commune", type__frequency=report.type.source_type.frequency,
                                    year=report.year, status=ReportStatus.APPROVED, unit__in=communes)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from pcmd.core.collation import vi_order
 from pcmd.core.scoping import scoped, unit_choices, within
 from pcmd.geo.models import AdminUnit, Level
 
@@ -110,7 +111,7 @@ class Completeness:
 def completeness(membership, province: AdminUnit, frequency: str, year: int) -> Completeness:
     """Every commune of the province (in the seat's scope) with its report of that frequency and year."""
     today = timezone.localdate()
-    communes = list(unit_choices(membership, [Level.COMMUNE], under=province).order_by("name"))
+    communes = list(unit_choices(membership, [Level.COMMUNE], under=province).order_by(vi_order()))
     reports = (within(visible(membership), province)
                .filter(year=year, type__level="commune", type__frequency=frequency)
                .annotate(written=Count("sections", filter=~Q(sections__text=""))))
@@ -152,7 +153,7 @@ class ProvinceLine:
 def country(membership, frequency: str, year: int) -> list[ProvinceLine]:
     """Per province: communes, reports sent, approved, returned, and on time — grouped queries, no loop per commune."""
     today = timezone.localdate()
-    provinces = list(unit_choices(membership, [Level.PROVINCE]).order_by("name"))
+    provinces = list(unit_choices(membership, [Level.PROVINCE]).order_by(vi_order()))
     communes = dict(AdminUnit.objects.filter(level=Level.COMMUNE, is_active=True).order_by()
                     .values("province").annotate(n=Count("pk")).values_list("province", "n"))
     rows = (visible(membership).filter(year=year, type__level="commune", type__frequency=frequency).order_by()

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from pcmd.core import services as core_services
 from pcmd.core.actions import buttons
+from pcmd.core.collation import vi_order
 from pcmd.core.documents import docx_response
 from pcmd.core.exports import xlsx_response
 from pcmd.core.periods import year_from_query
@@ -40,7 +41,7 @@ def report_list(request):
     return render(request, "reports/list.html", {
         "reports": reports, "unit": unit, "year": year, "year_error": year_error, "today": today,
         "years": range(today.year + 1, today.year - 4, -1),
-        "units": list(unit_choices(membership, [Level.PROVINCE, Level.COMMUNE]).order_by("level", "name")[:300]),
+        "units": list(unit_choices(membership, [Level.PROVINCE, Level.COMMUNE]).order_by("level", vi_order())[:300]),
         "may_request": services.may_request(membership),
     })
 
@@ -95,7 +96,7 @@ def report_completeness(request):
     else:
         result = selectors.completeness(membership, unit, frequency, year)
         ctx.update(result=result, province=unit, chart=result.chart(),
-                   provinces=list(unit_choices(membership, [Level.PROVINCE]).order_by("name")))
+                   provinces=list(unit_choices(membership, [Level.PROVINCE]).order_by(vi_order())))
     return render(request, "reports/completeness.html", ctx)
 
 
@@ -196,7 +197,7 @@ def report_country(request):
     today = timezone.localdate()
     year, year_error = year_from_query(request.GET.get("nam"), today.year)
     frequency = selectors.frequency_from_query(request.GET.get("loai"))
-    provinces = list(unit_choices(membership, [Level.PROVINCE]).order_by("name"))
+    provinces = list(unit_choices(membership, [Level.PROVINCE]).order_by(vi_order()))
     report_type = selectors.general_type("province", frequency)
     window = report_type.window(year) if report_type else (datetime.date(year, 1, 1), datetime.date(year, 12, 31))
     result = figures.country_rollup(membership, provinces, frequency, year, window)

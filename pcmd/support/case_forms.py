@@ -5,6 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from pcmd.core.money import validate_phone
 from pcmd.core.pickers import unit_field
 from pcmd.geo.models import Level
 
@@ -74,7 +75,8 @@ class RegistrationForm(forms.Form):
     registered_on = _date("Ngày đăng ký", initial=timezone.localdate)
     full_name = forms.CharField(label="Họ và tên (không bắt buộc)", required=False, max_length=120,
                                 help_text="Chỉ ghi khi người đó đồng ý cho biết; được mã hóa.")
-    phone = forms.CharField(label="Điện thoại (không bắt buộc)", required=False, max_length=40)
+    phone = forms.CharField(label="Điện thoại (không bắt buộc)", required=False, max_length=40,
+                            validators=[validate_phone])
     address = forms.CharField(label="Nơi ở (không bắt buộc)", required=False, max_length=300)
     sex_work_history = _note("Quá trình bán dâm (không bắt buộc)",
                              help_text="Thời gian, hình thức, nơi hoạt động — chỉ khi người đó kể; được mã hóa.")

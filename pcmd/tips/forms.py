@@ -2,8 +2,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 
+from pcmd.core.collation import vi_order
 from pcmd.core.crud import ScopedModelForm, add_errors
-from pcmd.core.pickers import unit_field
+from pcmd.core.pickers import UnitSearchInput, unit_field
 from pcmd.core.scoping import scoped, within
 from pcmd.enforcement.models import CriminalCase
 from pcmd.geo.models import AdminUnit, Level
@@ -152,12 +153,21 @@ class TransferForm(ReasonForm):
     to_unit = forms.ModelChoiceField(label="Chuyển đến xã, phường", queryset=AdminUnit.objects.none())
     field_order = ["to_unit", "reason"]
 
-    def __init__(self, *args, tip, **kwargs):
+    def __init__(self, *args, tip, membership=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_unit"].queryset = (AdminUnit.objects.filter(level=Level.COMMUNE, is_active=True)
-                                           .exclude(pk=tip.unit_id).select_related("province")
-                                           .order_by("province__name", "name"))
-        self.fields["to_unit"].label_from_instance = lambda u: f"{u.name} — {u.province.name}"
+        field = self.fields["to_unit"]
+        field.queryset = (AdminUnit.objects.filter(level=Level.COMMUNE, is_active=True)
+                          .exclude(pk=tip.unit_id).select_related("province")
+                          .order_by(vi_order("province__name"), vi_order()))
+        field.label_from_instance = lambda u: f"{u.name} — {u.province.name}"
+        if membership is not None and membership.unit_id is None:
+            # A national seat may send anywhere, and its unit search answers every commune: a search box rather
+            # than 3,321 options.
+            field.to_field_name = "code"
+            field.widget = UnitSearchInput(levels=[Level.COMMUNE])
+            field.error_messages["invalid_choice"] = ("Không có xã, phường mã “%(value)s”. Hãy gõ tên rồi chọn trong "
+                                                      "danh sách gợi ý.")
+            field.help_text = "Gõ tên xã, phường (không cần dấu) rồi chọn trong danh sách gợi ý."
 
 
 class MergeForm(ReasonForm):

@@ -5,6 +5,7 @@ import datetime
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from pcmd.core.collation import vi_sort_key
 from pcmd.core.models import fold
 from pcmd.core.scoping import scoped
 from pcmd.geo.models import AdminUnit
@@ -107,7 +108,7 @@ def on_time(unit, period) -> dict:
     names = dict(AdminUnit.objects.filter(pk__in=values).values_list("pk", "name"))
     out = sorted(({"name": names[pk], "on_time": int(v.numerator), "counted": int(v.denominator),
                    "rate": round(v.value, 1)} for pk, v in values.items() if v.denominator),
-                 key=lambda r: (r["rate"], r["name"]))
+                 key=lambda r: (r["rate"], vi_sort_key(r["name"])))
     total = totals["TIPS_ON_TIME"]
     return {"rows": out, "on_time": int(total.numerator), "counted": int(total.denominator or 0),
             "rate": round(total.value, 1) if total.value is not None else None,

@@ -3,6 +3,7 @@ import datetime
 import django_filters
 from django.utils import timezone
 
+from pcmd.core.collation import vi_order
 from pcmd.core.filters import ScopedFilterSet
 from pcmd.core.scoping import unit_choices
 from pcmd.geo.models import AdminUnit, Level
@@ -54,7 +55,7 @@ class EstablishmentFilter(ScopedFilterSet):
         else:
             # Hamlets and commune agencies number thousands in a province: filter by commune and agency kind.
             del self.filters["hamlet"], self.filters["managing_agency"]
-            self.choices("unit", unit_choices(membership, [Level.COMMUNE]).order_by("name"))
+            self.choices("unit", unit_choices(membership, [Level.COMMUNE]).order_by(vi_order()))
 
     def choices(self, name: str, queryset) -> None:
         # django-filter renders a ModelChoiceFilter from its `queryset` attribute (not `extra`).

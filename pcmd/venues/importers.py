@@ -7,6 +7,7 @@ from collections import defaultdict
 from django.core.exceptions import ValidationError
 
 from pcmd.core import imports
+from pcmd.core.collation import vi_order
 from pcmd.core.imports import Column, ImportScope, Row
 from pcmd.core.models import fold
 from pcmd.core.scoping import agency_bound
@@ -32,7 +33,7 @@ def _communes(scope: ImportScope):
 def _commune_names(scope):
     if scope.unit is None:
         return []  # 3,321 names, many alike: the national template leaves the column free
-    return list(_communes(scope).filter(is_active=True).order_by("name").values_list("name", flat=True))
+    return list(_communes(scope).filter(is_active=True).order_by(vi_order()).values_list("name", flat=True))
 
 
 def _hamlet_names(scope):

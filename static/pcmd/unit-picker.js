@@ -1,4 +1,4 @@
-// The unit search box (core.pickers.UnitSearchInput): the server renders a text input holding the unit's code,
+// The unit and agency search boxes (core.pickers.UnitSearchInput, AgencySearchInput): the server renders a text input holding the unit's code,
 // which works without JavaScript. Here the code input is hidden and a box searches by name instead, with the
 // suggestions of /don-vi/goi-y/ (only units the user's pickers may offer). No inline script (CSP).
 (function () {
@@ -14,7 +14,7 @@
     box.className = input.className.replace("is-invalid", "").trim() + (input.classList.contains("is-invalid") ? " is-invalid" : "");
     box.id = input.id;
     input.id = input.id + "_ma";
-    box.placeholder = "Gõ tên xã, phường, tỉnh…";
+    box.placeholder = input.dataset.placeholder || "Gõ tên xã, phường, tỉnh…";
     box.autocomplete = "off";
     box.setAttribute("role", "combobox");
     box.setAttribute("aria-autocomplete", "list");
@@ -52,7 +52,7 @@
     function choose(el) {
       input.value = el.dataset.code;
       box.value = el.dataset.label;
-      if (nameLine) { nameLine.textContent = el.dataset.label + " (mã " + el.dataset.code + ")"; }
+      if (nameLine) { nameLine.textContent = input.dataset.empty ? el.dataset.label : el.dataset.label + " (mã " + el.dataset.code + ")"; }
       box.classList.remove("is-invalid");
       close();
       input.dispatchEvent(new Event("change", { bubbles: true }));
@@ -69,7 +69,7 @@
 
     function show(data) {
       list.replaceChildren();
-      if (!data.results.length) { message("Không có đơn vị nào phù hợp trong phạm vi của bạn."); return; }
+      if (!data.results.length) { message(input.dataset.empty || "Không có đơn vị nào phù hợp trong phạm vi của bạn."); return; }
       data.results.forEach(function (unit) {
         var el = document.createElement("button");
         el.type = "button";
@@ -126,6 +126,9 @@
       if (el) { choose(el); box.focus(); }
     });
     box.addEventListener("blur", function () { setTimeout(close, 150); });
+    // The box itself has no name: only a chosen suggestion (the "change" dispatched on the code input) tells a
+    // filter form that refreshes on change (htmx) to reload; half-typed text waits for the "Lọc" button.
+    box.addEventListener("change", function (event) { event.stopPropagation(); });
   }
 
   function setupAll(root) {

@@ -71,6 +71,26 @@ ACTION_LABELS = {0: "Thêm mới", 1: "Sửa", 2: "Xóa", 3: "Xem"}
 
 
 @register.filter
+def money(value):
+    """An amount in đồng as people write it: 40.000.000 (core.money); '—' when empty."""
+    from decimal import Decimal
+
+    from pcmd.core.money import group
+
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return group(value)
+    return display(value)
+
+
+@register.filter
+def history_rows(entries):
+    """Audit entries as people read them (core.history): Vietnamese labels and values, no internal columns."""
+    from pcmd.core.history import history_rows as rows
+
+    return rows(entries)
+
+
+@register.filter
 def action_label(entry):
     """Vietnamese name of an audit entry's action (django-auditlog ships none)."""
     return ACTION_LABELS.get(entry.action, entry.get_action_display())
