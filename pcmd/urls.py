@@ -20,6 +20,7 @@ urlpatterns = [
     path("nhat-ky/", org_views.audit_log, name="audit_log"),
     path("don-vi/", geo_views.unit_search, name="unit_search"),
     path("don-vi/goi-y/", geo_views.unit_pick, name="unit_pick"),
+    path("", include("pcmd.accounts.urls")),
     path("", include(geo_registry.hamlets.urls())),
     path("", include(org_registry.agencies.urls())),
     path("", include("pcmd.plans.urls")),

@@ -288,3 +288,12 @@ def seed_reports(ctx: SeedContext) -> None:
 
 
 SEEDERS.append(seed_reports)
+
+
+def seed_accounts(ctx: SeedContext) -> None:
+    from pcmd.accounts.demo import seed_accounts as seed
+
+    seed(ctx)
+
+
+SEEDERS.append(seed_accounts)

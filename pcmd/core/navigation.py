@@ -77,6 +77,10 @@ PAGES = [
          "bi-houses"),
     Page("reference", "geo", "unit_search", "Tra cứu đơn vị", "Tìm tỉnh, xã, phường theo tên, không cần gõ dấu",
          "bi-search"),
+    Page("reference", "users", "account_list", "Tài khoản", "Tài khoản, phân quyền, lời mời; khóa, đặt lại mật khẩu",
+         "bi-person-gear", badge="pcmd.accounts.services.pending_count"),
+    Page("reference", "user_proposals", "account_proposal_list", "Đề xuất tài khoản",
+         "Đề xuất tài khoản cho cán bộ của đơn vị; quản trị hệ thống phê duyệt", "bi-person-plus"),
     Page("reference", "audit", "audit_log", "Nhật ký", "Ai đã thêm, sửa, xóa dữ liệu gì, khi nào",
          "bi-journal-text"),
 ]
