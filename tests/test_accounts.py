@@ -322,7 +322,8 @@ def test_excel_import_checks_each_row_and_invites(verified_login, hp_admin, bach
     path = tmp_path / "tai-khoan.xlsx"
     path.write_bytes(_xlsx([
         ["Hoàng Văn Tư", "tu.hoang@example.vn", "0912111222", bach_dang.code, "Công an", "Cán bộ công an"],
-        ["Ngô Thị Năm", "nam.ngo@example.vn", "", "phuong bach dang, thanh pho hai phong", "", "Lãnh đạo (xem báo cáo)"],
+        ["Ngô Thị Năm", "nam.ngo@example.vn", "", "phuong bach dang, thanh pho hai phong", "",
+         "Lãnh đạo (xem báo cáo)"],
         ["Người Ngoài", "ngoai@example.vn", "", ninh_binh_commune.code, "", "Cán bộ công an"],
         ["Vai Trò Lạ", "la@example.vn", "", bach_dang.code, "", "Thượng đế"],
         ["Trùng Thư", "tu.hoang@example.vn", "", bach_dang.code, "", "Cán bộ công an"],
