@@ -61,7 +61,8 @@ def account_list(request):
         if data["active"] in ("0", "1"):
             users = users.filter(is_active=data["active"] == "1")
     users = users.order_by("last_name", "first_name", "username").prefetch_related(
-        Prefetch("memberships", queryset=Membership.objects.select_related("unit", "agency").order_by("unit__path")))
+        Prefetch("memberships", queryset=Membership.objects.select_related("unit", "unit__province", "agency")
+                 .order_by("unit__path")))
     page = Paginator(users, PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -99,10 +100,9 @@ def _errors(form, exc: ValidationError) -> None:
 
 
 def _history(user):
-    kinds = ContentType.objects.get_for_models(User, Membership)
-    seat_ids = [str(pk) for pk in Membership.objects.filter(user=user).values_list("pk", flat=True)]
-    return (LogEntry.objects.filter(Q(content_type=kinds[User], object_pk=str(user.pk))
-                                    | Q(content_type=kinds[Membership], object_pk__in=seat_ids))
+    """The account's own entries (what was done, by whom, why): those written by `services.audit`."""
+    kind = ContentType.objects.get_for_model(User)
+    return (LogEntry.objects.filter(content_type=kind, object_pk=str(user.pk), additional_data__account__isnull=False)
             .select_related("actor").order_by("-timestamp")[:50])
 
 
