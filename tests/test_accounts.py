@@ -350,3 +350,16 @@ def test_django_admin_is_for_the_verified_superuser_only(client, verified_login,
     Membership.objects.create(user=root, unit=None, role=Role.ADMIN)
     page = verified_login(root).get("/quan-tri/")
     assert page.status_code == 200 and "Quản trị kỹ thuật PCMD" in page.content.decode()
+
+
+def test_reloading_agencies_keeps_the_typing_and_saves_nothing(verified_login, login, hp_admin, owner, bach_dang):
+    client = verified_login(hp_admin)
+    data = {"full_name": "Chưa Xong", "email": "chua.xong@example.vn", "unit": unit_value(seat(hp_admin), bach_dang),
+            "refresh": "1"}
+    page = client.post(reverse("account_create"), data)
+    text = page.content.decode()
+    assert page.status_code == 200 and "Chưa Xong" in text and "Trạm Y tế phường Bạch Đằng" in text
+    assert "form-errors" not in text and not User.objects.filter(email="chua.xong@example.vn").exists()
+    page = login(owner).post(reverse("account_proposal_create"), {**data, "role": Role.AGENCY_OFFICER})
+    assert "Đã tải danh sách cơ quan" in page.content.decode()
+    assert not AccountProposal.objects.filter(email="chua.xong@example.vn").exists()

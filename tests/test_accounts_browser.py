@@ -8,7 +8,6 @@ from base64 import b32decode
 
 import pytest
 
-from .conftest import PASSWORD
 from .test_browser import SHOTS
 from .test_public_browser import chromium  # noqa: F401  (fixture)
 from .test_support_browser import log_in, open_context

@@ -15,11 +15,12 @@ def _list(obj=None, result=None, request=None) -> str:
 
 
 class RefreshProposalForm(ProposalForm):
-    def clean(self):
-        data = super().clean()
-        if "refresh" in self.data:  # "Tải danh sách cơ quan": show the unit's agencies, save nothing
-            raise forms.ValidationError("Đã tải danh sách cơ quan của đơn vị đã chọn; hãy chọn cơ quan rồi gửi.")
-        return data
+    def full_clean(self):
+        super().full_clean()
+        if self.is_bound and "refresh" in self.data:  # "Tải danh sách cơ quan": the unit's agencies, nothing saved
+            self._errors = forms.utils.ErrorDict()
+            self.cleaned_data = {}
+            self.add_error(None, "Đã tải danh sách cơ quan của đơn vị đã chọn; hãy chọn cơ quan rồi bấm “Gửi đề xuất”.")
 
 
 class ApproveForm(forms.Form):

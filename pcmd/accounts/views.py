@@ -8,6 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
+from django.forms.utils import ErrorDict
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -75,6 +76,7 @@ def account_list(request):
 def account_create(request):
     membership = request.membership
     form = AccountForm(request.POST or None, membership=membership)
+    _refreshing(request, form)
     if request.method == "POST" and "refresh" not in request.POST and form.is_valid():
         data = form.cleaned_data
         try:
@@ -88,7 +90,14 @@ def account_create(request):
             messages.success(request, f"Đã tạo tài khoản {services.display_name(user)} và gửi lời mời đặt mật khẩu "
                                       f"đến {user.email}.")
             return redirect("account_detail", user.pk)
-    return render(request, "accounts/form.html", {"form": form}, status=400 if form.errors else 200)
+    return render(request, "accounts/form.html", {"form": form, "hours": services.invitation_tokens.hours},
+                  status=400 if form.errors else 200)
+
+
+def _refreshing(request, form) -> None:
+    """"Tải danh sách cơ quan": the form comes back with the chosen unit's agencies, checked for nothing."""
+    if request.method == "POST" and "refresh" in request.POST:
+        form._errors = ErrorDict()
 
 
 def _errors(form, exc: ValidationError) -> None:
@@ -132,6 +141,7 @@ def _manage(request, pk):
 def account_seat_add(request, pk):
     user = _manage(request, pk)
     form = SeatForm(request.POST or None, membership=request.membership)
+    _refreshing(request, form)
     if request.method == "POST" and "refresh" not in request.POST and form.is_valid():
         unit, agency, role = form.seat()
         try:
