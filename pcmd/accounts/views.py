@@ -51,10 +51,9 @@ def account_list(request):
     if form.is_valid():
         data = form.cleaned_data
         if data["q"]:
-            for word in fold(data["q"]).split():
-                users = users.filter(Q(username__icontains=word) | Q(email__icontains=word)
-                                     | Q(first_name__icontains=word) | Q(last_name__icontains=word)
-                                     | Q(username__icontains=word.replace(" ", ".")))
+            for word in data["q"].split():  # names as typed (with diacritics); logins and e-mails folded
+                users = users.filter(Q(username__icontains=fold(word)) | Q(email__icontains=fold(word))
+                                     | Q(first_name__icontains=word) | Q(last_name__icontains=word))
         if data["unit"]:
             users = users.filter(pk__in=seats.filter(unit=data["unit"]).values("user_id"))
         if data["role"]:
