@@ -47,9 +47,9 @@ class AccountImporter(imports.Importer):
     title = "tài khoản"
     model = get_user_model()
     batch_size = 200
-    matching_note = ("Mỗi thư điện tử một tài khoản: dòng có thư điện tử đã dùng bị báo lỗi, không tạo tài khoản trùng. "
-                     "Mỗi tài khoản mới nhận một thư mời đặt mật khẩu; đơn vị, vai trò ngoài phạm vi của bạn bị báo lỗi "
-                     "ở từng dòng.")
+    matching_note = ("Mỗi thư điện tử một tài khoản: dòng có thư điện tử đã dùng bị báo lỗi, không tạo "
+                     "tài khoản trùng. Mỗi tài khoản mới nhận một thư mời đặt mật khẩu; đơn vị, vai trò ngoài "
+                     "phạm vi của bạn bị báo lỗi ở từng dòng.")
     columns = [
         Column("Họ và tên", "full_name", imports.text(150), required=True, example="Nguyễn Thị Hoa"),
         Column("Thư điện tử", "email", imports.text(254), required=True, example="hoa.nguyen@example.vn",
