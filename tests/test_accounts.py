@@ -315,6 +315,7 @@ def test_excel_import_checks_each_row_and_invites(verified_login, hp_admin, bach
                                                    settings, mailoutbox):
     settings.MEDIA_ROOT = tmp_path
     client = verified_login(hp_admin)
+    assert "Mỗi thư điện tử một tài khoản" in client.get(reverse("account_import")).content.decode()
     template = client.get(reverse("account_import_template"))
     assert template.status_code == 200
     headers = [c.value for c in load_workbook(io.BytesIO(b"".join(template.streaming_content))).active[1]]
