@@ -26,7 +26,9 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 # The demo runs without HTTPS on this machine only: PCMD_HTTPS=0 turns off the HTTPS redirect.
-DEMO_ENV := PCMD_HTTPS=0 DEBUG=0 ALLOWED_HOSTS=127.0.0.1,localhost,$(HOST)
+# Mails (invitations, "quên mật khẩu") are written as files under var/mail/ (docs/accounts.md).
+DEMO_ENV := PCMD_HTTPS=0 DEBUG=0 ALLOWED_HOSTS=127.0.0.1,localhost,$(HOST) \
+	EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend PCMD_SITE_URL=http://$(HOST):$(PORT)
 
 demo: install
 	$(DEMO_ENV) $(BIN)/pcmd migrate --no-input -v 0

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "pcmd.core",
     "pcmd.geo",
     "pcmd.org",
+    "pcmd.accounts",
     "pcmd.indicators",
     "pcmd.plans",
     "pcmd.venues",
@@ -314,8 +315,15 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "pcmd@localhost")
-# The site's address for links in e-mails (the inbox digest), e.g. https://pcmd.example.gov.vn; empty: paths only.
-PCMD_SITE_URL = os.environ.get("PCMD_SITE_URL", "")
+# The file backend (`make demo`) writes each mail as a file here, so a tester finds invitation and reset links.
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(DATA_DIR / "mail"))
+# Accounts (pcmd.accounts, docs/accounts.md): lifetimes of the one-time links, and the address put in mails sent
+# without a request (the Excel import of accounts).
+PCMD_INVITATION_HOURS = int(os.environ.get("PCMD_INVITATION_HOURS", "72"))
+PCMD_PASSWORD_RESET_HOURS = int(os.environ.get("PCMD_PASSWORD_RESET_HOURS", "2"))
+PASSWORD_RESET_TIMEOUT = 3600 * max(PCMD_INVITATION_HOURS, PCMD_PASSWORD_RESET_HOURS)
+# The site's address for links in e-mails (invitations, the inbox digest), e.g. https://pcmd.example.gov.vn.
+PCMD_SITE_URL = os.environ.get("PCMD_SITE_URL", "http://127.0.0.1:8000")
 
 # Public tip channel (pcmd.public, docs/public-channel.md): attachments and abuse limits. Rate limits count in
 # the cache above (Redis when REDIS_URL; the per-process memory cache otherwise, so one worker's counts only).
@@ -328,6 +336,8 @@ PUBLIC_SUBMIT_PER_CLIENT_HOUR = int(os.environ.get("PCMD_PUBLIC_SUBMIT_PER_CLIEN
 PUBLIC_SUBMIT_GLOBAL_HOUR = int(os.environ.get("PCMD_PUBLIC_SUBMIT_GLOBAL_HOUR", "600"))
 PUBLIC_LOOKUP_PER_CLIENT_HOUR = int(os.environ.get("PCMD_PUBLIC_LOOKUP_PER_CLIENT_HOUR", "20"))
 PUBLIC_LOOKUP_GLOBAL_HOUR = int(os.environ.get("PCMD_PUBLIC_LOOKUP_GLOBAL_HOUR", "3000"))
+PUBLIC_RESET_PER_CLIENT_HOUR = int(os.environ.get("PCMD_PUBLIC_RESET_PER_CLIENT_HOUR", "5"))
+PUBLIC_RESET_GLOBAL_HOUR = int(os.environ.get("PCMD_PUBLIC_RESET_GLOBAL_HOUR", "300"))
 PUBLIC_CHALLENGE_MAX_AGE = int(os.environ.get("PCMD_PUBLIC_CHALLENGE_MAX_AGE", "7200"))
 
 # The API (/api/v1/, docs/api.md): keys, quotas, limits. Errors are JSON {code, message, errors}.

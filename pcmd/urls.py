@@ -23,6 +23,7 @@ urlpatterns = [
     path("don-vi/", geo_views.unit_search, name="unit_search"),
     path("don-vi/goi-y/", geo_views.unit_pick, name="unit_pick"),
     path("co-quan/goi-y/", org_views.agency_pick, name="agency_pick"),
+    path("", include("pcmd.accounts.urls")),
     path("", include(geo_registry.hamlets.urls())),
     path("", include(org_registry.agencies.urls())),
     path("", include("pcmd.plans.urls")),

@@ -510,3 +510,25 @@ def _webhook_sample(unit):
 
 
 SAMPLE_ARGS["webhook_detail"] = lambda unit: [_webhook_sample(unit).pk]
+# Accounts (pcmd.accounts): an account of Bạch Đằng from the demo (an agency officer, so every admin level may manage
+# it) and its seat; the demo's pending proposal of Bạch Đằng.
+def _account_sample(unit):
+    from pcmd.org.models import Membership
+
+    return Membership.objects.filter(unit=unit, role=Role.AGENCY_OFFICER, user__username="bachdang.canbo").get()
+
+
+def _proposal_sample(unit):
+    from pcmd.accounts.models import AccountProposal
+
+    return AccountProposal.objects.filter(unit=unit, status="proposed").order_by("pk").first()
+
+
+for _name in ("account_detail", "account_seat_add", "account_deactivate", "account_reactivate",
+              "account_password_reset", "account_otp_reset", "account_invite"):
+    SAMPLE_ARGS[_name] = lambda unit: [_account_sample(unit).user_id]
+SAMPLE_ARGS["account_seat_remove"] = lambda unit: [_account_sample(unit).user_id, _account_sample(unit).pk]
+SAMPLE_ARGS["account_proposal_approve"] = lambda unit: [_proposal_sample(unit).pk]
+SAMPLE_ARGS["account_proposal_reject"] = lambda unit: [_proposal_sample(unit).pk]
+# The invitation link and "quên mật khẩu" are pages without login: tests/test_accounts.py.
+NOT_WALKED |= {"account_invitation", "password_reset", "password_reset_done", "password_reset_confirm"}

@@ -84,8 +84,6 @@ def seed_users(ctx: SeedContext) -> None:
         ("bachdang.hotro", None, [(bd, _agency(bd, "tram-y-te"), Role.CASE_WORKER)]),
         ("bachdang.giamsat", "Đào Thị Minh Thu", [(bd, _agency(bd, "phong-vhxh"), Role.SUPPORT_SUPERVISOR)]),
         ("haiphong.giamsat", "Lương Thị Quỳnh Anh", [(hp, _agency(hp, "so-y-te"), Role.SUPPORT_SUPERVISOR)]),
-        # A province's system admin: the DHIS2 mapping of the province's units, its webhook subscriptions.
-        ("haiphong.quantri", "Phạm Văn Kết Nối", [(hp, None, Role.ADMIN)]),
     ]
     password = make_password(DEMO_PASSWORD)
     existing = set(User.objects.filter(username__in=[p[0] for p in people]).values_list("username", flat=True))
@@ -302,8 +300,20 @@ def seed_webhooks(ctx: SeedContext) -> None:
 
 
 SEEDERS.append(seed_webhooks)
+
+
+def seed_accounts(ctx: SeedContext) -> None:
+    from pcmd.accounts.demo import seed_accounts as seed
+
+    seed(ctx)
+
+
+SEEDERS.append(seed_accounts)
+
+
 def seed_inbox(ctx: SeedContext) -> None:
-    """The daily scan once, so the demo logins open an inbox with real notices (tips, reports, tasks, referrals)."""
+    """The daily scan once, last, so the demo logins open an inbox with real notices (tips, reports, tasks,
+    referrals)."""
     from pcmd.inbox.services import scan
 
     ctx.summary["thông báo mới (quét thời hạn hằng ngày)"] = sum(scan().values())

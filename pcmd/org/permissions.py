@@ -13,6 +13,7 @@ MODULES = {
     "geo": "Đơn vị hành chính, thôn/tổ dân phố",
     "org": "Cơ quan, đơn vị phối hợp",
     "users": "Tài khoản và phân quyền",
+    "user_proposals": "Đề xuất tài khoản (đơn vị đề xuất, quản trị hệ thống phê duyệt)",
     "plans": "Kế hoạch, chỉ tiêu, nhiệm vụ",
     "venues": "Cơ sở kinh doanh dịch vụ nhạy cảm",
     "inspections": "Kiểm tra liên ngành (Đội 178), vi phạm, xử phạt",
@@ -37,14 +38,15 @@ ALL = frozenset(ACTIONS)
 MATRIX: dict[str, dict[str, frozenset]] = {
     # The system admin runs the platform; never reads support case files (firewall) nor criminal cases.
     Role.ADMIN: {
-        "geo": ALL, "org": ALL, "users": ALL, "audit": R, "plans": R, "venues": R, "inspections": R,
-        "hotspots": R, "tips": R, "outreach": R, "indicators": R, "reports": R, "dashboard": R,
+        "geo": ALL, "org": ALL, "users": ALL, "user_proposals": ALL, "audit": R, "plans": R, "venues": R,
+        "inspections": R, "hotspots": R, "tips": R, "outreach": R, "indicators": R, "reports": R, "dashboard": R,
         "integrations": ALL,  # the DHIS2 mapping and webhook subscriptions of the admin's unit
     },
     # Standing office (Sở Y tế / Phòng VHXH): plans, compiling, the unit's registries.
     Role.COORDINATOR: {
-        "geo": ALL, "org": ALL, "plans": ALL, "venues": ALL, "inspections": ALL, "hotspots": R,
-        "enforcement": R, "tips": ALL, "outreach": ALL, "indicators": ALL, "reports": ALL, "dashboard": R,
+        "geo": ALL, "org": ALL, "user_proposals": RA, "plans": ALL, "venues": ALL, "inspections": ALL,
+        "hotspots": R, "enforcement": R, "tips": ALL, "outreach": ALL, "indicators": ALL, "reports": ALL,
+        "dashboard": R,
     },
     Role.AGENCY_OFFICER: {
         "geo": R, "org": R, "plans": RU, "venues": RAU, "inspections": R, "tips": RU, "outreach": RAU,

@@ -12,6 +12,8 @@ DEFAULTS = {
     "SUBMIT_GLOBAL_HOUR": 600,  # submissions from everyone per hour
     "LOOKUP_PER_CLIENT_HOUR": 20,  # receipt look-ups and replies per client per hour
     "LOOKUP_GLOBAL_HOUR": 3000,  # receipt look-ups from everyone per hour
+    "RESET_PER_CLIENT_HOUR": 5,  # "quên mật khẩu" requests per client per hour (pcmd.accounts)
+    "RESET_GLOBAL_HOUR": 300,  # "quên mật khẩu" requests from everyone per hour
     "CHALLENGE_MAX_AGE": 2 * 3600,  # seconds a challenge stays valid
 }
 
