@@ -36,7 +36,8 @@ import uuid
 from _common import ROOT, django_on_throwaway_database  # noqa: E402
 
 RAISED = {f"PCMD_PUBLIC_{name}": "1000000000" for name in
-          ("SUBMIT_PER_CLIENT_HOUR", "SUBMIT_GLOBAL_HOUR", "LOOKUP_PER_CLIENT_HOUR", "LOOKUP_GLOBAL_HOUR")}
+          ("ATTEMPT_PER_CLIENT_HOUR", "ATTEMPT_GLOBAL_HOUR", "SUBMIT_PER_CLIENT_HOUR", "SUBMIT_GLOBAL_HOUR",
+           "LOOKUP_PER_CLIENT_HOUR", "LOOKUP_GLOBAL_HOUR")}
 TEXTS = [
     "Quán karaoke cuối phố thường có người dẫn khách vào phòng riêng sau 22 giờ, nghi có hoạt động mại dâm.",
     "Cơ sở xoa bóp mới mở có nhân viên mời chào khách ngoài cửa, nhiều người ra vào lúc khuya.",

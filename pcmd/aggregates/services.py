@@ -234,6 +234,14 @@ def refresh_cells(cells: Iterable[tuple[str, int, int | None]]) -> int:
             by_kind_year[(kind_name, None if kinds()[kind_name].date is None else year)].add(unit_id)
     written = 0
     with transaction.atomic():
+        # Two writes of one commune at once (two public tips) must not both delete and re-insert its cells: the
+        # second waits here for the first to commit, then recounts. NO KEY UPDATE does not block inserting rows
+        # that refer to the unit; the order by id keeps two refreshes of several units from deadlocking.
+        from pcmd.geo.models import AdminUnit
+
+        touched = sorted({u for units in by_kind_year.values() for u in units})
+        list(AdminUnit.objects.select_for_update(no_key=True).filter(pk__in=touched).order_by("pk")
+             .values_list("pk", flat=True))
         for (kind_name, year), units in sorted(by_kind_year.items(), key=lambda kv: (kv[0][0], kv[0][1] or 0)):
             kind = kinds()[kind_name]
             years = None if year is None else [year]
