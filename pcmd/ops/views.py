@@ -1,5 +1,7 @@
 """The admin's view of the job queue, and the load balancer's health check."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import connection
@@ -23,6 +25,7 @@ def job_list(request):
     counts = {s: scoped(JobRun.objects.filter(state=s), request.membership).count() for s in JobState.values}
     return render(request, "ops/job_list.html", {
         "page": page, "state": state, "states": [(v, label, counts[v]) for v, label in JobState.choices],
+        "querystring": urlencode({"trang-thai": state}) if state else "",
     })
 
 
