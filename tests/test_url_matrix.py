@@ -491,16 +491,21 @@ SAMPLE_ARGS["referral_action"] = lambda unit: [_referral_sample(unit).pk, "ghi-n
 NOT_WALKED |= {"public_referral", "public_referral_link"}
 
 
-def _job_sample(unit):
+# A job of Bạch Đằng for "Chạy lại": the walk's arguments are looked up once per session, so the row is made with
+# the same id in every test (each test's changes are rolled back; the demo has no job rows).
+JOB_SAMPLE_PK = 900_001
+
+
+@pytest.fixture(autouse=True)
+def _job_sample(db, bach_dang):
     from pcmd.ops.models import JobRun, JobState
 
-    run, _ = JobRun.objects.get_or_create(task_id="url-matrix-sample", defaults={
-        "name": "pcmd.ops.run_command", "label": "Nhắc hạn xử lý tin báo", "unit": unit,
-        "province_id": unit.province_id, "state": JobState.DONE})
-    return run
+    JobRun.objects.get_or_create(pk=JOB_SAMPLE_PK, defaults={
+        "task_id": "url-matrix-sample", "name": "pcmd.ops.run_command", "label": "Nhắc hạn xử lý tin báo",
+        "unit": bach_dang, "province_id": bach_dang.province_id, "state": JobState.DONE})
 
 
-SAMPLE_ARGS["job_run_again"] = lambda unit: [_job_sample(unit).pk]
+SAMPLE_ARGS["job_run_again"] = lambda unit: [JOB_SAMPLE_PK]
 NOT_WALKED |= {"healthz"}  # no login, no records: tests/test_ops_jobs.py
 # Webhooks: the demo's subscription of Bạch Đằng (pcmd/webhooks/demo.py); DHIS2 mapping has no arguments.
 def _webhook_sample(unit):

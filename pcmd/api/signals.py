@@ -19,6 +19,10 @@ def _where(instance) -> tuple:
             data = {}
     unit = data.get("unit", getattr(instance, "unit_id", None))
     province = data.get("province", getattr(instance, "province_id", None))
+    if unit == getattr(instance, "pk", None) and instance._meta.label_lower == "geo.adminunit":
+        unit = instance.parent_id  # a deleted unit (a hamlet) is filed under its parent, which remains
+    if province == getattr(instance, "pk", None) and instance._meta.label_lower == "geo.adminunit":
+        province = None  # a deleted province: the national feed only
     return unit, province
 
 

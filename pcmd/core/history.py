@@ -108,6 +108,9 @@ def entry_changes(entry: LogEntry) -> list[Change]:
         try:
             model_field = model._meta.get_field(name)
         except FieldDoesNotExist:
+            # An entry a service wrote by hand (accounts: "Thao tác", "Lý do") names its lines in Vietnamese.
+            if (not name.isascii() or " " in name) and isinstance(values, list | tuple) and len(values) == 2:
+                out.append(Change(label=name, old=str(values[0] or ""), new=str(values[1] or "")))
             continue
         if not model_field.concrete and not model_field.many_to_many:  # reverse relations ("….None")
             continue
