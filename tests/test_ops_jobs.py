@@ -79,3 +79,18 @@ def test_the_job_page_is_scoped_like_any_record(member_factory, verified_login, 
 def test_health_check_answers_without_login(client):
     response = client.get("/healthz")
     assert response.status_code == 200 and response.json() == {"status": "ok"}
+
+
+def test_a_failed_job_runs_again_from_its_page(member_factory, verified_login, bach_dang):
+    with pytest.raises(ValueError):
+        run_command.apply(args=["flush"], task_id="t-6").get()
+    failed = JobRun.objects.get(task_id="t-6")
+    failed.args = {"args": ["notify_tip_deadlines"], "kwargs": {}}  # as if the command had been a scheduled one
+    failed.unit, failed.province_id = bach_dang, bach_dang.province_id
+    failed.save()
+    client = verified_login(member_factory("ops.admin2", bach_dang.province, Role.ADMIN))
+    before = JobRun.objects.count()
+    response = client.post(reverse("job_run_again", args=[failed.pk]))
+    assert response.status_code == 302
+    again = JobRun.objects.exclude(pk=failed.pk).order_by("-pk").first()
+    assert JobRun.objects.count() == before + 1 and again.state == JobState.DONE
