@@ -182,7 +182,7 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("PCMD_JOB_VISIBILITY_S", "3600"))}
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
-# What `pcmd scheduler` (celery beat) queues, in Vietnam time; each entry runs a management command as a job.
+# What the scheduler (`celery -A pcmd beat`) queues, in Vietnam time; most entries run a management command as a job.
 CELERY_BEAT_SCHEDULE = {
     "report-calendar": {"task": "pcmd.ops.run_command", "args": ["report_calendar"],
                         "schedule": crontab(hour=5, minute=30)},
