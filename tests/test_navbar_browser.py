@@ -43,11 +43,20 @@ def fits(page, width):
     assert page.evaluate("document.documentElement.scrollWidth") <= width, "the page scrolls sideways"
     if page.locator(".navbar-toggler").is_visible():
         page.click(".navbar-toggler")
-        page.wait_for_selector("#account-menu", state="visible")
+        # Wait for the collapse to finish: a click during its transition can land before the menu is in place.
+        page.wait_for_selector(".navbar-collapse.show:not(.collapsing)")
     for menu, item in (("#membership-menu", "button[name=membership] >> nth=0"), ("#account-menu", "#logout-button")):
         inside(page, menu, width)
-        page.click(menu)
+        open_menu(page, menu)
         page.wait_for_selector(item, state="visible")
         inside(page, item, width)
         shot(page, f"navbar-{width}-{menu[1:]}")
         page.click(menu)  # close it again
+        page.wait_for_selector(f"{menu}[aria-expanded=false]")
+
+
+def open_menu(page, menu):
+    """Open a dropdown once the deferred Bootstrap script has bound it (a first click can come before)."""
+    page.wait_for_function("() => window.bootstrap !== undefined")
+    page.click(menu)
+    page.wait_for_selector(f"{menu}[aria-expanded=true]")
