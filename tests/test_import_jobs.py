@@ -99,3 +99,33 @@ def test_the_job_runs_in_the_scope_of_the_seat(owner, login, queued):
     scope = imports.job_scope(job)
     assert scope.membership.pk == owner.memberships.get().pk and scope.unit == owner.memberships.get().unit
     assert scope.user == owner
+
+
+def test_rows_are_batched_by_commune_and_errors_listed_by_row(hai_phong, tmp_path):
+    """A file listing communes in any order is batched commune by commune (each batch refreshes the aggregates
+    of a few communes, not of all of them), keeps its row numbers, and lists its errors in row order."""
+    from pcmd.geo.models import AdminUnit, Level
+
+    communes = list(AdminUnit.objects.filter(province=hai_phong, level=Level.COMMUNE, is_active=True)
+                    .order_by("code").values_list("name", flat=True)[:2])
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(importer.headers)
+    for i in range(6):  # spreadsheet rows 2..7: communes A, B, A, B, A, B; rows 3 and 6 lack their type
+        values = {"name": f"Nhà nghỉ Xen Kẽ {i}", "type": "" if i in (1, 4) else "Nhà nghỉ",
+                  "address": f"Số {i} Đường Thử", "unit": communes[i % 2]}
+        sheet.append([values.get(c.field) for c in importer.columns])
+    path = tmp_path / "xen-ke.xlsx"
+    workbook.save(path)
+    scope = imports.ImportScope(unit=hai_phong)
+    with path.open("rb") as handle:
+        job = imports.import_upload(importer=importer, fileobj=handle, filename=path.name, scope=scope)
+    order = [row.number for batch in job.batches(0, 100) for row in batch]
+    assert sorted(order[:3]) == order[:3] and sorted(order[3:]) == order[3:]  # the file's order within a commune
+    first, second = {n % 2 for n in order[:3]}, {n % 2 for n in order[3:]}
+    assert len(first) == 1 and len(second) == 1 and first != second  # one commune, then the other
+    preview = imports.import_preview(job, importer, scope)
+    assert [error[0] for error in preview["errors"]] == [3, 6] and preview["create"] == 4
+    imports.import_start(job, imports.MODE_VALID_ONLY)
+    imports.import_run(job, importer, scope)
+    assert job.created == 4 and Establishment.objects.filter(name__startswith="Nhà nghỉ Xen Kẽ").count() == 4

@@ -308,6 +308,11 @@ class Importer:
     # New rows by COPY / executemany (`bulk_insert`, several times faster) instead of bulk_create; only for a
     # registry whose write() needs no primary keys of the new rows afterwards (no many-to-many to fill).
     fast_insert = False
+    # Columns whose text groups the rows before batching (the commune): each batch then touches a few communes,
+    # so the aggregates it refreshes in its transaction are those of a few communes, not of every commune of a
+    # file listed in any order (with 114 communes in every batch, the refreshes grew with the square of the
+    # file). Rows keep their spreadsheet numbers; the order within a group is the file's.
+    group_by: tuple[str, ...] = ()
 
     # --- per registry
     def prepare(self, rows: list[Row], scope: ImportScope) -> None:
@@ -899,8 +904,11 @@ def import_upload(*, importer: Importer, fileobj, filename: str, scope: ImportSc
                     membership_id=getattr(scope.membership, "pk", None))
     try:
         total = 0
+        rows: Iterable[tuple[int, dict]] = read_rows(importer, xlsx, filename)  # at most MAX_ROWS rows
+        if importer.group_by:
+            rows = sorted(rows, key=lambda item: tuple(fold(str(item[1].get(f) or "")) for f in importer.group_by))
         with job.rows_path.open("w", encoding="utf-8") as out:
-            for number, raw in read_rows(importer, xlsx, filename):  # at most MAX_ROWS rows
+            for number, raw in rows:
                 total += 1
                 out.write(json.dumps([number, {k: _encode(v) for k, v in raw.items()}], ensure_ascii=False))
                 out.write("\n")
@@ -945,6 +953,7 @@ def import_preview(job: ImportJob, importer: Importer, scope: ImportScope, max_r
     job.preview, job.checked = preview, end
     if end >= job.total:
         job.status = "previewed"
+        preview["errors"].sort(key=lambda error: error[0])  # by row number (rows are checked grouped by commune)
         seen_path.unlink(missing_ok=True)
     else:
         job.status = "checking"

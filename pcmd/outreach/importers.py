@@ -83,6 +83,7 @@ def _names(value) -> list[str]:
 
 class ActivityImporter(imports.Importer):
     name = "activities"
+    group_by = ("province", "unit")  # batches by commune: see Importer.group_by
     title = "hoạt động tuyên truyền"
     model = Activity
     columns = [

@@ -56,6 +56,7 @@ def _example_commune(scope):
 
 class EstablishmentImporter(imports.Importer):
     name = "establishments"
+    group_by = ("province", "unit")  # batches by commune: see Importer.group_by
     title = "cơ sở kinh doanh"
     model = Establishment
     fast_insert = True  # nothing refers to the new rows' keys after the write
