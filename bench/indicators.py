@@ -573,15 +573,78 @@ def crimes_handled(cursor, level, period):
 
 
 def support_access(cursor, level, period):
-    """Entered figures, DHIS2's "last value": per unit the latest period inside the query period."""
+    """Per unit one source: the registry where the commune has a client registered by the period's end
+    (eligible counted clients served by then / eligible counted clients), else the entered figure, DHIS2's
+    "last value" (the latest period inside the query period)."""
     g = _group(level)
+    end, as_of = period.end, _as_of(period)
     return _rows(cursor, f"""
-        SELECT x.{g}, SUM(x.numerator), SUM(x.denominator)
-        FROM (SELECT v.*, ROW_NUMBER() OVER (PARTITION BY v.unit_id
-                                             ORDER BY v.period_end DESC, v.period_start ASC, v.id DESC) AS rn
-              FROM indicators_datavalue v
-              WHERE v.indicator = 'SUPPORT_ACCESS' AND v.period_start >= %s AND v.period_end <= %s) x
-        WHERE x.rn = 1 GROUP BY x.{g}""", [period.start, period.end])
+        WITH users AS (SELECT DISTINCT unit_id FROM support_client WHERE registered_on <= %s),
+        registry AS (
+            SELECT c.unit_id, c.province_id,
+                   SUM(CASE WHEN EXISTS (SELECT 1 FROM support_servicerecord r
+                                         WHERE r.client_id = c.id AND r.received_on <= %s)
+                              OR EXISTS (SELECT 1 FROM support_referral f WHERE f.client_id = c.id
+                                         AND f.status = 'completed' AND f.completed_on <= %s)
+                       THEN 1 ELSE 0 END) AS num,
+                   COUNT(*) AS den
+            FROM support_client c
+            WHERE c.registered_on <= %s AND c.merged_into_id IS NULL
+              AND EXISTS (SELECT 1 FROM support_consent k WHERE k.client_id = c.id AND k.purpose = 'reporting'
+                          AND k.given_on <= %s AND (k.expires_on IS NULL OR k.expires_on >= %s)
+                          AND k.withdrawn_at IS NULL)
+              AND (SELECT s.eligible FROM support_screening s WHERE s.client_id = c.id AND s.screened_on <= %s
+                   ORDER BY s.screened_on DESC, s.id DESC LIMIT 1) = %s
+            GROUP BY c.unit_id, c.province_id),
+        entered AS (
+            SELECT x.unit_id, x.province_id, x.numerator AS num, x.denominator AS den
+            FROM (SELECT v.*, ROW_NUMBER() OVER (PARTITION BY v.unit_id
+                                                 ORDER BY v.period_end DESC, v.period_start ASC, v.id DESC) AS rn
+                  FROM indicators_datavalue v
+                  WHERE v.indicator = 'SUPPORT_ACCESS' AND v.period_start >= %s AND v.period_end <= %s) x
+            WHERE x.rn = 1 AND x.unit_id NOT IN (SELECT unit_id FROM users))
+        SELECT {g}, SUM(num), SUM(den) FROM (SELECT * FROM registry UNION ALL SELECT * FROM entered) y
+        GROUP BY {g}""", [end, end, end, end, as_of, as_of, end, True, period.start, period.end])
+
+
+# "Counted in aggregates" on the period's as-of day (pcmd.support.consent.counted): not merged, and a
+# reporting consent in force that day. `{c}` is the client's alias; one %s for the day, used twice.
+COUNTED = """{c}.merged_into_id IS NULL AND EXISTS (
+    SELECT 1 FROM support_consent k WHERE k.client_id = {c}.id AND k.purpose = 'reporting'
+    AND k.given_on <= %s AND (k.expires_on IS NULL OR k.expires_on >= %s) AND k.withdrawn_at IS NULL)"""
+
+
+def _support_count(table, date_column, *, where="", distinct=None, via_client=False):
+    """Rows of a client dated in the period (COUNT or COUNT DISTINCT), of counted clients, grouped by the row's
+    unit (or, `via_client`, the client's)."""
+    def run(cursor, level, period):
+        owner = "c" if via_client else "t"
+        what = f"COUNT(DISTINCT t.{distinct})" if distinct else "COUNT(*)"
+        as_of = _as_of(period)
+        return _rows(cursor, f"""
+            SELECT {owner}.{_group(level)}, {what} FROM {table} t JOIN support_client c ON c.id = t.client_id
+            WHERE t.{date_column} >= %s AND t.{date_column} <= %s {where} AND {COUNTED.format(c="c")}
+            GROUP BY {owner}.{_group(level)}""", [period.start, period.end, as_of, as_of], count=True)
+    return run
+
+
+def support_referrals_completed(cursor, level, period):
+    g = _group(level)
+    as_of = _as_of(period)
+    return _rows(cursor, f"""
+        SELECT t.{g}, SUM(CASE WHEN t.status = 'completed' AND t.completed_on <= %s THEN 1 ELSE 0 END), COUNT(*)
+        FROM support_referral t JOIN support_client c ON c.id = t.client_id
+        WHERE t.referred_on >= %s AND t.referred_on <= %s AND t.status <> 'cancelled'
+          AND {COUNTED.format(c="c")}
+        GROUP BY t.{g}""", [period.end, period.start, period.end, as_of, as_of], keep_empty=False)
+
+
+def support_outreach_reach(cursor, level, period):
+    """People reached by anonymous outreach contacts; a contact at a hamlet counts for its commune."""
+    g = "CASE WHEN a.level = 'hamlet' THEN a.parent_id ELSE t.unit_id END" if level == "commune" else "t.province_id"
+    return _rows(cursor, f"""
+        SELECT {g}, SUM(t.people_reached) FROM support_outreachcontact t JOIN geo_adminunit a ON a.id = t.unit_id
+        WHERE t.date >= %s AND t.date <= %s GROUP BY {g}""", [period.start, period.end], count=True)
 
 
 def _hotspot_group(level):
@@ -611,6 +674,15 @@ BASELINES = {
     "COMMITMENTS_SIGNED": commitments_signed,
     "VENUES_MANAGED": venues_managed,
     "SUPPORT_ACCESS": support_access,
+    "SUPPORT_SCREENED": _support_count("support_screening", "screened_on", distinct="client_id", via_client=True),
+    "SUPPORT_REFERRED": _support_count("support_referral", "referred_on", distinct="client_id",
+                                       where="AND t.status <> 'cancelled'"),
+    "SUPPORT_REFERRALS_COMPLETED": support_referrals_completed,
+    "SUPPORT_SERVICES": _support_count("support_servicerecord", "received_on"),
+    "SUPPORT_OUTREACH_REACH": support_outreach_reach,
+    "REACH_RESIDENTS": _reach(["residents"]),
+    "REACH_OFFICIALS": _reach(["officials"]),
+    "REACH_HIGH_RISK": _reach(["high_risk"]),
     "CASES_TRIED": cases_tried,
     "CASES_DETECTED": _count("enforcement_criminalcase", "detected_on"),
     "CRIMES_HANDLED": crimes_handled,
