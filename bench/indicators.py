@@ -61,6 +61,8 @@ def main():
     parser.add_argument("--reuse", action="store_true",
                         help="keep the generated database and reuse it on the next run with --reuse (same scale)")
     parser.add_argument("--generate-only", action="store_true", help="build (or find) the data and stop")
+    parser.add_argument("--keep-aggregates", action="store_true",
+                        help="with --reuse: keep the reused database's aggregates (no rebuild; same code since)")
     args = parser.parse_args()
     if args.engines:
         return run_engines(args)
@@ -83,11 +85,12 @@ def main():
     # The aggregates from the registries (the seed rebuilds them at its end; a reused database may predate them).
     from pcmd.aggregates.services import rebuild
 
-    started = time.perf_counter()
-    cells = sum(rebuild().values())
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    print(f"aggregates_rebuild_s={time.perf_counter() - started:.1f} cells={cells}", flush=True)
+    if not (args.reuse and args.keep_aggregates):
+        started = time.perf_counter()
+        cells = sum(rebuild().values())
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        print(f"aggregates_rebuild_s={time.perf_counter() - started:.1f} cells={cells}", flush=True)
     if args.generate_only:
         return
 
