@@ -254,10 +254,20 @@ def refresh_cells(cells: Iterable[tuple[str, int, int | None]]) -> int:
                 stale = stale.filter(start__gte=year * 12, start__lt=(year + 1) * 12)
             stale.delete()
             fresh = kind.cells(units, years)
-            Cell.objects.bulk_create([Cell(kind=kind_name, unit_id=u, province_id=p, start=s, months=m, n=n)
-                                      for (u, s, m), (p, n) in fresh.items()], batch_size=5000)
+            _insert(kind_name, fresh)
             written += len(fresh)
     return written
+
+
+def _insert(kind_name: str, fresh: dict) -> None:
+    """Write a kind's fresh cells: the imports' fast insert (COPY on PostgreSQL; 3.6 million cells of the national
+    rebuild took minutes through bulk_create)."""
+    from pcmd.core.imports import bulk_insert
+
+    from .models import Cell
+
+    bulk_insert(Cell, [Cell(kind=kind_name, unit_id=u, province_id=p, start=s, months=m, n=n)
+                       for (u, s, m), (p, n) in fresh.items()])
 
 
 def cells_for(model, pks: Iterable[int]) -> set[tuple[str, int, int | None]]:
@@ -334,8 +344,7 @@ def rebuild(kind_names: Iterable[str] | None = None) -> dict[str, int]:
         with transaction.atomic():
             Cell.objects.filter(kind=name).delete()
             fresh = kinds()[name].cells(None, None)
-            Cell.objects.bulk_create([Cell(kind=name, unit_id=u, province_id=p, start=s, months=m, n=n)
-                                      for (u, s, m), (p, n) in fresh.items()], batch_size=5000)
+            _insert(name, fresh)
             out[name] = len(fresh)
     return out
 
