@@ -73,9 +73,10 @@ def form_fields(page: str) -> dict[str, str]:
 
 def why(page: str) -> str:
     """The errors the page shows (for the failure's name in the report)."""
-    found = re.findall(r'class="(?:invalid-feedback[^"]*|alert alert-(?:danger|warning)[^"]*)"[^>]*>\s*([^<]{1,160})',
-                       page)
-    return " | ".join(dict.fromkeys(f.strip() for f in found)) or "không rõ"
+    found = re.findall(r'class="(?:invalid-feedback[^"]*|alert alert-(?:danger|warning)[^"]*)"[^>]*>(.{1,400}?)</div>',
+                       page, re.S)
+    texts = (" ".join(re.sub(r"<[^>]+>", " ", f).split()) for f in found)
+    return " | ".join(dict.fromkeys(t for t in texts if t)) or "không rõ"
 
 
 def setup(users: int) -> list[str]:
@@ -208,6 +209,8 @@ def run_locust(base: str, usernames: list[str], args) -> None:
                     r.failure(f"báo cáo không lưu được: {why(r.text)}")
                     return
             form = self.client.get(f"/bao-cao/{pk}/xu-ly/gui/", name="gửi báo cáo (trang)").text
+            if 'id="form-errors"' in form:
+                return  # the page says why it cannot be sent yet (its period has not ended): an official stops here
             with self.client.post(f"/bao-cao/{pk}/xu-ly/gui/", data=form_fields(form), name="gửi báo cáo",
                                   headers={"Referer": f"{base}/bao-cao/{pk}/xu-ly/gui/"}, catch_response=True) as r:
                 if r.status_code != 200 or "/xu-ly/gui/" in r.url:

@@ -115,6 +115,21 @@ def test_a_window_that_has_not_ended_cannot_be_submitted(bach_dang, writer, toda
         services.report_submit(report=year_report, membership=writer)
 
 
+def test_before_its_window_ends_a_report_offers_no_send_and_says_from_when(bach_dang, writer, login, client, today):
+    """The "Gửi" button is not offered when sending would be refused (found by the deadline load test)."""
+    year_report = Report.objects.get(unit=bach_dang, year=today.year, type__code="xa-nam")
+    login(writer.user)
+    page = client.get(year_report.get_absolute_url()).content.decode()
+    assert 'data-step="gui"' not in page and 'data-step="sua"' in page
+    assert f"gửi được từ ngày {year_report.window_end + datetime.timedelta(days=1):%d/%m/%Y}" in page
+    assert not services.may("gui", year_report, writer)
+    response = client.post(reverse("report_action", args=[year_report.pk, "gui"]),
+                           {"version": year_report.version})
+    assert "Kỳ báo cáo chưa kết thúc" in response.content.decode()
+    year_report.refresh_from_db()
+    assert year_report.status == ReportStatus.DRAFT
+
+
 def test_only_the_units_own_staff_submit(report, reviewer):
     with pytest.raises(ValidationError, match="Chỉ cán bộ của"):
         services.report_submit(report=report, membership=reviewer)

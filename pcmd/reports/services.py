@@ -111,10 +111,14 @@ def check_reviewer(report: Report, membership) -> None:
         raise ValidationError(NOT_REVIEWER.format(above=above(report)))
 
 
-def check_submittable(report: Report, today: datetime.date | None = None) -> None:
-    today = today or timezone.localdate()
-    if today <= report.window_end:
+def check_window(report: Report, today: datetime.date | None = None) -> None:
+    """A report is sent once its figures' window has ended (the "Gửi" button is not offered before)."""
+    if (today or timezone.localdate()) <= report.window_end:
         raise ValidationError(WINDOW_OPEN.format(end=report.window_end))
+
+
+def check_submittable(report: Report, today: datetime.date | None = None) -> None:
+    check_window(report, today)
     empty = [s.title for s in report.sections.all() if s.required and s.kind == SectionKind.NARRATIVE
              and not s.text.strip()]
     if empty:
@@ -123,7 +127,7 @@ def check_submittable(report: Report, today: datetime.date | None = None) -> Non
 
 STEP_CHECKS = {
     "sua": lambda r, m: check_writer(r, m),
-    "gui": lambda r, m: check_writer(r, m),
+    "gui": lambda r, m: (check_writer(r, m), check_window(r)),
     "tra-lai": lambda r, m: check_reviewer(r, m),
     "phe-duyet": lambda r, m: check_reviewer(r, m),
     "mo-lai": lambda r, m: check_reviewer(r, m),
