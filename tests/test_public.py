@@ -392,6 +392,24 @@ def test_merged_tip_shows_the_common_status(public, bach_dang):
     assert 'id="merged-note"' in html and "Đã tiếp nhận" in html
 
 
+def test_a_tip_the_service_refuses_is_an_error_on_the_form_not_a_server_error(public, bach_dang, monkeypatch):
+    """The intake can still refuse after the form is valid (no number could be given): the person reads why and
+    keeps what they typed (it was a 500, found by the public-channel bench)."""
+    from django.core.exceptions import ValidationError
+
+    from pcmd.public import services as public_services
+
+    def refuse(**_kwargs):
+        raise ValidationError("Không cấp được số tin, vui lòng thử lại.")
+
+    monkeypatch.setattr(public_services, "public_tip_submit", refuse)
+    count = Tip.objects.count()
+    response = submit(public, bach_dang, description="Quán karaoke Ánh Trăng có dấu hiệu môi giới mại dâm ban đêm.")
+    html = response.content.decode()
+    assert response.status_code == 200 and "Không cấp được số tin, vui lòng thử lại." in html
+    assert "Quán karaoke Ánh Trăng có dấu hiệu môi giới mại dâm ban đêm." in html and Tip.objects.count() == count
+
+
 def test_submit_rate_limit(public, bach_dang, settings):
     settings.PUBLIC_SUBMIT_PER_CLIENT_HOUR = 1
     receipt_of(submit(public, bach_dang))

@@ -79,8 +79,12 @@ def _two_step_form(request, form_class, submit, template, kind):
         if form.is_valid():
             if not ratelimit.allow(request, "submit"):
                 return _limited(request)
-            _tip, code = submit(form.cleaned_data)
-            return _receipt(request, code, kind)
+            try:
+                _tip, code = submit(form.cleaned_data)
+            except ValidationError as exc:  # e.g. no number could be given: say so, keep what was typed
+                form.add_error(None, exc.messages)
+            else:
+                return _receipt(request, code, kind)
     else:
         form = form_class(province=province)
     province_form = ProvinceForm(request.GET if "tinh" in request.GET else None)

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from pcmd import webhooks
 from pcmd.core.scoping import scoped
-from pcmd.geo.models import Level
+from pcmd.geo.models import AdminUnit, Level
 from pcmd.inbox import services as inbox
 from pcmd.inbox.models import Kind
 from pcmd.org.models import Role
@@ -137,6 +137,11 @@ def tip_create(*, channel: str, data: dict, received_by=None) -> Tip:
     for _attempt in range(5):
         try:
             with transaction.atomic():
+                # Numbers follow each other per province: intakes of one province wait here for each other (to the
+                # end of the caller's transaction) rather than all taking the same number; eight public
+                # submissions at once used up the retries below (the public-channel bench).
+                list(AdminUnit.objects.select_for_update(no_key=True).filter(pk=tip.province_id)
+                     .values_list("pk", flat=True))
                 tip.code = _next_code(tip, tip.received_at.year)
                 tip.save()
                 break
