@@ -119,14 +119,30 @@ a write recomputes its cells in its own transaction, so the next page load shows
   | `COMM_SESSIONS`, `PRESS_ITEMS` | — | 0.004–0.015 s each | 0.050–0.064 s each |
   | `REACH_*` | — | 0.010–0.079 s each | 0.053–0.081 s each |
 
-  Whole panel (33 indicators, both levels, best of 3): `panel_s=5.422 baseline_s=4.445 ratio=1.22
-  scorecard_p95_ms=912` (median 742 ms). Not met: what is left is on the registry — `SUPPORT_ACCESS` 1.06 + 0.94 s
-  (its baseline reads only entered figures, so it is also the only mismatch: 3,355 rows, the support registry
-  seeded in this data set), the other `SUPPORT_*` 0.12–0.27 s each, `COMMITMENTS_SIGNED` 0.47 + 0.40 s,
-  `COMM_HAMLETS` 0.32 + 0.20 s. Every indicator read from the aggregates agrees with the baseline.
-  Rebuild of all cells: 496 s for 3,657,015 cells under that load (Python bucketing; `reach_<group>` keeps
-  cells of 0). SQLite: the national data set could not be built in the session's time (seed > 30 min under load);
-  run `bench/indicators.py --reuse` to measure it.
+  Whole panel (33 indicators, both levels, best of 3) on that loaded machine: `panel_s=5.422 baseline_s=4.445
+  ratio=1.22 scorecard_p95_ms=912`.
+
+  **Quiet machine, PostgreSQL, 2026-12-06** (same data set; every indicator now has a hand-written baseline —
+  `SUPPORT_ACCESS`'s takes the registry where a commune uses it, as the engine does, and the support counts and three
+  reach indicators had none — and all 33 agree with it, `agree=yes`):
+
+  | run | panel_s | baseline_s | ratio | scorecard p95 (median) |
+  |---|---|---|---|---|
+  | PostgreSQL JIT on | 4.513 | 5.613 | 0.80 | 576 ms (463 ms) |
+  | PostgreSQL JIT off (PCMD's setting now) | 3.521 | 4.052 | 0.87 | 533 ms (415 ms) |
+
+  The engine is faster than the hand-written SQL, but short of the goals (panel ≤ 0.5 s, must ≤ 2 s; ratio ≤ 0.5;
+  scorecard p95 ≤ 150 ms, must ≤ 300 ms). What is left is on the registries: `SUPPORT_ACCESS` 0.57 + 0.57 s, the
+  other `SUPPORT_*` 0.06–0.16 s each, `COMMITMENTS_SIGNED` 0.13 + 0.15 s, `COMM_HAMLETS` 0.24 + 0.14 s; each is as
+  slow as its baseline. The support figures count only clients "counted" on the period's as-of day (a reporting
+  consent in force then, `support.consent.counted`), which depends on the day asked, so they are not in per-month
+  cells: each reads ~100,000 clients, ~400,000 consents and up to 1,000,000 services. Keeping each client's counted
+  interval on the client (kept by the consent service) would let them join aggregates; not done. The scorecard
+  (Hà Nội, 126 communes) spends ~290 ms in 84 queries, 160 ms of it in the support queries.
+  Rebuild of all cells (`rebuild()`), 3,657,162 cells: counting is now done by the database (grouped queries,
+  ~15 s for all kinds); the rest, 175 s, is deleting and inserting the cells (COPY), with their two foreign keys and
+  unique index.
+  SQLite: see the figures added at the end of this section when measured.
 """
 
 
