@@ -24,6 +24,10 @@ each) and prints the PostgreSQL line last.
     .venv/bin/python bench/indicators.py [--engines sqlite,postgresql] [--tips 250000] [--year 2026]
     .venv/bin/python bench/indicators.py --scale demo --tips 0 --activities 0   # a quick check of the baseline
 
+Latest, 2026-12-06, quiet 2-core machine, with the support registry (~100,000 clients, 1,000,000 services) and a
+baseline for every indicator (docs/indicators.md has the breakdown):
+    PostgreSQL: panel_s=3.521 baseline_s=4.052 ratio=0.87 scorecard_p95_ms=533
+    SQLite:     panel_s=7.461 baseline_s=8.869 ratio=0.84 scorecard_p95_ms=352
 Measured 2026-11-25 on a 2-core machine: seed("national") 208-296 s on PostgreSQL, 408-760 s on
 SQLite; all 25 indicators agree with the baseline on both engines. Final run, PostgreSQL (after the
 scorecard's shared queries and the cheaper reach):
