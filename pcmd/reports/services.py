@@ -111,9 +111,16 @@ def check_reviewer(report: Report, membership) -> None:
         raise ValidationError(NOT_REVIEWER.format(above=above(report)))
 
 
+def sendable_from(report: Report, today: datetime.date | None = None) -> datetime.date | None:
+    """The day the report can be sent, while its figures' window has not ended (None once it has)."""
+    if (today or timezone.localdate()) <= report.window_end:
+        return report.window_end + datetime.timedelta(days=1)
+    return None
+
+
 def check_window(report: Report, today: datetime.date | None = None) -> None:
     """A report is sent once its figures' window has ended (the "Gửi" button is not offered before)."""
-    if (today or timezone.localdate()) <= report.window_end:
+    if sendable_from(report, today) is not None:
         raise ValidationError(WINDOW_OPEN.format(end=report.window_end))
 
 

@@ -71,9 +71,7 @@ def report_detail(request, pk):
         "attachments": report.attachments.select_related("uploaded_by").order_by("-kind", "-pk"),
         "may_attach": services.may_attach(report, membership),
         # Its writer is told when it can be sent, rather than offered a "Gửi" that would be refused.
-        "send_from": (report.window_end + datetime.timedelta(days=1)
-                      if report.status in ("draft", "returned") and timezone.localdate() <= report.window_end
-                      and services.may("sua", report, membership) else None),
+        "send_from": services.sendable_from(report) if services.may("sua", report, membership) else None,
     })
 
 
