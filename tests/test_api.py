@@ -325,3 +325,25 @@ def test_unicode_digits_are_not_numbers(owner, api, client, login):
     assert api(secret, "get", "/api/v1/establishments/²/").status_code == 404
     login(owner)
     assert client.post("/tai-khoan/khoa-api/", {"revoke": "²"}).status_code == 302
+
+
+def test_an_agency_officers_deleted_feed_lists_only_his_agencys_tips(member_factory, api, bach_dang):
+    """Tips are seen by an agency officer only when assigned to his agency; so are their deletions (the feed
+    listed the ids of every deleted tip of the commune)."""
+    from pcmd.org.models import Agency, Role
+    from pcmd.tips.models import TipEvent
+
+    officer = member_factory("api.canbo.vhxh", bach_dang, Role.AGENCY_OFFICER, "phong-vhxh")
+    own_agency = officer.memberships.get().agency
+    other_agency = Agency.objects.filter(unit=bach_dang).exclude(pk=own_agency.pk).order_by("pk").first()
+    _t, secret = make_key(officer, {"tips": "read"})
+    since = timezone.now().isoformat()
+    own, other = (Tip.objects.filter(unit=bach_dang, duplicates__isnull=True, duplicate_of__isnull=True)
+                  .exclude(pk__in=TipEvent.objects.filter(other_tip__isnull=False).values("other_tip"))
+                  .order_by("pk")[:2])
+    Tip.objects.filter(pk=own.pk).update(assigned_agency=own_agency)
+    Tip.objects.filter(pk=other.pk).update(assigned_agency=other_agency)
+    Tip.objects.filter(pk__in=[own.pk, other.pk]).delete()
+    r = api(secret, "get", "/api/v1/tips/deleted/", QUERY_STRING=urlencode({"since": since}))
+    assert r.status_code == 200, r.content
+    assert [d["id"] for d in r.json()["results"]] == [str(own.pk)]

@@ -92,6 +92,9 @@ class Tombstone(models.Model):
     unit = models.ForeignKey("geo.AdminUnit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     province = models.ForeignKey("geo.AdminUnit", null=True, blank=True, on_delete=models.SET_NULL,
                                  related_name="+")
+    # The deleted record's agency, for a model whose agency officers see only their agency's records (tips):
+    # the feed is scoped by it as the record was (core.scoping.scoped, `like=`).
+    agency = models.ForeignKey("org.Agency", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     deleted_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     module = ""  # scoped through the deleted record's model (see api.views.DeletedFeed)

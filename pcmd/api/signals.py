@@ -37,5 +37,7 @@ def _tombstone(sender, instance, **kwargs):
     if sender._meta.label_lower not in TRACKED:
         return
     unit, province = getattr(instance, "_tombstone_place", None) or _where(instance)
+    agency_field = getattr(sender, "scope_agency_view_field", "")
+    agency = getattr(instance, f"{agency_field}_id", None) if agency_field else None
     Tombstone.objects.create(model=sender._meta.label_lower, object_id=str(instance.pk), unit_id=unit,
-                             province_id=province)
+                             province_id=province, agency_id=agency)

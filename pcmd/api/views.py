@@ -106,7 +106,8 @@ class ReadResource(mixins.ListModelMixin, mixins.RetrieveModelMixin, Resource):
             raise exceptions.ValidationError({"since": ["Bắt buộc phải có (thời điểm ISO 8601)."]})
         label = self.queryset.model._meta.label_lower
         rows = Tombstone.objects.filter(model=label, deleted_at__gte=moment(raw, "since"))
-        rows = scoped(rows, self.membership, "view", units=self.key_units(), module=self.module)
+        rows = scoped(rows, self.membership, "view", units=self.key_units(), module=self.module,
+                      like=self.queryset.model)
         page = self.paginate_queryset(rows)
         return self.get_paginated_response([{"id": t.object_id, "deleted_at": t.deleted_at} for t in page])
 

@@ -27,24 +27,27 @@ def agency_bound(membership) -> bool:
     return membership is not None and membership.role in AGENCY_BOUND_ROLES and bool(membership.agency_id)
 
 
-def scoped(queryset: QuerySet, membership, action: str = "view", *, units=None, module: str = "") -> QuerySet:
+def scoped(queryset: QuerySet, membership, action: str = "view", *, units=None, module: str = "",
+           like: type | None = None) -> QuerySet:
     """The records of `queryset` the membership may `action`.
 
     `units` narrows further to those units (and the units under them): an API key made for a part of the
     seat's scope (pcmd.api). None = the seat's whole scope; an empty list = nothing. `module` names the
-    matrix row for a model that has none of its own (the API's tombstones, scoped as the deleted records).
+    matrix row for a model that has none of its own. `like`: the rows stand for records of that model (the API's
+    tombstones, which carry the deleted record's unit, province and agency) and are scoped by its rules.
     """
     model = queryset.model
+    rules = like or model
     if action == "incoming":
         queryset = _incoming(queryset, membership)
         return queryset if units is None else within_any(queryset, units)
-    if membership is None or not allowed(membership.role, module or model.module, action):
+    if membership is None or not allowed(membership.role, module or rules.module, action):
         return queryset.none()
-    agency_field = getattr(model, "scope_agency_field", "")
+    agency_field = getattr(rules, "scope_agency_field", "")
     if action == "view":  # a model may limit viewing too (tips: only those assigned to the agency)
-        agency_field = getattr(model, "scope_agency_view_field", "")
+        agency_field = getattr(rules, "scope_agency_view_field", "")
     if agency_field and agency_bound(membership):
-        queryset = queryset.filter(**{agency_field: membership.agency_id})
+        queryset = queryset.filter(**{"agency" if like is not None else agency_field: membership.agency_id})
     if units is not None:
         queryset = within_any(queryset, units)
     if membership.unit_id is None:
