@@ -39,6 +39,7 @@ demo: install
 	$(DEMO_ENV) $(BIN)/pcmd runserver --noreload $(HOST):$(PORT)
 
 test: install-test
+	bash scripts/system-packages.sh
 	$(BIN)/ruff check .
 	$(BIN)/pcmd permissions-doc --check
 	$(BIN)/pcmd indicators-doc --check
