@@ -199,6 +199,10 @@ CELERY_BEAT_SCHEDULE = {
     "webhooks-referrals-overdue": {"task": "support.referrals_overdue", "schedule": 3600.0},
     # the daily deadline scan into the inbox: tips, reports, plan tasks, overdue referrals (docs/inbox.md)
     "inbox-scan": {"task": "pcmd.ops.run_command", "args": ["inbox_scan"], "schedule": crontab(hour=6, minute=0)},
+    # The support figures of the running periods, as of the new day (consents started or expired), before anyone
+    # reads them (the first read of the day would do it otherwise).
+    "aggregates-today": {"task": "pcmd.ops.run_command", "args": ["aggregates_today"],
+                         "schedule": crontab(hour=0, minute=5)},
     # the e-mail digest of unread notices, of the kinds each person chose
     "inbox-digest": {"task": "pcmd.ops.run_command", "args": ["inbox_digest"],
                      "schedule": crontab(hour=7, minute=0)},

@@ -103,9 +103,13 @@ def world(db):
     Screening.objects.create(client=c4, screened_on=D(Y, 5, 1), eligible=False)
     for left_out in (c5, c6, c7, c8):
         _service(left_out, D(Y, 3, 3))
-    Client.objects.filter(pk=c6.pk).update(merged_into=c1)
+    # Saves, as the services make them (the aggregates are recounted on save; erasure changes no count).
+    c6.merged_into = c1
+    c6.save(update_fields=["merged_into"])
     Client.objects.filter(pk=c7.pk).update(erased_at=timezone.now())
-    Consent.objects.filter(client=c8).update(withdrawn_at=timezone.now())
+    withdrawn = Consent.objects.get(client=c8)
+    withdrawn.withdrawn_at = timezone.now()
+    withdrawn.save(update_fields=["withdrawn_at"])
     _service(c9, D(Y + 1, 2, 1))
     # Entered figures: A's is ignored (A uses the module), B's stands.
     _entered(a, f"{Y}Q4", 30, 40)

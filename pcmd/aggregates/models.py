@@ -29,3 +29,20 @@ class Cell(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.unit_id} {self.start}/{self.months}: {self.n}"
+
+
+class AsOfDay(models.Model):
+    """The day the cells of the kinds counted "as of a day" (support figures: clients with a reporting consent in
+    force on min(block end, today)) were last brought up to date for (`services.bring_to_today`). A block that
+    has not ended is counted as of today, so its cells age when a consent expires or starts without any write;
+    the day recorded here tells which consents to look at. No row, or no day: the cells were never built."""
+
+    name = models.CharField(max_length=24, primary_key=True)
+    day = models.DateField(null=True)
+
+    class Meta:
+        verbose_name = "ngày tính số liệu tổng hợp"
+        verbose_name_plural = "ngày tính số liệu tổng hợp"
+
+    def __str__(self):
+        return f"{self.name}: {self.day}"

@@ -162,6 +162,65 @@ class ManagedKind(Kind):
         return {(u, m, 1): (province[u], n) for (u, m), n in counts.items()}
 
 
+AS_OF = "as_of"  # the AsOfDay row of the kinds counted as of a day
+
+
+@dataclass(frozen=True)
+class AsOfKind(Kind):
+    """A figure counted "as of a day": the support figures count a client only with a reporting consent in force
+    on min(block end, today) (support.consent.counted), so a block is not the sum of its months and a block
+    that has not ended changes when a consent expires or starts, without any write.
+
+    Its cells are the registry's own answer for each calendar block, `figure(period, units)` → {unit: (numerator,
+    denominator)}, keeping element `part`: the aggregates and the registry cannot disagree by construction. Every
+    block size is kept (months, quarters, halves, years), or with `month_ends` one cell per month holding the
+    state at the month's end (SUPPORT_ACCESS: registered, screened and served *by* the end). `queryset`, `unit`
+    and `date` name the rows whose dates say which years have cells. `moved` gives the units whose figures may
+    differ between two days without a write (consents starting or expiring in between): `bring_to_today`
+    recounts them.
+    """
+
+    figure: Callable | None = None
+    part: int = 0
+    month_ends: bool = False
+    moved: Callable | None = None
+
+    def years(self, units) -> list[int]:
+        from django.db.models import Max, Min
+
+        span = self.filtered(units, None).aggregate(first=Min(self.date), last=Max(self.date))
+        if span["first"] is None:
+            return []
+        last = max(span["last"].year, timezone.localdate().year) if self.month_ends else span["last"].year
+        return list(range(span["first"].year, last + 1))
+
+    def cells(self, units, years) -> dict[tuple[int, int, int], tuple[int, int]]:
+        from pcmd.geo.models import AdminUnit
+
+        units = list(units) if units is not None else None
+        counts: dict[tuple[int, int, int], int] = {}
+        for year in (self.years(units) if years is None else sorted(set(years))):
+            for start, months in _year_blocks(year, (1,) if self.month_ends else SPANS):
+                for unit_id, value in self.figure(_block_period(start, months), units).items():
+                    if value[self.part]:
+                        counts[(unit_id, start, months)] = value[self.part]
+        province = dict(AdminUnit.objects.filter(pk__in={u for u, _s, _m in counts}).values_list("pk", "province"))
+        return {key: (province[key[0]], n) for key, n in counts.items()}
+
+
+def _year_blocks(year: int, spans) -> list[tuple[int, int]]:
+    return [(year * 12 + first, span) for span in spans for first in range(0, 12, span)]
+
+
+def _block_period(start: int, months: int):
+    from pcmd.core.periods import Period
+
+    year, first = divmod(start, 12)
+    code = {12: f"{year}", 6: f"{year}S{first // 6 + 1}", 3: f"{year}Q{first // 3 + 1}",
+            1: f"{year}{first + 1:02d}"}[months]
+    return Period.parse(code)
+
+
 def _midnight(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
 
@@ -204,7 +263,72 @@ def _kinds() -> dict[str, Kind]:
     for column in REACH_FIELDS:
         kinds.append(Kind(column, Activity.objects.all, value=column,
                           sources={"outreach.Activity": ("unit", "date")}))
+    kinds.extend(_support_kinds())
     return {k.name: k for k in kinds}
+
+
+def _support_kinds() -> list[Kind]:
+    """The support figures (computations/support.py). SUPPORT_OUTREACH_REACH is a plain sum of anonymous contacts
+    under their commune (a contact at a hamlet writes the hamlet: its parent's cells are refreshed)."""
+    from pcmd.indicators.computations import support as figures
+
+    reach = Kind("outreach_reach", figures.contacts_by_commune, unit="commune", value="people_reached",
+                 sources={"support.OutreachContact": [("unit", "date"), ("unit__parent", "date")]})
+    return [reach, *_counted_support_kinds()]
+
+
+def _counted_support_kinds() -> list[AsOfKind]:
+    """The support figures about clients, counted as of a day: every cell is the registry's answer.
+
+    A file's every row counts under its commune from the day its reporting consent starts: a consent written
+    or withdrawn touches the years from its start on, a file (merged, moved, registered) all its years.
+    SUPPORT_ACCESS is a state at each month's end (registered, screened, served *by* the end), so a record
+    touches its own year and every later one ("+*").
+    """
+    from pcmd.indicators.computations import support as figures
+    from pcmd.support.consent import units_moved_between
+    from pcmd.support.models import Client, Referral, ReferralStatus, Screening, ServiceRecord
+
+    def registry(count):
+        return lambda period, units: count.spec(period, "unit", units)
+
+    def referrals(period, units):
+        return figures.referrals_completed_registry(period, "unit", units)
+
+    files = {"support.Client": ("unit", None), "support.Consent": ("client__unit", "given_on+*")}
+    referred = {"support.Referral": ("unit", "referred_on"), **files}
+    at_month_end = {"support.Screening": ("client__unit", "screened_on+*"),
+                    "support.ServiceRecord": ("client__unit", "received_on+*"),
+                    "support.Referral": ("client__unit", "completed_on+*"), **files}
+
+    def not_cancelled():
+        return Referral.objects.exclude(status=ReferralStatus.CANCELLED)
+
+    counted = {"moved": units_moved_between}
+    return [
+        AsOfKind("sup_screened", Screening.objects.all, unit="client__unit", province="client__province",
+                 date="screened_on", figure=registry(figures.SCREENED), **counted,
+                 sources={"support.Screening": ("client__unit", "screened_on"), **files}),
+        AsOfKind("sup_referred", not_cancelled, date="referred_on", figure=registry(figures.REFERRED), **counted,
+                 sources=referred),
+        AsOfKind("sup_services", ServiceRecord.objects.all, date="received_on", figure=registry(figures.SERVICES),
+                 **counted, sources={"support.ServiceRecord": ("unit", "received_on"), **files}),
+        AsOfKind("sup_referrals_done", not_cancelled, date="referred_on", figure=referrals, part=0, **counted,
+                 sources=referred),
+        AsOfKind("sup_referrals_made", not_cancelled, date="referred_on", figure=referrals, part=1, **counted,
+                 sources=referred),
+        AsOfKind("sup_access_num", Client.objects.all, date="registered_on", figure=figures.access_cells, part=0,
+                 month_ends=True, **counted, sources=at_month_end),
+        AsOfKind("sup_access_den", Client.objects.all, date="registered_on", figure=figures.access_cells, part=1,
+                 month_ends=True, **counted, sources=at_month_end),
+        AsOfKind("sup_clients", Client.objects.all, date="registered_on", figure=figures.clients_registered,
+                 month_ends=True, sources={"support.Client": ("unit", None)}),
+    ]
+
+
+# A save that names its `update_fields` and none of these leaves the model's counts as they were (a file's
+# status, worker or notes): its cells are not recounted (signals.py).
+COUNTED_FIELDS = {"support.Client": {"unit", "province", "registered_on", "merged_into"}}
 
 
 _KINDS: dict[str, Kind] | None = None
@@ -291,15 +415,16 @@ def _add_cells(out: set, kind: Kind, model, pks: list[int], unit_path: str, date
         if date_path is None or kind.date is None:
             out.update((kind.name, u, None) for u in qs.values_list(unit_path, flat=True).distinct())
             continue
-        following = date_path.endswith("+1")  # the record also counts in the next year's cells
-        for unit_id, day in qs.values_list(unit_path, date_path.removesuffix("+1")).distinct():
+        # "+1": the record also counts in the next year's cells; "+*": in every later year up to this one.
+        following = date_path[-2:] if date_path[-2:] in ("+1", "+*") else ""
+        this_year = timezone.localdate().year
+        for unit_id, day in qs.values_list(unit_path, date_path.removesuffix(following)).distinct():
             if day is None:
                 continue
             if isinstance(day, datetime.datetime):
                 day = timezone.localtime(day).date()
-            out.add((kind.name, unit_id, day.year))
-            if following:
-                out.add((kind.name, unit_id, day.year + 1))
+            last = {"": day.year, "+1": day.year + 1, "+*": max(day.year, this_year)}[following]
+            out.update((kind.name, unit_id, year) for year in range(day.year, last + 1))
 
 
 @contextlib.contextmanager
@@ -337,16 +462,66 @@ def refresh_for(units: Iterable[int], months: Iterable[datetime.date] | None = N
 
 def rebuild(kind_names: Iterable[str] | None = None) -> dict[str, int]:
     """Recompute every cell from the registries ({kind: cells written}). `pcmd aggregates-rebuild`."""
-    from .models import Cell
+    from .models import AsOfDay, Cell
 
+    from django.db import connection
+
+    names = list(kind_names) if kind_names is not None else list(kinds())
+    today = timezone.localdate()
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        # A rebuild follows bulk loads and restores, whose tables PostgreSQL may not have analysed yet: without
+        # statistics the planner chose nested loops that took minutes for one support block.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     out = {}
-    for name in (list(kind_names) if kind_names is not None else list(kinds())):
+    for name in names:
         with transaction.atomic():
             Cell.objects.filter(kind=name).delete()
             fresh = kinds()[name].cells(None, None)
             _insert(name, fresh)
             out[name] = len(fresh)
+    if set(_as_of_kinds()) <= set(names):  # every kind counted as of a day is now as of today
+        AsOfDay.objects.update_or_create(name=AS_OF, defaults={"day": today})
     return out
+
+
+def _as_of_kinds() -> dict[str, AsOfKind]:
+    return {name: kind for name, kind in kinds().items() if isinstance(kind, AsOfKind)}
+
+
+def bring_to_today() -> None:
+    """Make the cells counted as of a day true for today before they are read (read, read_month_end call it).
+
+    A block that has not ended is counted as of the day its cells were written; the day they are all true for
+    is kept (AsOfDay). On the first read of a new day, the units whose figures may have moved since then
+    (`AsOfKind.moved`: consents that started or expired in between) are recounted for the years in between, so
+    a figure never waits for a nightly run. Cells never built (no day kept) are built. One row lock: two readers
+    do not recount twice."""
+    from .models import AsOfDay
+
+    today = timezone.localdate()
+    row = AsOfDay.objects.filter(name=AS_OF).first()
+    if row is not None and row.day == today:
+        return
+    with transaction.atomic():
+        row, _ = AsOfDay.objects.select_for_update().get_or_create(name=AS_OF)
+        if row.day == today:
+            return
+        if row.day is None:
+            rebuild(list(_as_of_kinds()))
+            return
+        first, last = sorted((row.day, today))
+        moved: dict = {}
+        cells = []
+        for name, kind in _as_of_kinds().items():
+            if kind.moved is None:
+                continue
+            if kind.moved not in moved:
+                moved[kind.moved] = kind.moved(first, last)
+            cells += [(name, unit_id, year) for unit_id in moved[kind.moved] for year in range(first.year, last.year + 1)]
+        refresh_cells(cells)
+        row.day = today
+        row.save(update_fields=["day"])
 
 
 # --------------------------------------------------------------------------- reading cells
@@ -372,6 +547,8 @@ def read(kind_name: str, by: str, ids, cover: list[tuple[int, int]]) -> dict[int
 
     from .models import Cell
 
+    if isinstance(kinds()[kind_name], AsOfKind):
+        bring_to_today()
     by_span: dict[int, list[int]] = defaultdict(list)
     for start, months in cover:
         by_span[months].append(start)
@@ -397,3 +574,19 @@ def monthly(kind_name: str, by: str, ids, year: int) -> dict[datetime.date, int]
         qs = qs.filter(**{f"{by}__in": ids})
     rows = qs.order_by().values("start").annotate(s=Sum("n")).values_list("start", "s")
     return {datetime.date(start // 12, start % 12 + 1, 1): n for start, n in rows}
+
+
+def read_month_end(kind_names: list[str], by: str, ids, start: int) -> dict[str, dict[int, tuple[int, int]]]:
+    """{kind: {unit id: (province id, n)}} of the month cells `start` (a state at that month's end), for the units
+    of `ids` (by "unit" or "province"), several kinds in one query."""
+    from .models import Cell
+
+    if any(isinstance(kinds()[name], AsOfKind) for name in kind_names):
+        bring_to_today()
+    qs = Cell.objects.filter(kind__in=kind_names, months=1, start=start)
+    if ids is not None:
+        qs = qs.filter(**{f"{by}__in": ids})
+    out: dict[str, dict[int, tuple[int, int]]] = {name: {} for name in kind_names}
+    for kind_name, unit_id, province_id, n in qs.values_list("kind", "unit", "province", "n"):
+        out[kind_name][unit_id] = (province_id, n)
+    return out

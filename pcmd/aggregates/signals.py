@@ -13,18 +13,21 @@ from . import services
 _PENDING = "_aggregates_before"
 
 
-def _before(sender, instance, raw=False, **kwargs):
+def _before(sender, instance, raw=False, update_fields=None, **kwargs):
     if raw:
         return
+    counted = services.COUNTED_FIELDS.get(sender._meta.label)
+    if update_fields and counted is not None and not counted & set(update_fields):
+        return  # a save of fields no count reads (a file's status): nothing to recount
     pk = instance.pk
     before = services.cells_for(sender, [pk]) if pk is not None and not instance._state.adding else set()
     setattr(instance, _PENDING, before)
 
 
 def _after_save(sender, instance, raw=False, **kwargs):
-    if raw:
+    if raw or _PENDING not in instance.__dict__:
         return
-    before = instance.__dict__.pop(_PENDING, set())
+    before = instance.__dict__.pop(_PENDING)
     services.refresh_cells(before | services.cells_for(sender, [instance.pk]))
 
 

@@ -126,18 +126,21 @@ class CellCount:
 
     The period is covered by the fewest calendar blocks (a year is one cell per unit); a period not made of
     whole months, or a distinct count over several blocks (not additive), is answered by `spec` from the
-    registry. `spec` is also the definition the rebuild and the tests compare with.
+    registry. `spec` is also the definition the rebuild and the tests compare with. A count `as_of` a day
+    (aggregates.AsOfKind: each block counted as of its own end) is read from one block only, and its monthly
+    series from the registry (twelve month cells are not the year counted as of its end).
     """
 
     kind: str
     spec: CountSpec
     distinct: bool = False
+    as_of: bool = False
 
     def cover(self, period: Period):
         from pcmd.aggregates.services import blocks
 
         cover = blocks(period.start, period.end)
-        if cover is None or (self.distinct and len(cover) > 1):
+        if cover is None or ((self.distinct or self.as_of) and len(cover) > 1):
             return None
         return cover
 
@@ -152,8 +155,8 @@ class CellCount:
     def monthly(self, period: Period, by: str, ids: Collection[int] | None) -> dict[datetime.date, int]:
         from pcmd.aggregates.services import monthly
 
-        if (period.start.month, period.start.day, period.end.month, period.end.day) != (1, 1, 12, 31) or \
-                period.start.year != period.end.year:
+        if self.as_of or (period.start.month, period.start.day, period.end.month, period.end.day) != (1, 1, 12, 31) \
+                or period.start.year != period.end.year:
             return self.spec.monthly(period, by, ids)
         return monthly(self.kind, by, ids, period.start.year)
 

@@ -15,6 +15,7 @@ SCHEDULED_COMMANDS = {
     "report_calendar": "Tạo báo cáo định kỳ đến hạn",
     "inbox_scan": "Quét thời hạn hằng ngày, tạo thông báo",
     "inbox_digest": "Gửi e-mail tổng hợp thông báo",
+    "aggregates_today": "Cập nhật số liệu tổng hợp tính theo ngày",
 }
 
 

@@ -26,6 +26,16 @@ def _in_force(on) -> Q:
             & Q(withdrawn_at__isnull=True))
 
 
+def units_moved_between(first, last) -> set[int]:
+    """The communes whose counted clients (`counted`) may differ between the days `first` <= `last` with no write:
+    a reporting consent, not withdrawn, that starts after `first` up to `last` or ends (expires_on) on a day from
+    `first` to the day before `last` — in force on one day and not the other. The aggregates recount them
+    (aggregates.services.bring_to_today)."""
+    rows = Consent.objects.filter(purpose=ConsentPurpose.REPORTING, withdrawn_at__isnull=True).filter(
+        Q(given_on__gt=first, given_on__lte=last) | Q(expires_on__gte=first, expires_on__lt=last))
+    return set(rows.order_by().values_list("client__unit", flat=True).distinct())
+
+
 def in_force(client, purpose: str, *, provider=None, on=None) -> Consent | None:
     """The consent in force for `purpose` on `on` (today by default); a referral one must name `provider`."""
     on = on or timezone.localdate()

@@ -79,17 +79,36 @@ a write recomputes its cells in its own transaction, so the next page load shows
   | `tips_received` | tips not duplicate nor spam, by local date of `received_at` | `TIPS_RECEIVED` |
   | `sessions`, `press` | activities not of / of the press kinds | `COMM_SESSIONS`, `PRESS_ITEMS` |
   | `reach_<group>` | people of the group reached by activities (sum) | `REACH_*` num. (bases: denominators) |
+  | `sup_screened`, `sup_referred`, `sup_services` | the registry's answer for the block (below) | `SUPPORT_SCREENED`, `SUPPORT_REFERRED`, `SUPPORT_SERVICES` |
+  | `sup_referrals_done`, `sup_referrals_made` | idem, numerator and denominator | `SUPPORT_REFERRALS_COMPLETED` |
+  | `sup_access_num`, `sup_access_den`, `sup_clients` | at each month's end: the registry's answer, files registered | `SUPPORT_ACCESS` (registry part) |
+
+- **Figures counted as of a day** (`AsOfKind`, the `sup_*` kinds). A support figure counts a file only with a
+  reporting consent in force on min(period end, today) (`pcmd.support.consent.counted`), so a quarter is not the
+  sum of its months and a running period changes when a consent starts or expires, without any write. Each cell
+  is *the registry computation's own answer* for its block (or month end), computed by calling it — there is no
+  second definition to drift. A period is read from one cell per unit when it is one calendar block (a month,
+  quarter, half-year or year; for `SUPPORT_ACCESS` any period ending on a month's last day up to this month),
+  otherwise counted from the registry. The cells of blocks not yet ended are counted as of the day they were
+  written; the day they are all true for is kept (`aggregates_asofday`), and before any read on a new day
+  `bring_to_today()` recounts the units whose consents started or expired since (`support.consent.
+  units_moved_between`). The scheduler does it at 00:05 (`pcmd aggregates-today`), so the first reader does not
+  wait. A consent written or withdrawn recounts its commune's years from its start; a file (registered, merged,
+  moved) all its years; a save of a file's other fields (status, case worker) nothing (`COUNTED_FIELDS`).
+  tests/test_aggregates_support.py proves with hypothesis that after random support writes and days passing the
+  cells equal the registry's and the five figures equal their registry definitions for ended, running,
+  multi-block and future periods.
 
   Read from the registries as before (light, or not expressible as cells of a month): `TIPS_ON_TIME` (the
   overdue part depends on "yesterday" for the running period), `COMMITMENTS_SIGNED` (validity on the
-  "as of" day), `COMM_COMMUNES` / `COMM_HAMLETS`
-  (quarters up to "as of"), training, plans, integration, cases, hotspots, and every `SUPPORT_*` figure (these
-  keep the consent rule `pcmd.support.consent.counted` evaluated on the period's "as of" day, which a stored
-  cell could not: a consent withdrawn today changes last year's count).
+  "as of" day among the establishments operating *now*: every establishment save would recount all its
+  commune's month ends), `COMM_COMMUNES` / `COMM_HAMLETS` (quarters up to "as of"), training, plans,
+  integration, cases, hotspots and `SUPPORT_OUTREACH_REACH` (anonymous contacts, a few thousand rows).
 - **Fresh on every write — never blind increments.** A write names the cells (kind, unit, year) its rows counted
   in before and after, and those cells are *recomputed from the registry* (`refresh_cells`), in the write's
   transaction: correct by construction; a commune's year is a few hundred rows.
-  - Single saves and deletes (services, CRUD, admin) of `Visit`, `Establishment`, `Tip`, `Activity`:
+  - Single saves and deletes (services, CRUD, admin) of `Visit`, `Establishment`, `Tip`, `Activity` and of the
+    support registry (`Client`, `Consent`, `Screening`, `Referral`, `ServiceRecord`):
     `pcmd/aggregates/signals.py` (pre_save/pre_delete read the old cells, post_save/post_delete refresh).
   - **Bulk paths skip signals and must call ONE function:**
     `pcmd.aggregates.services.refresh_for(units, months=None)` — every kind for those unit ids over the
