@@ -5,7 +5,8 @@ The writes go through the paths the application uses: single saves and deletes (
 the signals), bulk updates wrapped in `track` (core.imports.Importer.write), bulk creates followed by
 `refresh_for` (the one function bulk paths call). After each random sequence the cells of the units
 touched must equal the cells recomputed from the registries, and VISITS_MADE, VENUES_INSPECTED,
-TIPS_RECEIVED, COMM_SESSIONS, PRESS_ITEMS and the reach indicators must equal their registry definitions.
+TIPS_RECEIVED, COMM_SESSIONS, PRESS_ITEMS, the reach indicators and COMMITMENTS_SIGNED must equal their registry
+definitions.
 """
 
 import datetime
@@ -15,7 +16,7 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from pcmd.aggregates import services
@@ -23,11 +24,11 @@ from pcmd.aggregates.models import Cell
 from pcmd.core.periods import Period
 from pcmd.geo.models import AdminUnit, Level
 from pcmd.indicators import engine
-from pcmd.indicators.computations.outreach import PRESS_KINDS, STUDENT_GROUPS, _reach
+from pcmd.indicators.computations.outreach import PRESS_KINDS, STUDENT_GROUPS, _reach, commitments_signed_registry
 from pcmd.indicators.computations.registries import venues_inspected_registry, venues_managed_registry
 from pcmd.inspections.models import Visit
 from pcmd.org.models import Agency
-from pcmd.outreach.models import Activity, ActivityKind, Audience
+from pcmd.outreach.models import Activity, ActivityKind, Audience, Commitment
 from pcmd.tips.models import Tip, TipOutcome
 from pcmd.venues.models import Establishment, EstablishmentStatus, EstablishmentType
 
@@ -54,12 +55,15 @@ OPS = st.lists(st.one_of(
     st.tuples(st.just("act_edit"), IX, st.integers(0, 2), DAYS, st.booleans()),
     st.tuples(st.just("act_delete"), IX),
     st.tuples(st.just("acts_bulk_create"), st.integers(0, 2), st.lists(DAYS, min_size=1, max_size=3)),
+    st.tuples(st.just("commit_create"), IX, DAYS, st.one_of(st.none(), DAYS)),
+    st.tuples(st.just("commit_edit"), IX, IX, DAYS, st.one_of(st.none(), DAYS)),
+    st.tuples(st.just("commit_delete"), IX),
 ), min_size=1, max_size=25)
 
 # Reviews (profile saves) are dated today: the managed share is also asked for this year and the next.
 PERIODS = ["2011", "2011S1", "2011Q4", "201112", "201201", "2010-2012", str(TODAY.year), f"{TODAY.year + 1}S1"]
 CODES = ["VISITS_MADE", "VENUES_INSPECTED", "VENUES_MANAGED", "TIPS_RECEIVED", "COMM_SESSIONS", "PRESS_ITEMS",
-         "REACH_VENUE_WORKERS", "REACH_STUDENTS"]
+         "REACH_VENUE_WORKERS", "REACH_STUDENTS", "COMMITMENTS_SIGNED"]
 
 
 @pytest.fixture
@@ -84,7 +88,7 @@ def _at(day, hour):
 def apply(ops, units, kinds_and_agency):
     kinds, agency = kinds_and_agency
     etype = EstablishmentType.objects.order_by("pk").first()
-    ests, visits, tips, acts = [], [], [], []
+    ests, visits, tips, acts, commitments = [], [], [], [], []
 
     def pick(items, i):
         return items[i % len(items)] if items else None
@@ -146,6 +150,16 @@ def apply(ops, units, kinds_and_agency):
                 for d in op[2]])
             acts.extend(made)
             services.refresh_for([unit.pk], op[2])  # the one function bulk paths call
+        elif name == "commit_create" and ests:
+            c = Commitment(establishment=pick(ests, op[1]), date=op[2], signed_by="x", valid_until=op[3])
+            c.save()
+            commitments.append(c)
+        elif name == "commit_edit" and commitments and ests:
+            c = pick(commitments, op[1])
+            c.establishment, c.date, c.valid_until = pick(ests, op[2]), op[3], op[4]
+            c.save()
+        elif name == "commit_delete" and commitments:
+            commitments.pop(op[1] % len(commitments)).delete()
 
 
 def _stored(unit_ids):
@@ -164,6 +178,10 @@ def _recomputed(unit_ids):
 @settings(max_examples=30, deadline=None, database=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(ops=OPS)
+# An establishment closed after its commitment: every month end since the commitment changes.
+@example(ops=[("est_create", 1, EstablishmentStatus.OPERATING, True),
+              ("commit_create", 0, datetime.date(2011, 3, 1), None),
+              ("est_edit", 0, 1, EstablishmentStatus.CLOSED, True)])
 def test_incremental_equals_rebuild_after_random_writes(place, ops):
     units, kinds = place
     ids = [u.pk for u in units]
@@ -188,6 +206,8 @@ def _registry(code, period, by, ids):
         return venues_inspected_registry(period, by, ids)
     if code == "VENUES_MANAGED":
         return venues_managed_registry(period, by, ids)
+    if code == "COMMITMENTS_SIGNED":
+        return commitments_signed_registry(period, by, ids)
     if isinstance(fn, engine.CellCount):
         return {k: v for k, v in fn.spec(period, by, ids).items() if v[0]}
     groups = {"REACH_VENUE_WORKERS": [Audience.EST_WORKERS], "REACH_STUDENTS": list(STUDENT_GROUPS)}[code]
@@ -234,3 +254,25 @@ def test_periods_not_made_of_whole_months_are_read_from_the_registry():
         (2011 * 12 + 1, 1), (2011 * 12 + 2, 1), (2011 * 12 + 3, 3), (2011 * 12 + 6, 1)]
     assert services.blocks(datetime.date(2011, 1, 2), datetime.date(2011, 12, 31)) is None
     assert services.blocks(datetime.date(2011, 1, 1), datetime.date(2011, 12, 30)) is None
+
+
+def test_a_commitment_that_expires_leaves_the_running_month_the_next_day(place):
+    """COMMITMENTS_SIGNED is counted as of min(month end, today): with no write, only the day changes it."""
+    import time_machine
+
+    units, _ = place
+    e = Establishment(name="cs", type=EstablishmentType.objects.order_by("pk").first(), address="x",
+                      unit=units[1], status=EstablishmentStatus.OPERATING)
+    e.save()
+    day = TODAY.replace(day=10)  # the next day is in the same month: the running month is asked on both
+    month = Period.parse(f"{day:%Y%m}")
+    with time_machine.travel(datetime.datetime.combine(day, datetime.time(10), tzinfo=VN), tick=False) as traveller:
+        Commitment(establishment=e, date=day - datetime.timedelta(days=40), signed_by="x", valid_until=day).save()
+
+        def signed():
+            return {k: (v.numerator, v.denominator) for k, v in
+                    engine.compute("COMMITMENTS_SIGNED", level="commune", units=[units[1].pk], period=month).items()}
+
+        assert signed() == {units[1].pk: (1, 1)}
+        traveller.shift(datetime.timedelta(days=1))  # expired yesterday
+        assert signed() == {units[1].pk: (0, 1)} == commitments_signed_registry(month, "unit", [units[1].pk])

@@ -259,6 +259,17 @@ def _kinds() -> dict[str, Kind]:
     kinds.append(ManagedKind("managed", Establishment.objects.all, sources={
         "venues.Establishment": [("unit", "visits__date+1"), ("unit", "updated_at+1")],
         "inspections.Visit": ("establishment__unit", "date+1")}))
+    # COMMITMENTS_SIGNED: numerator at each month's end, counted as of min(month end, today) (denominator:
+    # "operating"). An establishment counts from its first commitment on; a commitment's start or expiry moves
+    # the running month with no write.
+    from pcmd.indicators.computations import outreach as outreach_figures
+    from pcmd.outreach.models import Commitment
+
+    kinds.append(AsOfKind("commitments_valid", Commitment.objects.all, unit="establishment__unit",
+                          province="establishment__province", figure=outreach_figures.commitment_cells,
+                          month_ends=True, moved=outreach_figures.commitment_units_moved_between, sources={
+                              "outreach.Commitment": ("establishment__unit", "date+*"),
+                              "venues.Establishment": ("unit", "commitments__date+*")}))
     # REACH_*: people of each group reached by activities.
     for column in REACH_FIELDS:
         kinds.append(Kind(column, Activity.objects.all, value=column,

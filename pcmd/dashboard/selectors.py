@@ -200,9 +200,15 @@ class Cell:
     value: engine.Value | None
     judgement: object | None
     target: str
-    link: str = ""
+    # Where the figure leads, built when shown: a province's grid computes its 126 rows for the totals and the
+    # small-count masks but shows 20, and the links were a fifth of the page's time.
+    link_to: functools.partial | None = None
     masked: str = ""  # the text of a hidden small figure ("<5") or of its complementary cell
     target_value: object = None  # the targets.TargetValue behind `target` (a number in the Excel export)
+
+    @functools.cached_property
+    def link(self) -> str:
+        return self.link_to() if self.link_to is not None else ""
 
     @property
     def text(self) -> str:
@@ -331,14 +337,16 @@ def scorecard(focus: Focus, period: Period, today: datetime.date, codes: list[st
             row.cells.append(Cell(
                 indicator, value, status.judge(indicator, target, value, period, today),
                 target_text(target), target_value=target,
-                link=(records_url(indicator.code, by_id[row.unit_id], period) if row_level == "commune"
-                      else indicator_url(indicator.code, row.unit_id, period))))
+                link_to=(functools.partial(records_url, indicator.code, by_id[row.unit_id], period)
+                         if row_level == "commune" else functools.partial(indicator_url, indicator.code, row.unit_id,
+                                                                          period))))
         if total is not None:
             value = total_values[indicator.code]
             target = total_targets.get(indicator.code, {}).get(focus.id)
             total.cells.append(Cell(
                 indicator, value, status.judge(indicator, target, value, period, today),
-                target_text(target), link=indicator_url(indicator.code, focus.id, period), target_value=target))
+                target_text(target), link_to=functools.partial(indicator_url, indicator.code, focus.id, period),
+                target_value=target))
     card = Scorecard(focus, period, groups, rows, total)
     _suppress(card, own_commune)
     return card

@@ -418,14 +418,42 @@ def communes_integrating(period, by, ids):
 
 
 @computes("COMMITMENTS_SIGNED")
-def commitments_signed(period, by, ids):
+def commitments_signed(period, by, ids, *, registry=False):
     """Operating establishments with a commitment signed by min(period end, today) and still valid that day /
-    operating establishments."""
+    operating establishments. Read from the cells (the registry's own answer at each month's end, aggregates
+    "commitments_valid", over "operating") when the period ends on a month's last day up to this month, else
+    (or with `registry`) counted here."""
+    from pcmd.aggregates.services import STATE, month_index, read
+
+    end = period.end
+    if registry or (end + datetime.timedelta(days=1)).day != 1 or month_index(end) > month_index(timezone.localdate()):
+        return commitments_signed_registry(period, by, ids)
+    signed = read("commitments_valid", by, ids, [(month_index(end), 1)])
+    return {unit_id: (signed.get(unit_id, 0), n) for unit_id, n in read("operating", by, ids, [STATE]).items() if n}
+
+
+def _valid_on(day) -> Q:
+    """A commitment in force on `day`: signed by then, not expired."""
+    return Q(date__lte=day) & (Q(valid_until__isnull=True) | Q(valid_until__gte=day))
+
+
+def commitments_signed_registry(period, by, ids):
     as_of = _as_of(period)
-    valid = Commitment.objects.filter(establishment=OuterRef("pk"), date__lte=as_of).filter(
-        Q(valid_until__isnull=True) | Q(valid_until__gte=as_of))
+    valid = Commitment.objects.filter(_valid_on(as_of), establishment=OuterRef("pk"))
     operating = _restrict(Establishment.objects.filter(status=EstablishmentStatus.OPERATING), by, ids)
     rows = (operating.annotate(signed=Exists(valid)).values(by)
             .annotate(done=Count("pk", filter=Q(signed=True)), total=Count("pk"))
             .values_list(by, "done", "total").order_by())
     return {unit_id: (done, total) for unit_id, done, total in rows}
+
+
+def commitment_cells(period, units):
+    """Per commune, (operating establishments with a commitment in force at the period's end,): the cells."""
+    return {unit_id: (done,) for unit_id, (done, _total) in commitments_signed_registry(period, "unit", units).items()}
+
+
+def commitment_units_moved_between(first, last) -> set[int]:
+    """The communes whose commitments in force differ between the days `first` <= `last` with no write: one signed
+    after `first` up to `last`, or expiring on a day from `first` to the day before `last`."""
+    rows = Commitment.objects.filter(Q(date__gt=first, date__lte=last) | Q(valid_until__gte=first, valid_until__lt=last))
+    return set(rows.order_by().values_list("establishment__unit", flat=True).distinct())

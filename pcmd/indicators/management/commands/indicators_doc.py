@@ -82,8 +82,10 @@ a write recomputes its cells in its own transaction, so the next page load shows
   | `sup_screened`, `sup_referred`, `sup_services` | the registry's answer for the block (below) | `SUPPORT_SCREENED`, `SUPPORT_REFERRED`, `SUPPORT_SERVICES` |
   | `sup_referrals_done`, `sup_referrals_made` | idem, numerator and denominator | `SUPPORT_REFERRALS_COMPLETED` |
   | `sup_access_num`, `sup_access_den`, `sup_clients` | at each month's end: the registry's answer, files registered | `SUPPORT_ACCESS` (registry part) |
+  | `commitments_valid` | at each month's end: operating establishments with a commitment in force then | `COMMITMENTS_SIGNED` num. (den.: `operating`) |
+  | `outreach_reach` | people reached by outreach contacts (sum; a hamlet's under its commune) | `SUPPORT_OUTREACH_REACH` |
 
-- **Figures counted as of a day** (`AsOfKind`, the `sup_*` kinds). A support figure counts a file only with a
+- **Figures counted as of a day** (`AsOfKind`: the `sup_*` kinds and `commitments_valid`). A support figure counts a file only with a
   reporting consent in force on min(period end, today) (`pcmd.support.consent.counted`), so a quarter is not the
   sum of its months and a running period changes when a consent starts or expires, without any write. Each cell
   is *the registry computation's own answer* for its block (or month end), computed by calling it — there is no
@@ -91,19 +93,21 @@ a write recomputes its cells in its own transaction, so the next page load shows
   quarter, half-year or year; for `SUPPORT_ACCESS` any period ending on a month's last day up to this month),
   otherwise counted from the registry. The cells of blocks not yet ended are counted as of the day they were
   written; the day they are all true for is kept (`aggregates_asofday`), and before any read on a new day
-  `bring_to_today()` recounts the units whose consents started or expired since (`support.consent.
-  units_moved_between`). The scheduler does it at 00:05 (`pcmd aggregates-today`), so the first reader does not
+  `bring_to_today()` recounts the units whose consents (or commitments) started or expired since (`support.consent.
+  units_moved_between`, `computations.outreach.commitment_units_moved_between`). The scheduler does it at 00:05 (`pcmd aggregates-today`), so the first reader does not
   wait. A consent written or withdrawn recounts its commune's years from its start; a file (registered, merged,
   moved) all its years; a save of a file's other fields (status, case worker) nothing (`COUNTED_FIELDS`).
   tests/test_aggregates_support.py proves with hypothesis that after random support writes and days passing the
   cells equal the registry's and the five figures equal their registry definitions for ended, running,
   multi-block and future periods.
 
+  `COMMITMENTS_SIGNED` counts the establishments operating *now*, so an establishment's save recounts its
+  commune's month ends from its first commitment on (12 small queries a year; an establishment without a
+  commitment, as in a first import, recounts nothing).
+
   Read from the registries as before (light, or not expressible as cells of a month): `TIPS_ON_TIME` (the
-  overdue part depends on "yesterday" for the running period), `COMMITMENTS_SIGNED` (validity on the
-  "as of" day among the establishments operating *now*: every establishment save would recount all its
-  commune's month ends), `COMM_COMMUNES` / `COMM_HAMLETS` (quarters up to "as of"), training, plans,
-  integration, cases, hotspots and `SUPPORT_OUTREACH_REACH` (anonymous contacts, a few thousand rows).
+  overdue part depends on "yesterday" for the running period), `COMM_COMMUNES` / `COMM_HAMLETS` (quarters up to
+  "as of"), training, plans, integration, cases and hotspots.
 - **Fresh on every write — never blind increments.** A write names the cells (kind, unit, year) its rows counted
   in before and after, and those cells are *recomputed from the registry* (`refresh_cells`), in the write's
   transaction: correct by construction; a commune's year is a few hundred rows.
