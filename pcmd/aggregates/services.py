@@ -473,9 +473,9 @@ def refresh_for(units: Iterable[int], months: Iterable[datetime.date] | None = N
 
 def rebuild(kind_names: Iterable[str] | None = None) -> dict[str, int]:
     """Recompute every cell from the registries ({kind: cells written}). `pcmd aggregates-rebuild`."""
-    from .models import AsOfDay, Cell
-
     from django.db import connection
+
+    from .models import AsOfDay, Cell
 
     names = list(kind_names) if kind_names is not None else list(kinds())
     today = timezone.localdate()
@@ -529,7 +529,8 @@ def bring_to_today() -> None:
                 continue
             if kind.moved not in moved:
                 moved[kind.moved] = kind.moved(first, last)
-            cells += [(name, unit_id, year) for unit_id in moved[kind.moved] for year in range(first.year, last.year + 1)]
+            years = range(first.year, last.year + 1)
+            cells += [(name, unit_id, year) for unit_id in moved[kind.moved] for year in years]
         refresh_cells(cells)
         row.day = today
         row.save(update_fields=["day"])

@@ -266,8 +266,17 @@ def _reach(groups, period, by, ids, registry=False):
     total = F(fields[0])
     for name in fields[1:]:
         total = total + F(name)
+    # The base rows in one query (≤ units × groups small rows), summed here: per (unit or province, group) the
+    # province's own row and the rest.
     bases = _restrict(Denominator.objects.filter(year=period.end.year, group__in=groups), by, ids)
-    with_base = set(bases.values_list("unit", flat=True).distinct().order_by())
+    sums: dict[tuple[int, str], list] = {}
+    with_base: set[int] = set()
+    for key, unit_id, province_id, group, value in bases.values_list(by, "unit", "province", "group", "value"
+                                                                     ).order_by():
+        with_base.add(unit_id)
+        own_rest = sums.setdefault((key, group), [None, None])
+        side = 0 if unit_id == province_id else 1
+        own_rest[side] = (own_rest[side] or 0) + value
     reached_all: dict[int, int] = {}
     reached: dict[int, int] = {}
     per_unit = _reach_per_unit(fields, total, period, by, ids, registry)
@@ -275,11 +284,8 @@ def _reach(groups, period, by, ids, registry=False):
         reached_all[group_id] = reached_all.get(group_id, 0) + (people or 0)
         if unit_id in with_base:
             reached[group_id] = reached.get(group_id, 0) + (people or 0)
-    rows = (bases.values(by, "group")
-            .annotate(own=Sum("value", filter=Q(unit=F("province"))), rest=Sum("value", filter=~Q(unit=F("province"))))
-            .values_list(by, "own", "rest").order_by())
     base: dict[int, int] = {}
-    for unit_id, own, rest in rows:  # ≤ units × 3 grouped rows
+    for (unit_id, _group), (own, rest) in sums.items():
         value = (own if own is not None else rest or 0) if by == "province" else (own or 0) + (rest or 0)
         base[unit_id] = base.get(unit_id, 0) + value
         if by == "province" and own is not None:
@@ -426,7 +432,8 @@ def commitments_signed(period, by, ids, *, registry=False):
     from pcmd.aggregates.services import STATE, month_index, read
 
     end = period.end
-    if registry or (end + datetime.timedelta(days=1)).day != 1 or month_index(end) > month_index(timezone.localdate()):
+    month_end = (end + datetime.timedelta(days=1)).day == 1
+    if registry or not month_end or month_index(end) > month_index(timezone.localdate()):
         return commitments_signed_registry(period, by, ids)
     signed = read("commitments_valid", by, ids, [(month_index(end), 1)])
     return {unit_id: (signed.get(unit_id, 0), n) for unit_id, n in read("operating", by, ids, [STATE]).items() if n}
@@ -455,5 +462,6 @@ def commitment_cells(period, units):
 def commitment_units_moved_between(first, last) -> set[int]:
     """The communes whose commitments in force differ between the days `first` <= `last` with no write: one signed
     after `first` up to `last`, or expiring on a day from `first` to the day before `last`."""
-    rows = Commitment.objects.filter(Q(date__gt=first, date__lte=last) | Q(valid_until__gte=first, valid_until__lt=last))
+    rows = Commitment.objects.filter(Q(date__gt=first, date__lte=last)
+                                     | Q(valid_until__gte=first, valid_until__lt=last))
     return set(rows.order_by().values_list("establishment__unit", flat=True).distinct())

@@ -79,27 +79,27 @@ a write recomputes its cells in its own transaction, so the next page load shows
   | `tips_received` | tips not duplicate nor spam, by local date of `received_at` | `TIPS_RECEIVED` |
   | `sessions`, `press` | activities not of / of the press kinds | `COMM_SESSIONS`, `PRESS_ITEMS` |
   | `reach_<group>` | people of the group reached by activities (sum) | `REACH_*` num. (bases: denominators) |
-  | `sup_screened`, `sup_referred`, `sup_services` | the registry's answer for the block (below) | `SUPPORT_SCREENED`, `SUPPORT_REFERRED`, `SUPPORT_SERVICES` |
-  | `sup_referrals_done`, `sup_referrals_made` | idem, numerator and denominator | `SUPPORT_REFERRALS_COMPLETED` |
-  | `sup_access_num`, `sup_access_den`, `sup_clients` | at each month's end: the registry's answer, files registered | `SUPPORT_ACCESS` (registry part) |
-  | `commitments_valid` | at each month's end: operating establishments with a commitment in force then | `COMMITMENTS_SIGNED` num. (den.: `operating`) |
-  | `outreach_reach` | people reached by outreach contacts (sum; a hamlet's under its commune) | `SUPPORT_OUTREACH_REACH` |
+  | `sup_screened`, `sup_referred`, `sup_services` | the registry's answer per block | `SUPPORT_SCREENED`, … |
+  | `sup_referrals_done`, `sup_referrals_made` | idem | `SUPPORT_REFERRALS_COMPLETED` |
+  | `sup_access_num`, `sup_access_den`, `sup_clients` | at each month's end (below) | `SUPPORT_ACCESS` |
+  | `commitments_valid` | at each month's end: operating, a commitment in force | `COMMITMENTS_SIGNED` num. |
+  | `outreach_reach` | people reached by outreach contacts (a hamlet's in its commune) | `SUPPORT_OUTREACH_REACH` |
 
-- **Figures counted as of a day** (`AsOfKind`: the `sup_*` kinds and `commitments_valid`). A support figure counts a file only with a
-  reporting consent in force on min(period end, today) (`pcmd.support.consent.counted`), so a quarter is not the
-  sum of its months and a running period changes when a consent starts or expires, without any write. Each cell
-  is *the registry computation's own answer* for its block (or month end), computed by calling it — there is no
-  second definition to drift. A period is read from one cell per unit when it is one calendar block (a month,
-  quarter, half-year or year; for `SUPPORT_ACCESS` any period ending on a month's last day up to this month),
-  otherwise counted from the registry. The cells of blocks not yet ended are counted as of the day they were
-  written; the day they are all true for is kept (`aggregates_asofday`), and before any read on a new day
-  `bring_to_today()` recounts the units whose consents (or commitments) started or expired since (`support.consent.
-  units_moved_between`, `computations.outreach.commitment_units_moved_between`). The scheduler does it at 00:05 (`pcmd aggregates-today`), so the first reader does not
-  wait. A consent written or withdrawn recounts its commune's years from its start; a file (registered, merged,
-  moved) all its years; a save of a file's other fields (status, case worker) nothing (`COUNTED_FIELDS`).
-  tests/test_aggregates_support.py proves with hypothesis that after random support writes and days passing the
-  cells equal the registry's and the five figures equal their registry definitions for ended, running,
-  multi-block and future periods.
+- **Figures counted as of a day** (`AsOfKind`: the `sup_*` kinds and `commitments_valid`). A support figure
+  counts a file only with a reporting consent in force on min(period end, today) (`pcmd.support.consent.counted`),
+  so a quarter is not the sum of its months and a running period changes when a consent starts or expires, without
+  any write. Each cell is *the registry computation's own answer* for its block (or month end), computed by calling
+  it — there is no second definition to drift. A period is read from one cell per unit when it is one calendar
+  block (a month, quarter, half-year or year; for `SUPPORT_ACCESS` and `COMMITMENTS_SIGNED` any period ending on a
+  month's last day up to this month), otherwise counted from the registry. The cells of blocks not yet ended are
+  counted as of the day they were written; the day they are all true for is kept (`aggregates_asofday`), and
+  before any read on a new day `bring_to_today()` recounts the units whose consents (or commitments) started or
+  expired since (`support.consent.units_moved_between`, `computations.outreach.commitment_units_moved_between`).
+  The scheduler does it at 00:05 (`pcmd aggregates-today`), so the first reader does not wait. A consent written
+  or withdrawn recounts its commune's years from its start; a file (registered, merged, moved) all its years; a
+  save of a file's other fields (status, case worker) nothing (`COUNTED_FIELDS`). tests/test_aggregates_support.py
+  proves with hypothesis that after random support writes and days passing the cells equal the registry's and the
+  six support figures equal their registry definitions for ended, running, multi-block and future periods.
 
   `COMMITMENTS_SIGNED` counts the establishments operating *now*, so an establishment's save recounts its
   commune's month ends from its first commitment on (12 small queries a year; an establishment without a
