@@ -162,14 +162,20 @@ def apply(ops, units, kinds_and_agency):
             commitments.pop(op[1] % len(commitments)).delete()
 
 
-def _stored(unit_ids):
-    return {(c.kind, c.unit_id, c.start, c.months): (c.province_id, c.n)
-            for c in Cell.objects.filter(unit__in=unit_ids)}
+def _stored(unit_ids, kind_names=None):
+    """The cells stored for the units (of `kind_names`, None: every kind)."""
+    cells = Cell.objects.filter(unit__in=unit_ids)
+    if kind_names is not None:
+        cells = cells.filter(kind__in=kind_names)
+    return {(c.kind, c.unit_id, c.start, c.months): (c.province_id, c.n) for c in cells}
 
 
-def _recomputed(unit_ids):
+def _recomputed(unit_ids, kind_names=None):
+    """The same cells recomputed from the registries."""
     out = {}
     for kind in services.kinds().values():
+        if kind_names is not None and kind.name not in kind_names:
+            continue
         for (u, s, m), value in kind.cells(unit_ids, None).items():
             out[(kind.name, u, s, m)] = value
     return out

@@ -45,6 +45,7 @@ from pcmd.support.models import (
 )
 
 from .conftest import TODAY
+from .test_aggregates import _recomputed, _stored
 
 pytestmark = pytest.mark.django_db
 
@@ -74,8 +75,7 @@ CODES = ["SUPPORT_SCREENED", "SUPPORT_REFERRED", "SUPPORT_SERVICES", "SUPPORT_RE
          "SUPPORT_OUTREACH_REACH"]
 
 
-def _support_kind(name):
-    return name.startswith("sup_") or name == "outreach_reach"
+SUPPORT_KINDS = [name for name in services.kinds() if name.startswith("sup_") or name == "outreach_reach"]
 
 
 def _periods(today):
@@ -166,20 +166,6 @@ def apply(ops, units, provider, traveller):
             traveller.shift(datetime.timedelta(days=op[1]))
 
 
-def _stored(unit_ids):
-    return {(c.kind, c.unit_id, c.start, c.months): (c.province_id, c.n)
-            for c in Cell.objects.filter(unit__in=unit_ids) if _support_kind(c.kind)}
-
-
-def _recomputed(unit_ids):
-    out = {}
-    for name, kind in services.kinds().items():
-        if _support_kind(name):
-            for (u, s, m), value in kind.cells(unit_ids, None).items():
-                out[(name, u, s, m)] = value
-    return out
-
-
 def _registry(code, period, by, ids):
     """The indicator counted from the registry alone (the definitions the cells hold)."""
     if code == "SUPPORT_ACCESS":
@@ -201,7 +187,7 @@ def test_support_cells_equal_the_registry_after_writes_and_days(place, ops):
     with transaction.atomic(), time_machine.travel(start, tick=False) as traveller:
         apply(ops, units, provider, traveller)
         services.bring_to_today()  # what every read of these cells does first
-        assert _stored(ids) == _recomputed(ids)
+        assert _stored(ids, SUPPORT_KINDS) == _recomputed(ids, SUPPORT_KINDS)
         for code in _periods(timezone.localdate()):
             period = Period.parse(code)
             for level, restrict in (("commune", ids), ("province", [units[0].pk])):

@@ -588,6 +588,15 @@ def monthly(kind_name: str, by: str, ids, year: int) -> dict[datetime.date, int]
     return {datetime.date(start // 12, start % 12 + 1, 1): n for start, n in rows}
 
 
+def month_end_cell(period) -> int | None:
+    """The month cell holding a state "at the period's end" (`month_ends` kinds): the index of the period's last
+    month when it ends on a month's last day no later than this month; None otherwise (the registry answers)."""
+    end = period.end
+    if (end + datetime.timedelta(days=1)).day != 1 or month_index(end) > month_index(timezone.localdate()):
+        return None
+    return month_index(end)
+
+
 def read_month_end(kind_names: list[str], by: str, ids, start: int) -> dict[str, dict[int, tuple[int, int]]]:
     """{kind: {unit id: (province id, n)}} of the month cells `start` (a state at that month's end), for the units
     of `ids` (by "unit" or "province"), several kinds in one query."""

@@ -429,13 +429,12 @@ def commitments_signed(period, by, ids, *, registry=False):
     operating establishments. Read from the cells (the registry's own answer at each month's end, aggregates
     "commitments_valid", over "operating") when the period ends on a month's last day up to this month, else
     (or with `registry`) counted here."""
-    from pcmd.aggregates.services import STATE, month_index, read
+    from pcmd.aggregates.services import STATE, month_end_cell, read
 
-    end = period.end
-    month_end = (end + datetime.timedelta(days=1)).day == 1
-    if registry or not month_end or month_index(end) > month_index(timezone.localdate()):
+    month = None if registry else month_end_cell(period)
+    if month is None:
         return commitments_signed_registry(period, by, ids)
-    signed = read("commitments_valid", by, ids, [(month_index(end), 1)])
+    signed = read("commitments_valid", by, ids, [(month, 1)])
     return {unit_id: (signed.get(unit_id, 0), n) for unit_id, n in read("operating", by, ids, [STATE]).items() if n}
 
 

@@ -76,12 +76,11 @@ def _access_per_unit(period, by, ids, *, registry=False) -> dict[int, tuple[int,
     The registry's part is read from the month-end cells (aggregates "sup_access_*", the registry's own answer
     at each month's end) when the period ends on a month's last day no later than this month; otherwise counted
     here (`access_registry`)."""
-    from pcmd.aggregates.services import month_index, read_month_end
+    from pcmd.aggregates.services import month_end_cell, read_month_end
 
-    end = period.end
-    if not registry and (end + datetime.timedelta(days=1)).day == 1 \
-            and month_index(end) <= month_index(timezone.localdate()):
-        cells = read_month_end(["sup_access_num", "sup_access_den", "sup_clients"], by, ids, month_index(end))
+    month = None if registry else month_end_cell(period)
+    if month is not None:
+        cells = read_month_end(["sup_access_num", "sup_access_den", "sup_clients"], by, ids, month)
         using = set(cells["sup_clients"])
         out = {unit_id: (province_id, (cells["sup_access_num"].get(unit_id, (province_id, 0))[1], den))
                for unit_id, (province_id, den) in cells["sup_access_den"].items()}

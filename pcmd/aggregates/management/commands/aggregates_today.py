@@ -17,5 +17,6 @@ class Command(BaseCommand):
         before = AsOfDay.objects.filter(name=services.AS_OF).values_list("day", flat=True).first()
         services.bring_to_today()
         after = AsOfDay.objects.filter(name=services.AS_OF).values_list("day", flat=True).first()
-        self.stdout.write(f"Số liệu tính theo ngày: từ {before or 'chưa tính'} đến {after}, "
-                          f"{time.perf_counter() - started:.1f} giây.")
+        since = f"{before:%d/%m/%Y}" if before else "chưa tính lần nào"
+        self.stdout.write(f"Số liệu tính theo ngày: đã cập nhật từ {since} đến {after:%d/%m/%Y}, "
+                          f"trong {time.perf_counter() - started:.1f} giây.")
