@@ -186,16 +186,22 @@ def test_support_cells_equal_the_registry_after_writes_and_days(place, ops):
     start = datetime.datetime.combine(TODAY, datetime.time(10), tzinfo=VN)
     with transaction.atomic(), time_machine.travel(start, tick=False) as traveller:
         apply(ops, units, provider, traveller)
-        services.bring_to_today()  # what every read of these cells does first
-        assert _stored(ids, SUPPORT_KINDS) == _recomputed(ids, SUPPORT_KINDS)
         for code in _periods(timezone.localdate()):
             period = Period.parse(code)
+            # A page's reads together (aggregates.reading), first of all after the days passed and with a plain
+            # kind read first: the cells of every kind are loaded at once, so they are brought to today before.
+            panel = engine.panel(["SUPPORT_OUTREACH_REACH", *CODES[:-1]], level="commune", units=ids, period=period)
+            for indicator, values in panel.items():
+                got = {k: (v.numerator, v.denominator) for k, v in values.items()}
+                assert got == _registry(indicator, period, "unit", ids), (indicator, code, "panel")
             for level, restrict in (("commune", ids), ("province", [units[0].pk])):
                 by = "unit" if level == "commune" else "province"
                 for indicator in CODES:
                     got = {k: (v.numerator, v.denominator) for k, v in
                            engine.compute(indicator, level=level, units=restrict, period=period).items()}
                     assert got == _registry(indicator, period, by, restrict), (indicator, code, level)
+        services.bring_to_today()  # done by the reads above
+        assert _stored(ids, SUPPORT_KINDS) == _recomputed(ids, SUPPORT_KINDS)
         transaction.set_rollback(True)
 
 
@@ -219,6 +225,11 @@ def test_a_consent_that_expires_leaves_the_running_year_the_next_day(place):
         traveller.shift(datetime.timedelta(days=1))  # the consent's last day
         assert services_this_year() == {commune.pk: engine.Value(1)}
         traveller.shift(datetime.timedelta(days=1))  # expired: no longer counted in the running year
+        # A page reading several figures at once (aggregates.reading), a plain kind first: the cells it loads
+        # together are brought to the new day first.
+        page = engine.panel(["SUPPORT_OUTREACH_REACH", "SUPPORT_SERVICES"], level="commune", units=[commune.pk],
+                            period=year)
+        assert page["SUPPORT_SERVICES"] == {}
         assert services_this_year() == {}
         assert AsOfDay.objects.get(name=services.AS_OF).day == TODAY + datetime.timedelta(days=2)
 

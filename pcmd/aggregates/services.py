@@ -23,6 +23,7 @@ Who calls what:
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import datetime
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -553,26 +554,153 @@ def blocks(start: datetime.date, end: datetime.date) -> list[tuple[int, int]] | 
     return out
 
 
-def read(kind_name: str, by: str, ids, cover: list[tuple[int, int]]) -> dict[int, int]:
-    """{unit or province id: summed n} of the kind's cells in the blocks `cover` (by "unit" or "province")."""
-    from django.db.models import Q, Sum
+class _Batch:
+    """The cells of one page's reads (`reading()`): per set of units asked and blocks, every kind's cells in one
+    query, so a province scorecard's thirty-odd reads of its communes take three queries instead of one each."""
 
-    from .models import Cell
+    def __init__(self, units, province):
+        self.units = frozenset(units) if units is not None else None  # the communes the page is about
+        self.province = province  # the province they all belong to, if any
+        self.loaded: dict[tuple, list[tuple[str, frozenset, dict]]] = {}
+        self.shared: dict[tuple, object] = {}
+        self.today: datetime.date | None = None
 
-    if isinstance(kinds()[kind_name], AsOfKind):
-        bring_to_today()
+    def cells(self, by: str, ids: frozenset, cover: list[tuple[int, int]]) -> dict[str, list[tuple]]:
+        """{kind: [(unit, province, n)]} of at least the units (by "unit") or provinces `ids`."""
+        key = tuple(sorted(cover))
+        for loaded_by, loaded_ids, rows in self.loaded.get(key, ()):
+            if by == loaded_by and ids <= loaded_ids:
+                return rows
+        _to_today()  # every kind is loaded, those counted as of a day too
+        every_kind = list(kinds())  # named, so the query can use the cells' indexes
+        page = by == "unit" and self.units is not None and ids <= self.units
+        if self.province is not None and (page or (by == "province" and ids == {self.province})):
+            # The page's communes and their province's total, from the province's cells (its index).
+            rows = _unit_cells(every_kind, "province", [self.province], cover)
+            entries = [("province", frozenset([self.province]), rows), ("unit", self.units, rows)]
+        else:
+            ids = self.units if page else ids  # the page's other reads of its communes come from the same query
+            rows = _unit_cells(every_kind, by, ids, cover)
+            entries = [(by, ids, rows)]
+        self.loaded.setdefault(key, []).extend(entries)
+        return rows
+
+
+_batch: contextvars.ContextVar[_Batch | None] = contextvars.ContextVar("aggregates_batch", default=None)
+
+
+@contextlib.contextmanager
+def reading(units=None, province: int | None = None):
+    """Within it, reads of given units' cells share their queries: the first read of some units (or provinces)
+    and blocks loads every kind's cells for them (for all of `units`, the communes the page is about, when they
+    are among them; by the cells of `province` when they all belong to it), and the cells are brought to today
+    once. For pages that read many figures of the same units at once (engine.panel, engine.breakdown); nothing
+    is written inside."""
+    if _batch.get() is not None:
+        yield
+        return
+    token = _batch.set(_Batch(units, province))
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+
+
+def shared(key: tuple, compute: Callable[[], object]):
+    """`compute()`, once per `reading()` for the same `key`: rows several figures of a page read alike (the reach
+    figures' population bases). Outside a reading, computed on each call."""
+    batch = _batch.get()
+    if batch is None:
+        return compute()
+    if key not in batch.shared:
+        batch.shared[key] = compute()
+    return batch.shared[key]
+
+
+def _to_today() -> None:
+    """bring_to_today(), once per `reading()`."""
+    batch = _batch.get()
+    today = timezone.localdate()
+    if batch is not None and batch.today == today:
+        return
+    bring_to_today()
+    if batch is not None:
+        batch.today = today
+
+
+def _blocks_q(cover: list[tuple[int, int]]):
+    from django.db.models import Q
+
     by_span: dict[int, list[int]] = defaultdict(list)
     for start, months in cover:
         by_span[months].append(start)
     where = Q()
     for months, starts in by_span.items():
         where |= Q(months=months, start__in=starts) if len(starts) > 1 else Q(months=months, start=starts[0])
-    qs = Cell.objects.filter(where, kind=kind_name)
+    return where
+
+
+def _unit_cells(kind_names, by: str, ids, cover) -> dict[str, list[tuple]]:
+    """{kind: [(unit, province, summed n)]} of the kinds (None: all) in the blocks `cover`, one query."""
+    from .models import Cell
+
+    qs = Cell.objects.filter(_blocks_q(cover))
+    if kind_names is not None:
+        qs = qs.filter(kind__in=kind_names)
     if ids is not None:
         qs = qs.filter(**{f"{by}__in": ids})
-    if by == "unit" and len(cover) == 1:  # one cell per unit: no grouping needed
-        return dict(qs.values_list("unit", "n"))
-    return dict(qs.order_by().values(by).annotate(s=Sum("n")).values_list(by, "s"))
+    rows = (qs.values_list("kind", "unit", "province", "n") if len(cover) == 1 else  # one cell per unit and kind
+            qs.order_by().values("kind", "unit", "province").annotate(s=Sum("n"))
+            .values_list("kind", "unit", "province", "s"))
+    out: dict[str, list[tuple]] = defaultdict(list)
+    for kind_name, unit_id, province_id, n in rows:
+        out[kind_name].append((unit_id, province_id, n))
+    return out
+
+
+def unit_cells(kind_names: list[str], by: str, ids, cover: list[tuple[int, int]]) -> dict[str, list[tuple]]:
+    """{kind: [(unit, province, summed n)]}: the kinds' cells in the blocks `cover` of the units `ids` (by "unit")
+    or of the units of the provinces `ids` (by "province"), None: of all units."""
+    if any(isinstance(kinds()[name], AsOfKind) for name in kind_names):
+        _to_today()
+    batch = _batch.get()
+    if batch is None or ids is None:
+        rows = _unit_cells(kind_names, by, ids, cover)
+        return {name: rows.get(name, []) for name in kind_names}
+    wanted = frozenset(ids)
+    rows = batch.cells(by, wanted, cover)
+    column = 0 if by == "unit" else 1
+    return {name: [row for row in rows.get(name, ()) if row[column] in wanted] for name in kind_names}
+
+
+def read(kind_name: str, by: str, ids, cover: list[tuple[int, int]]) -> dict[int, int]:
+    """{unit or province id: summed n} of the kind's cells in the blocks `cover` (by "unit" or "province")."""
+    return read_many([kind_name], by, ids, cover)[kind_name]
+
+
+def read_many(kind_names: list[str], by: str, ids, cover: list[tuple[int, int]]) -> dict[str, dict[int, int]]:
+    """{kind: {unit or province id: summed n}} of several kinds' cells in the blocks `cover`: one query, or none
+    within a `reading()` that already read these units and blocks."""
+    from .models import Cell
+
+    out: dict[str, dict[int, int]] = {name: {} for name in kind_names}
+    if _batch.get() is not None and ids is not None:
+        column = 0 if by == "unit" else 1
+        for name, rows in unit_cells(kind_names, by, ids, cover).items():
+            sums = out[name]
+            for row in rows:
+                sums[row[column]] = sums.get(row[column], 0) + row[2]
+        return out
+    if any(isinstance(kinds()[name], AsOfKind) for name in kind_names):
+        _to_today()
+    qs = Cell.objects.filter(_blocks_q(cover), kind__in=kind_names)
+    if ids is not None:
+        qs = qs.filter(**{f"{by}__in": ids})
+    rows = (qs.values_list("kind", "unit", "n") if by == "unit" and len(cover) == 1 else  # one cell per unit
+            qs.order_by().values("kind", by).annotate(s=Sum("n")).values_list("kind", by, "s"))
+    for kind_name, unit_id, n in rows:
+        out[kind_name][unit_id] = n
+    return out
 
 
 def monthly(kind_name: str, by: str, ids, year: int) -> dict[datetime.date, int]:
@@ -600,14 +728,5 @@ def month_end_cell(period) -> int | None:
 def read_month_end(kind_names: list[str], by: str, ids, start: int) -> dict[str, dict[int, tuple[int, int]]]:
     """{kind: {unit id: (province id, n)}} of the month cells `start` (a state at that month's end), for the units
     of `ids` (by "unit" or "province"), several kinds in one query."""
-    from .models import Cell
-
-    if any(isinstance(kinds()[name], AsOfKind) for name in kind_names):
-        bring_to_today()
-    qs = Cell.objects.filter(kind__in=kind_names, months=1, start=start)
-    if ids is not None:
-        qs = qs.filter(**{f"{by}__in": ids})
-    out: dict[str, dict[int, tuple[int, int]]] = {name: {} for name in kind_names}
-    for kind_name, unit_id, province_id, n in qs.values_list("kind", "unit", "province", "n"):
-        out[kind_name][unit_id] = (province_id, n)
-    return out
+    return {name: {unit_id: (province_id, n) for unit_id, province_id, n in rows}
+            for name, rows in unit_cells(kind_names, by, ids, [(start, 1)]).items()}

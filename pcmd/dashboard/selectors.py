@@ -198,13 +198,18 @@ def display_value(value, indicator: Indicator) -> str:
 class Cell:
     indicator: Indicator
     value: engine.Value | None
-    judgement: object | None
     target: str
-    # Where the figure leads, built when shown: a province's grid computes its 126 rows for the totals and the
-    # small-count masks but shows 20, and the links were a fifth of the page's time.
+    # The status and where the figure leads, worked out when shown: a province's grid computes its 126 rows for
+    # the totals and the small-count masks but shows 20, and the links were a fifth of the page's time.
+    judge: functools.partial | None = None
     link_to: functools.partial | None = None
     masked: str = ""  # the text of a hidden small figure ("<5") or of its complementary cell
     target_value: object = None  # the targets.TargetValue behind `target` (a number in the Excel export)
+
+    @functools.cached_property
+    def judgement(self):
+        """The status (indicators.status.judge), None for a hidden figure."""
+        return self.judge() if self.judge is not None else None
 
     @functools.cached_property
     def link(self) -> str:
@@ -335,8 +340,8 @@ def scorecard(focus: Focus, period: Period, today: datetime.date, codes: list[st
             value = _value(row_values[indicator.code], row.unit_id, indicator)
             target = targets_by_unit.get(row.unit_id)
             row.cells.append(Cell(
-                indicator, value, status.judge(indicator, target, value, period, today),
-                target_text(target), target_value=target,
+                indicator, value, target_text(target),
+                judge=functools.partial(status.judge, indicator, target, value, period, today), target_value=target,
                 link_to=(functools.partial(records_url, indicator.code, by_id[row.unit_id], period)
                          if row_level == "commune" else functools.partial(indicator_url, indicator.code, row.unit_id,
                                                                           period))))
@@ -344,9 +349,9 @@ def scorecard(focus: Focus, period: Period, today: datetime.date, codes: list[st
             value = total_values[indicator.code]
             target = total_targets.get(indicator.code, {}).get(focus.id)
             total.cells.append(Cell(
-                indicator, value, status.judge(indicator, target, value, period, today),
-                target_text(target), link_to=functools.partial(indicator_url, indicator.code, focus.id, period),
-                target_value=target))
+                indicator, value, target_text(target),
+                judge=functools.partial(status.judge, indicator, target, value, period, today),
+                link_to=functools.partial(indicator_url, indicator.code, focus.id, period), target_value=target))
     card = Scorecard(focus, period, groups, rows, total)
     _suppress(card, own_commune)
     return card

@@ -224,9 +224,12 @@ def _computation(indicator: Indicator) -> Computation:
 def panel(codes: Iterable[str] | None = None, *, level: str, units: Iterable | None, period: Period
           ) -> dict[str, dict[int, Value]]:
     """{code: {unit id: Value}} for every indicator (or `codes`): one grouped query per indicator."""
+    from pcmd.aggregates.services import reading
+
     chosen = [BY_CODE[c] for c in codes] if codes is not None else list(CATALOGUE)
     unit_ids = _ids(units)
-    return {i.code: compute(i, level=level, units=unit_ids, period=period) for i in chosen}
+    with reading(unit_ids if level == "commune" else None):  # the indicators' reads of these units share queries
+        return {i.code: compute(i, level=level, units=unit_ids, period=period) for i in chosen}
 
 
 def breakdown(codes: Iterable[str], *, parent: AdminUnit | None, period: Period
@@ -240,25 +243,29 @@ def breakdown(codes: Iterable[str], *, parent: AdminUnit | None, period: Period
     not needed; "communes with X" count the commune rows; the others (Indicator.additive False) are
     queried at the province level as well.
     """
+    from pcmd.aggregates.services import reading
+
     chosen = [BY_CODE[c] for c in codes]
     if parent is None:
-        rows = {i.code: compute(i, level="province", units=None, period=period) for i in chosen}
+        with reading():
+            rows = {i.code: compute(i, level="province", units=None, period=period) for i in chosen}
         return rows, {i.code: _sum(rows[i.code].values(), i) for i in chosen}
     children = list(communes_of([parent.pk]).values_list("pk", flat=True))
     own = [parent.pk, *AdminUnit.objects.filter(province=parent, level=Level.DISTRICT).values_list("pk", flat=True)]
     rows, totals = {}, {}
-    for indicator in chosen:
-        if indicator.rollup == "communes":
-            rows[indicator.code] = compute(indicator, level="commune", units=children, period=period)
-            totals[indicator.code] = _sum(rows[indicator.code].values(), indicator)
-        elif indicator.additive:
-            everything = compute(indicator, level="commune", units=children + own, period=period)
-            totals[indicator.code] = _sum(everything.values(), indicator)
-            rows[indicator.code] = {k: v for k, v in everything.items() if k not in own}
-        else:
-            rows[indicator.code] = compute(indicator, level="commune", units=children, period=period)
-            totals[indicator.code] = compute(indicator, level="province", units=[parent.pk], period=period).get(
-                parent.pk, _sum((), indicator))
+    with reading(children + own, province=parent.pk):  # the indicators' reads of the cells share their queries
+        for indicator in chosen:
+            if indicator.rollup == "communes":
+                rows[indicator.code] = compute(indicator, level="commune", units=children, period=period)
+                totals[indicator.code] = _sum(rows[indicator.code].values(), indicator)
+            elif indicator.additive:
+                everything = compute(indicator, level="commune", units=children + own, period=period)
+                totals[indicator.code] = _sum(everything.values(), indicator)
+                rows[indicator.code] = {k: v for k, v in everything.items() if k not in own}
+            else:
+                rows[indicator.code] = compute(indicator, level="commune", units=children, period=period)
+                totals[indicator.code] = compute(indicator, level="province", units=[parent.pk], period=period
+                                                 ).get(parent.pk, _sum((), indicator))
     return rows, totals
 
 

@@ -192,9 +192,10 @@ def _for_communes(code: str, rows: list[dict], year: int, province_of: dict[int,
         elif row["plan__unit_id"] in province_of and for_communes(row["scope"]):
             _keep(own, row["plan__unit_id"], _rank(row, year, False), row)
     out = {unit: _value(code, row, year, inherited=False) for unit, (_, row) in own.items()}
+    inherited = {province: _value(code, row, year, inherited=True) for province, (_, row) in provincial.items()}
     for commune, province in province_of.items():
-        if commune not in out and province in provincial:
-            out[commune] = _value(code, provincial[province][1], year, inherited=True)
+        if commune not in out and province in inherited:
+            out[commune] = inherited[province]  # the same (frozen) target for each of the province's communes
     return out
 
 

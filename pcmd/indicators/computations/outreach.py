@@ -127,16 +127,21 @@ def _required(min_quarters: str, period, as_of=None) -> str:
     return f"(CASE WHEN {asked} < 1 THEN 1 ELSE {asked} END)"
 
 
-def _met_counts(inner, level: str, key: str, period) -> dict[int, int]:
+def _met_counts(inner, level: str, key: str, period, ids=None) -> dict[int, int]:
     """{key: units meeting the regularity rule} from `inner`, a grouped queryset of rows
     (u: the unit judged, a commune or a hamlet; qt: quarter; n: activities).
 
     One SQL statement: the grouped rows are wrapped, joined to the active unit of `level` (its
     commune and province) and to the rule (_rule_joins), and the units meeting it counted per `key`
-    (a column of the unit: "id", "parent_id" or "province_id").
+    (a column of the unit: "id", "parent_id" or "province_id"), only for the keys `ids` (None: all; the join
+    then reads those units by their index instead of every hamlet of the country).
     """
     inner_sql, params = inner.query.sql_with_params()
     units = AdminUnit._meta.db_table
+    within = ""
+    if ids is not None:
+        within = f"AND h.{key} IN ({', '.join(['%s'] * len(ids))})"
+        params = (*params, *ids)
     sql = f"""
         SELECT m.k, SUM(CASE WHEN m.met_q >= {_required("m.min_q", period)} THEN 1 ELSE 0 END)
         FROM (
@@ -144,7 +149,7 @@ def _met_counts(inner, level: str, key: str, period) -> dict[int, int]:
                    SUM(CASE WHEN g.n >= {MIN_PER_QUARTER} THEN 1 ELSE 0 END) AS met_q,
                    {MIN_QUARTERS} AS min_q
             FROM ({inner_sql}) g
-            INNER JOIN {units} h ON h.id = g.u AND h.level = '{level}' AND h.is_active
+            INNER JOIN {units} h ON h.id = g.u AND h.level = '{level}' AND h.is_active {within}
             {_rule_joins(level)}
             GROUP BY g.u, h.{key}, {RULE_COLUMNS}
         ) m
@@ -226,7 +231,7 @@ def comm_communes(period, by, ids):
     At by="province": (communes meeting the rule, active communes) per province.
     """
     key = "id" if by == "unit" else "province_id"
-    met = _met_counts(_commune_activity_rows(period, by, ids), Level.COMMUNE, key, period)
+    met = _met_counts(_commune_activity_rows(period, by, ids), Level.COMMUNE, key, period, ids)
     if by == "unit":
         communes = communes_of(None)
         communes = communes.filter(pk__in=ids) if ids is not None else communes
@@ -245,7 +250,7 @@ def comm_hamlets(period, by, ids):
     path = "parent" if by == "unit" else "province"
     # As the outreach page: the activities of the communes looked at, then the hamlets they covered.
     inner = _hamlet_activity_rows(period, by, ids)
-    met = _met_counts(inner, Level.HAMLET, f"{path}_id", period)
+    met = _met_counts(inner, Level.HAMLET, f"{path}_id", period, ids)
     hamlets = _restrict(AdminUnit.objects.filter(level=Level.HAMLET, is_active=True), path, ids)
     totals = hamlets.values(path).annotate(n=Count("pk")).values_list(path, "n").order_by()
     return {unit_id: (met.get(unit_id, 0), n) for unit_id, n in totals if unit_id is not None}
@@ -267,12 +272,12 @@ def _reach(groups, period, by, ids, registry=False):
     for name in fields[1:]:
         total = total + F(name)
     # The base rows in one query (≤ units × groups small rows), summed here: per (unit or province, group) the
-    # province's own row and the rest.
-    bases = _restrict(Denominator.objects.filter(year=period.end.year, group__in=groups), by, ids)
+    # province's own row and the rest. The six reach figures of a page share the query (every group's rows).
     sums: dict[tuple[int, str], list] = {}
     with_base: set[int] = set()
-    for key, unit_id, province_id, group, value in bases.values_list(by, "unit", "province", "group", "value"
-                                                                     ).order_by():
+    for key, unit_id, province_id, group, value in _bases(period.end.year, by, ids):
+        if group not in groups:
+            continue
         with_base.add(unit_id)
         own_rest = sums.setdefault((key, group), [None, None])
         side = 0 if unit_id == province_id else 1
@@ -293,22 +298,34 @@ def _reach(groups, period, by, ids, registry=False):
     return {unit_id: (reached.get(unit_id) or 0, base.get(unit_id, 0)) for unit_id in reached_all.keys() | base.keys()}
 
 
+def _bases(year: int, by: str, ids) -> list[tuple]:
+    """[(unit or province, unit, province, group, value)]: the Denominator rows of the year for every group,
+    read once per page (aggregates.shared within a reading())."""
+    from pcmd.aggregates.services import shared
+
+    def query():
+        rows = _restrict(Denominator.objects.filter(year=year), by, ids)
+        return list(rows.values_list(by, "unit", "province", "group", "value").order_by())
+
+    return shared(("reach_bases", year, by, None if ids is None else frozenset(ids)), query)
+
+
 def _reach_per_unit(fields, total, period, by, ids, registry=False):
     """[(group id, unit id, people)] of the period: from the aggregates (kinds reach_<group>, one cell per unit
     and block) when the period is whole months, else (or with `registry`) from the activities."""
-    from pcmd.aggregates.models import Cell
-    from pcmd.aggregates.services import blocks
+    from pcmd.aggregates.services import blocks, unit_cells
 
     cover = None if registry else blocks(period.start, period.end)
     if cover is None:
         acts = _restrict(Activity.objects.filter(date__gte=period.start, date__lte=period.end), by, ids)
         # Grouped by (level, unit): one row per unit, merged by the caller by whether the unit has a base.
         return acts.values(by, "unit").annotate(s=Sum(total)).values_list(by, "unit", "s").order_by()
-    where = Q()
-    for start, months in cover:
-        where |= Q(start=start, months=months)
-    cells = _restrict(Cell.objects.filter(where, kind__in=fields), by, ids)
-    return cells.values(by, "unit").annotate(s=Sum("n")).values_list(by, "unit", "s").order_by()
+    per_unit: dict[tuple[int, int], int] = {}
+    for rows in unit_cells(fields, by, ids, cover).values():
+        for unit_id, province_id, n in rows:
+            key = (unit_id if by == "unit" else province_id, unit_id)
+            per_unit[key] = per_unit.get(key, 0) + n
+    return [(key, unit_id, n) for (key, unit_id), n in per_unit.items()]
 
 
 @computes("REACH_VENUE_WORKERS")
