@@ -167,12 +167,6 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     options = DATABASES["default"].setdefault("OPTIONS", {})
     if os.environ.get("PCMD_PG_JIT", "0") != "1":
         options["options"] = f"{options.get('options', '')} -c jit=off".strip()
-    # The cost of a random read as on an SSD with the data in memory (PostgreSQL's default, 4, is a spinning
-    # disk's): the planner then reads a province's rows by their index instead of scanning a national table
-    # (a scorecard's hamlet regularity 47 -> 20 ms). PCMD_PG_RANDOM_PAGE_COST sets another value.
-    random_page_cost = os.environ.get("PCMD_PG_RANDOM_PAGE_COST", "1.1")
-    if random_page_cost:
-        options["options"] = f"{options.get('options', '')} -c random_page_cost={float(random_page_cost)}".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache (rate limits, lockouts, sessions): Redis when REDIS_URL is set.

@@ -28,7 +28,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.utils import timezone
 
 from pcmd.geo.models import AdminUnit, Level
@@ -65,24 +65,6 @@ def _as_of(period) -> datetime.date:
 
 
 # --- regularity ------------------------------------------------------------------------------
-
-class QuarterIndex(Func):
-    """year × 4 + quarter of a date, as an integer computed natively by the database.
-
-    TruncQuarter would call a Python function for every row on SQLite (hundreds of thousands of
-    hamlet links at national scale); a date is stored there as "YYYY-MM-DD" text.
-    """
-
-    arity = 1
-    output_field = IntegerField()
-    # date_part (a double) is faster on PostgreSQL than EXTRACT (a numeric) or DATE_TRUNC.
-    template = "(date_part('year', %(expressions)s)::integer * 4 + date_part('quarter', %(expressions)s)::integer)"
-
-    def as_sqlite(self, compiler, connection, **extra):
-        return self.as_sql(compiler, connection, template=(
-            "(CAST(substr(%(expressions)s, 1, 4) AS INTEGER) * 4"
-            " + (CAST(substr(%(expressions)s, 6, 2) AS INTEGER) + 2) / 3)"), **extra)
-
 
 def _quarter_starts(period) -> list[datetime.date]:
     first = datetime.date(period.start.year, (period.start.month - 1) // 3 * 3 + 1, 1)
@@ -127,14 +109,37 @@ def _required(min_quarters: str, period, as_of=None) -> str:
     return f"(CASE WHEN {asked} < 1 THEN 1 ELSE {asked} END)"
 
 
-def _met_counts(inner, level: str, key: str, period, ids=None) -> dict[int, int]:
-    """{key: units meeting the regularity rule} from `inner`, a grouped queryset of rows
-    (u: the unit judged, a commune or a hamlet; qt: quarter; n: activities).
+def _quarter_columns(period, as_of: datetime.date, date_path: str) -> dict[str, Count]:
+    """{"q0": …, "q1": …}: per unit, the activities dated in each quarter of the period (its part of the period, up
+    to "as of"), one column per quarter (at most 20 for a 2026–2030 phase): one grouping per unit, where grouping by
+    (unit, quarter) and again by unit took twice as long on the national registry."""
+    columns = {}
+    for i, start in enumerate(_quarter_starts(period)):
+        following = datetime.date(start.year + (start.month + 2) // 12, (start.month + 2) % 12 + 1, 1)
+        first, last = max(start, period.start), min(following - datetime.timedelta(days=1), as_of)
+        columns[f"q{i}"] = Count("pk", filter=Q(**{f"{date_path}__gte": first, f"{date_path}__lte": last}))
+    return columns
 
-    One SQL statement: the grouped rows are wrapped, joined to the active unit of `level` (its
-    commune and province) and to the rule (_rule_joins), and the units meeting it counted per `key`
-    (a column of the unit: "id", "parent_id" or "province_id"), only for the keys `ids` (None: all; the join
-    then reads those units by their index instead of every hamlet of the country).
+
+def _quarter_index(period) -> list[int]:
+    """year × 4 + quarter (1–4) of each column of _quarter_columns."""
+    return [start.year * 4 + (start.month - 1) // 3 + 1 for start in _quarter_starts(period)]
+
+
+def _met_quarters(period) -> str:
+    """The quarters a unit row `g` (columns q0, q1, …) met the rule's minimum in, as SQL."""
+    return " + ".join(f"(CASE WHEN g.q{i} >= {MIN_PER_QUARTER} THEN 1 ELSE 0 END)"
+                      for i in range(len(_quarter_starts(period))))
+
+
+def _met_counts(inner, level: str, key: str, period, ids=None) -> dict[int, int]:
+    """{key: units meeting the regularity rule} from `inner`, a grouped queryset of one row per unit
+    (u: the unit judged, a commune or a hamlet; q0, q1…: activities per quarter, _quarter_columns).
+
+    One SQL statement: the rows are wrapped, joined to the active unit of `level` (its commune and province) and
+    to the rule (_rule_joins), and the units meeting it counted per `key` (a column of the unit: "id",
+    "parent_id" or "province_id"), only for the keys `ids` (None: all; the join then reads those units by their
+    index instead of every hamlet of the country).
     """
     inner_sql, params = inner.query.sql_with_params()
     units = AdminUnit._meta.db_table
@@ -143,17 +148,11 @@ def _met_counts(inner, level: str, key: str, period, ids=None) -> dict[int, int]
         within = f"AND h.{key} IN ({', '.join(['%s'] * len(ids))})"
         params = (*params, *ids)
     sql = f"""
-        SELECT m.k, SUM(CASE WHEN m.met_q >= {_required("m.min_q", period)} THEN 1 ELSE 0 END)
-        FROM (
-            SELECT g.u AS u, h.{key} AS k,
-                   SUM(CASE WHEN g.n >= {MIN_PER_QUARTER} THEN 1 ELSE 0 END) AS met_q,
-                   {MIN_QUARTERS} AS min_q
-            FROM ({inner_sql}) g
-            INNER JOIN {units} h ON h.id = g.u AND h.level = '{level}' AND h.is_active {within}
-            {_rule_joins(level)}
-            GROUP BY g.u, h.{key}, {RULE_COLUMNS}
-        ) m
-        GROUP BY m.k
+        SELECT h.{key}, SUM(CASE WHEN ({_met_quarters(period)}) >= {_required(MIN_QUARTERS, period)} THEN 1 ELSE 0 END)
+        FROM ({inner_sql}) g
+        INNER JOIN {units} h ON h.id = g.u AND h.level = '{level}' AND h.is_active {within}
+        {_rule_joins(level)}
+        GROUP BY h.{key}
     """
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -187,18 +186,17 @@ def regularity_detail(period, commune_ids: list[int], as_of: datetime.date | Non
             (_commune_activity_rows(period, "unit", commune_ids, as_of), Level.COMMUNE, f"h.id IN ({marks})"),
             (_hamlet_activity_rows(period, "unit", commune_ids, as_of), Level.HAMLET,
              f"h.parent_id IN ({marks}) AND h.level = '{Level.HAMLET}' AND h.is_active")):
+        columns = [f"q{i}" for i in range(len(_quarter_starts(period)))]
         counts: dict[int, dict[int, int]] = {}
-        for unit_id, quarter, n in inner.values_list("u", "qt", "n"):
-            counts.setdefault(unit_id, {})[quarter] = n
+        for unit_id, *per_quarter in inner.values_list("u", *columns):
+            counts[unit_id] = {q: n for q, n in zip(_quarter_index(period), per_quarter, strict=True) if n}
         inner_sql, params = inner.query.sql_with_params()
         sql = f"""
-            SELECT h.id, SUM(CASE WHEN g.n >= {MIN_PER_QUARTER} THEN 1 ELSE 0 END),
-                   {_required(MIN_QUARTERS, period, as_of)}, {MIN_PER_QUARTER}
+            SELECT h.id, {_met_quarters(period)}, {_required(MIN_QUARTERS, period, as_of)}, {MIN_PER_QUARTER}
             FROM {AdminUnit._meta.db_table} h
             LEFT JOIN ({inner_sql}) g ON g.u = h.id
             {_rule_joins(level)}
             WHERE {where}
-            GROUP BY h.id, {RULE_COLUMNS}
         """
         with connection.cursor() as cursor:
             cursor.execute(sql, [*params, *commune_ids])
@@ -208,18 +206,21 @@ def regularity_detail(period, commune_ids: list[int], as_of: datetime.date | Non
 
 
 def _commune_activity_rows(period, by, ids, as_of=None):
-    """(commune, quarter, activities) rows; the commune's level and state are checked by _met_counts."""
+    """(commune, activities per quarter…) rows; the commune's level and state are checked by _met_counts."""
     _, _, as_of = _quarter_window(period, as_of)
     acts = _restrict(Activity.objects.filter(date__gte=period.start, date__lte=as_of), by, ids)
-    return acts.values(u=F("unit_id"), qt=QuarterIndex("date")).annotate(n=Count("pk")).order_by()
+    return acts.values(u=F("unit_id")).annotate(**_quarter_columns(period, as_of, "date")).order_by()
 
 
 def _hamlet_activity_rows(period, by, ids, as_of=None):
-    """(hamlet, quarter, activities that covered it) rows, from the activities of the units looked at."""
+    """(hamlet, activities that covered it per quarter…) rows, from the activities of the units looked at; only
+    the hamlets of those units, the only ones judged (the database then finds the links by hamlet, not by
+    scanning every link of the period)."""
     _, _, as_of = _quarter_window(period, as_of)
     links = Activity.hamlets.through.objects.filter(activity__date__gte=period.start, activity__date__lte=as_of)
     links = _restrict(links, f"activity__{by}", ids)
-    return links.values(u=F("adminunit_id"), qt=QuarterIndex("activity__date")).annotate(n=Count("pk")).order_by()
+    links = _restrict(links, "adminunit__parent" if by == "unit" else "adminunit__province", ids)
+    return links.values(u=F("adminunit_id")).annotate(**_quarter_columns(period, as_of, "activity__date")).order_by()
 
 
 @computes("COMM_COMMUNES")
