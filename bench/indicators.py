@@ -24,8 +24,12 @@ each) and prints the PostgreSQL line last.
     .venv/bin/python bench/indicators.py [--engines sqlite,postgresql] [--tips 250000] [--year 2026]
     .venv/bin/python bench/indicators.py --scale demo --tips 0 --activities 0   # a quick check of the baseline
 
-Latest, 2026-12-06, quiet 2-core machine, with the support registry (~100,000 clients, 1,000,000 services) and a
-baseline for every indicator (docs/indicators.md has the breakdown):
+Latest, PostgreSQL, 2026-12-06, after a page's figures read their cells together (aggregates.reading) and the
+regularity rewrite (docs/indicators.md has the breakdown; this machine's hand-written SQL was ~1.5x slower than
+the day before's):
+    PostgreSQL: panel_s=1.442 baseline_s=6.207 ratio=0.23 scorecard_p95_ms=274   (median 222 ms)
+Earlier that day, with the support registry (~100,000 clients, 1,000,000 services) and a baseline for every
+indicator, before the support figures moved to cells:
     PostgreSQL: panel_s=3.521 baseline_s=4.052 ratio=0.87 scorecard_p95_ms=533
     SQLite:     panel_s=7.461 baseline_s=8.869 ratio=0.84 scorecard_p95_ms=352
 Measured 2026-11-25 on a 2-core machine: seed("national") 208-296 s on PostgreSQL, 408-760 s on

@@ -172,11 +172,34 @@ a write recomputes its cells in its own transaction, so the next page load shows
   The support figures now cost 0.004–0.03 s per level (hand-written SQL: 0.1–1.3 s); `SUPPORT_ACCESS`
   0.03 + 0.02 s against 1.2 + 1.3 s. What is left on the registries: `COMM_HAMLETS` 0.30 + 0.19 s, `TIPS_ON_TIME`
   0.19 + 0.07 s, `COMM_COMMUNES` 0.09 + 0.09 s (PostgreSQL), each as fast as its baseline.
-  Short of the goals: panel ≤ 0.5 s (1.5–2.0 s; must ≤ 2 s met), scorecard p95 ≤ 150 ms (SQLite 267 ms, must
-  ≤ 300 ms met in the last run; PostgreSQL 438–454 ms, must not met). Hà Nội's scorecard makes ~88 queries; on
-  PostgreSQL each costs ~2.4 ms on this machine (network round trip, parameter binding of 130-id lists), ~210 ms
-  in all, where SQLite answers in-process. Fewer queries per page (one read of all the cells a scorecard needs,
-  the reach bases shared by the six reach indicators) is the next step.
+  At that point the goals were short: panel ≤ 0.5 s (1.5–2.0 s; must ≤ 2 s met), scorecard p95 ≤ 150 ms (SQLite
+  267 ms, must ≤ 300 ms met in the last run; PostgreSQL 438–454 ms, must not met). Hà Nội's scorecard made ~80
+  queries; on PostgreSQL each cost ~2.4 ms on this machine (round trip, binding of 130-id lists).
+
+  **A page's figures read together** (2026-12-06, a new machine of the same kind, again slower: the hand-written
+  SQL took 6.1–10.4 s). Within `aggregates.reading()` (engine.panel, engine.breakdown) the first read of a set of
+  units and blocks loads every kind's cells at once — for a province's scorecard by the province's index, so its
+  communes' rows and its total share one query per set of blocks (the year, the state, the month at its end) —
+  the as-of cells are brought to today once, and the six reach figures share their population bases. The grid
+  works out a cell's status only for the 20 rows shown. The regularity figures count one row per unit with a
+  column per quarter (instead of grouping by unit and quarter, then by unit) over only the hamlets of the units
+  asked. Hà Nội's scorecard: 80 → 38 queries, of them 3 for the cells (a year's blocks, the state, the month at
+  its end); `tests/test_aggregates.py` checks that a province's page reads its cells in at most 4 queries (29 before
+  on its fixture) and that the figures read together equal the registry's.
+
+  | run (PostgreSQL, `agree=yes`) | panel_s | baseline_s | ratio | scorecard p95 (median), ms |
+  |---|---|---|---|---|
+  | before: old code, same machine and 50 requests, alternating runs | — | — | — | 462–801 (417–571) |
+  | reading() only, 2 runs | 2.081, 1.981 | 7.309, 6.789 | 0.28, 0.29 | 310 (264), 313 (258) |
+  | with the regularity rewrite, 2 runs | 1.442, 1.554 | 6.207, 6.057 | 0.23, 0.26 | 274 (222), 293 (238) |
+
+  Tried and left out: `random_page_cost=1.1` for PCMD's connections (an SSD's cost) made the province's hamlet
+  regularity read by index (47 → 20 ms) but the national panel 15% slower (1.68–1.86 → 2.03–2.23 s).
+  Still short of the goals: panel ≤ 0.5 s (1.44–1.55 s; must met), scorecard p95 ≤ 150 ms (274–293 ms; must
+  ≤ 300 ms met, narrowly on this machine). What is left of the scorecard's time on PostgreSQL: ~85 ms in 38
+  queries (the province's hamlet regularity ~30 ms, scanning its activities' hamlet links; `TIPS_ON_TIME` ~7 ms)
+  and ~130 ms of Python (building 30 grouped queries with 126-id lists, 4,300 cells for the masks and totals).
+  Not measured on SQLite in this round (its national data set was not regenerated on this machine).
   Rebuild of all cells: 310 s on PostgreSQL with a test run beside it (4.55 million cells, of which the support
   kinds 0.75 million), 300 s on SQLite. The national seed: 1,059 s on SQLite.
 """
