@@ -97,7 +97,6 @@ def _rule_joins(level: str) -> str:
 
 MIN_PER_QUARTER = f"COALESCE(r1.min_per_quarter, r2.min_per_quarter, {DEFAULT_MIN_PER_QUARTER})"
 MIN_QUARTERS = f"COALESCE(r1.min_quarters, r2.min_quarters, {DEFAULT_MIN_QUARTERS})"
-RULE_COLUMNS = "r1.min_quarters, r2.min_quarters, r1.min_per_quarter, r2.min_per_quarter"
 
 
 def _required(min_quarters: str, period, as_of=None) -> str:
@@ -182,14 +181,14 @@ def regularity_detail(period, commune_ids: list[int], as_of: datetime.date | Non
     if not commune_ids:
         return out
     marks = ", ".join(["%s"] * len(commune_ids))
+    quarters = _quarter_index(period)  # the quarter of each column q0, q1…
     for inner, level, where in (
             (_commune_activity_rows(period, "unit", commune_ids, as_of), Level.COMMUNE, f"h.id IN ({marks})"),
             (_hamlet_activity_rows(period, "unit", commune_ids, as_of), Level.HAMLET,
              f"h.parent_id IN ({marks}) AND h.level = '{Level.HAMLET}' AND h.is_active")):
-        columns = [f"q{i}" for i in range(len(_quarter_starts(period)))]
         counts: dict[int, dict[int, int]] = {}
-        for unit_id, *per_quarter in inner.values_list("u", *columns):
-            counts[unit_id] = {q: n for q, n in zip(_quarter_index(period), per_quarter, strict=True) if n}
+        for unit_id, *per_quarter in inner.values_list("u", *(f"q{i}" for i in range(len(quarters)))):
+            counts[unit_id] = {q: n for q, n in zip(quarters, per_quarter, strict=True) if n}
         inner_sql, params = inner.query.sql_with_params()
         sql = f"""
             SELECT h.id, {_met_quarters(period)}, {_required(MIN_QUARTERS, period, as_of)}, {MIN_PER_QUARTER}
