@@ -263,9 +263,18 @@ class Row:
     unit_id: int
     name: str
     level: str
-    cells: list[Cell]
-    link: str = ""  # the row's own scorecard (drill-down)
+    # The cells and the row's own scorecard (drill-down), built when first asked: a page shows 20 of 126 rows.
+    make_cells: functools.partial | None = None
+    link_to: functools.partial | None = None
     code: str = ""  # the unit's code, for `?don-vi=` (core.pickers)
+
+    @functools.cached_property
+    def cells(self) -> list[Cell]:
+        return self.make_cells() if self.make_cells is not None else []
+
+    @functools.cached_property
+    def link(self) -> str:
+        return self.link_to() if self.link_to is not None else ""
 
     def cells_html(self) -> str:
         return mark_safe("".join(f"<td>{c.html()}</td>" for c in self.cells))  # each part escaped in Cell.html
@@ -310,7 +319,8 @@ def _value(values: dict, unit_id: int, indicator: Indicator) -> engine.Value | N
 def scorecard(focus: Focus, period: Period, today: datetime.date, codes: list[str] | None = None, *,
               own_commune: AdminUnit | None = None) -> Scorecard:
     """The focus unit's rows and total; sensitive figures are hidden for a seat outside the commune
-    (`own_commune`: the commune the seat sits in, see own_commune()) by _suppress."""
+    (`own_commune`: the commune the seat sits in, see own_commune()), decided by _hidden on every row's value.
+    A row's cells are built when first asked (the page shows 20 rows; Excel and the leader's page all)."""
     groups = ordered_indicators()
     if codes is not None:
         groups = [(label, [i for i in members if i.code in codes]) for label, members in groups]
@@ -321,54 +331,61 @@ def scorecard(focus: Focus, period: Period, today: datetime.date, codes: list[st
     ids = [u.pk for u in units]
     row_level = "province" if focus.level == "country" else "commune"
     year = period.start.year
-    by_id = {u.pk: u for u in units}
-    # A row opens its own scorecard (a province: its communes; a commune: that commune alone).
-    rows = [Row(u.pk, u.name, row_level, [], link=scorecard_url(u, period) if focus.level != "commune" else "",
-                code=u.code) for u in units]
     row_targets = _targets_panel(codes, row_level, ids, year)
-    total = None
+    total, total_values = None, None
     if focus.level == "commune":
         row_values = engine.panel(codes, level="commune", units=ids, period=period)
     else:
         # The rows and the unit's total from the same grouped queries (engine.breakdown).
         row_values, total_values = engine.breakdown(codes, parent=focus.unit, period=period)
-        total = Row(focus.id, f"Cộng {focus.name}" if focus.level == "country" else focus.name, focus.level, [])
+    values = {i.code: {u.pk: _value(row_values[i.code], u.pk, i) for u in units} for i in indicators}
+    hidden, total_hidden = _hidden(indicators, values, total_values, table=total_values is not None,
+                                   unit=focus.unit, own_commune=own_commune)
+
+    def row_cells(unit: AdminUnit) -> list[Cell]:
+        return [_cell(i, values[i.code][unit.pk], row_targets.get(i.code, {}).get(unit.pk), period, today,
+                      link_to=(functools.partial(records_url, i.code, unit, period) if row_level == "commune"
+                               else functools.partial(indicator_url, i.code, unit.pk, period)),
+                      hide=(i.code, unit.pk) in hidden)
+                for i in indicators]
+
+    # A row opens its own scorecard (a province: its communes; a commune: that commune alone).
+    rows = [Row(u.pk, u.name, row_level, make_cells=functools.partial(row_cells, u), code=u.code,
+                link_to=functools.partial(scorecard_url, u, period) if focus.level != "commune" else None)
+            for u in units]
+    if total_values is not None:
         total_targets = _targets_panel(codes, focus.level, [focus.id], year)
+        total = Row(focus.id, f"Cộng {focus.name}" if focus.level == "country" else focus.name, focus.level)
+        total.cells = [_cell(i, total_values[i.code], total_targets.get(i.code, {}).get(focus.id), period, today,
+                             link_to=functools.partial(indicator_url, i.code, focus.id, period),
+                             hide=i.code in total_hidden)
+                       for i in indicators]
+    return Scorecard(focus, period, groups, rows, total)
+
+
+def _cell(indicator: Indicator, value, target, period: Period, today: datetime.date, *, link_to, hide: bool) -> Cell:
+    cell = Cell(indicator, value, target_text(target), target_value=target, link_to=link_to,
+                judge=functools.partial(status.judge, indicator, target, value, period, today))
+    if hide:
+        cell.hide()
+    return cell
+
+
+def _hidden(indicators: list[Indicator], values: dict[str, dict[int, engine.Value | None]],
+            total_values: dict | None, *, table: bool, unit: AdminUnit | None, own_commune: AdminUnit | None
+            ) -> tuple[set[tuple[str, int]], set[str]]:
+    """The small sensitive figures a scorecard hides (indicators/suppression.py), worked out on every row's value:
+    ({(code, row unit)}, {codes hidden in the total}). Each column of a table of several units with its
+    complementary cell, the total, and a single commune's row for a seat outside it."""
+    hidden, total_hidden = set(), set()
     for indicator in indicators:
-        targets_by_unit = row_targets.get(indicator.code, {})
-        for row in rows:
-            value = _value(row_values[indicator.code], row.unit_id, indicator)
-            target = targets_by_unit.get(row.unit_id)
-            row.cells.append(Cell(
-                indicator, value, target_text(target),
-                judge=functools.partial(status.judge, indicator, target, value, period, today), target_value=target,
-                link_to=(functools.partial(records_url, indicator.code, by_id[row.unit_id], period)
-                         if row_level == "commune" else functools.partial(indicator_url, indicator.code, row.unit_id,
-                                                                          period))))
-        if total is not None:
-            value = total_values[indicator.code]
-            target = total_targets.get(indicator.code, {}).get(focus.id)
-            total.cells.append(Cell(
-                indicator, value, target_text(target),
-                judge=functools.partial(status.judge, indicator, target, value, period, today),
-                link_to=functools.partial(indicator_url, indicator.code, focus.id, period), target_value=target))
-    card = Scorecard(focus, period, groups, rows, total)
-    _suppress(card, own_commune)
-    return card
-
-
-def _suppress(card: Scorecard, own_commune: AdminUnit | None) -> None:
-    """Hide the small sensitive figures of a scorecard (indicators/suppression.py): each column of a table of
-    several units with its complementary cell, the total, and a single commune's row for a seat outside it."""
-    unit = card.focus.unit if card.total is None else None  # a table with a total lists several units
-    for index, indicator in enumerate(card.indicators):
-        if not suppression.applies(indicator, unit=unit, own_commune=own_commune):
+        if not suppression.applies(indicator, unit=None if table else unit, own_commune=own_commune):
             continue
-        column = {row.unit_id: row.cells[index] for row in card.rows}
-        for unit_id in suppression.hidden({k: c.value for k, c in column.items()}, with_total=card.total is not None):
-            column[unit_id].hide()
-        if card.total is not None and suppression.small(card.total.cells[index].value):
-            card.total.cells[index].hide()
+        column = values[indicator.code]
+        hidden |= {(indicator.code, unit_id) for unit_id in suppression.hidden(column, with_total=table)}
+        if table and suppression.small(total_values[indicator.code]):
+            total_hidden.add(indicator.code)
+    return hidden, total_hidden
 
 
 def export_headers(card: Scorecard) -> list[str]:
