@@ -181,7 +181,7 @@ a write recomputes its cells in its own transaction, so the next page load shows
   units and blocks loads every kind's cells at once — for a province's scorecard by the province's index, so its
   communes' rows and its total share one query per set of blocks (the year, the state, the month at its end) —
   the as-of cells are brought to today once, and the six reach figures share their population bases. The grid
-  works out a cell's status only for the 20 rows shown. The regularity figures count one row per unit with a
+  builds the cells (status, link) only of the 20 rows shown. The regularity figures count one row per unit with a
   column per quarter (instead of grouping by unit and quarter, then by unit) over only the hamlets of the units
   asked. Hà Nội's scorecard: 80 → 38 queries, of them 3 for the cells (a year's blocks, the state, the month at
   its end); `tests/test_aggregates.py` checks that a province's page reads its cells in at most 4 queries (29 before
