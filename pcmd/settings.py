@@ -164,8 +164,8 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # No JIT compilation: the dashboards' grouped queries cost enough for PostgreSQL to compile them, and the
     # compiling (0.1–0.3 s a query, measured on the national bench) is longer than the queries it would speed
     # up. PCMD_PG_JIT=1 turns it back on for a server that runs long analytical queries.
-    options = DATABASES["default"].setdefault("OPTIONS", {})
     if os.environ.get("PCMD_PG_JIT", "0") != "1":
+        options = DATABASES["default"].setdefault("OPTIONS", {})
         options["options"] = f"{options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

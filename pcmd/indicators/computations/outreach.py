@@ -66,12 +66,18 @@ def _as_of(period) -> datetime.date:
 
 # --- regularity ------------------------------------------------------------------------------
 
+def _quarter_end(start: datetime.date) -> datetime.date:
+    """The last day of the quarter beginning on `start`."""
+    following = datetime.date(start.year + (start.month + 2) // 12, (start.month + 2) % 12 + 1, 1)
+    return following - datetime.timedelta(days=1)
+
+
 def _quarter_starts(period) -> list[datetime.date]:
     first = datetime.date(period.start.year, (period.start.month - 1) // 3 * 3 + 1, 1)
     out = []
     while first <= period.end:
         out.append(first)
-        first = datetime.date(first.year + (first.month + 2) // 12, (first.month + 2) % 12 + 1, 1)
+        first = _quarter_end(first) + datetime.timedelta(days=1)
     return out
 
 
@@ -81,8 +87,7 @@ def _quarter_window(period, as_of: datetime.date | None = None) -> tuple[int, in
     starts = _quarter_starts(period)
     ended = 0
     for start in starts:  # at most 20 quarters of a phase: a loop over the calendar, not over units
-        following = datetime.date(start.year + (start.month + 2) // 12, (start.month + 2) % 12 + 1, 1)
-        if following - datetime.timedelta(days=1) <= as_of:
+        if _quarter_end(start) <= as_of:
             ended += 1
     return len(starts), ended, as_of
 
@@ -114,8 +119,7 @@ def _quarter_columns(period, as_of: datetime.date, date_path: str) -> dict[str, 
     (unit, quarter) and again by unit took twice as long on the national registry."""
     columns = {}
     for i, start in enumerate(_quarter_starts(period)):
-        following = datetime.date(start.year + (start.month + 2) // 12, (start.month + 2) % 12 + 1, 1)
-        first, last = max(start, period.start), min(following - datetime.timedelta(days=1), as_of)
+        first, last = max(start, period.start), min(_quarter_end(start), as_of)
         columns[f"q{i}"] = Count("pk", filter=Q(**{f"{date_path}__gte": first, f"{date_path}__lte": last}))
     return columns
 
